@@ -1,0 +1,97 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# ipe-tools top-level build. GNU make only.
+#
+#   make [O=DIR] [V=1]          build everything into DIR (default: build)
+#   make check                  install test dependencies, build, run every test
+#   make demo                   the end-to-end demonstration (boots an IPE kernel)
+#   make install [DESTDIR=] [prefix=]
+#
+# Each directory describes its own objects in a build.mk fragment; this file
+# holds the rules they share. Program directories (policygen/, keys/, auditd/)
+# may use lib/ and policy/, never each other (docs/ARCHITECTURE.md).
+
+O ?= build
+prefix ?= /usr/local
+bindir ?= $(prefix)/bin
+mandir ?= $(prefix)/share/man
+PKG_CONFIG ?= pkg-config
+CC ?= cc
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+pc = $(shell $(PKG_CONFIG) --$(1) $(2) 2>/dev/null)
+
+CFLAGS ?= -O2 -g
+WARNINGS := -Wall -Wextra -Wformat=2 -Wshadow -Wpointer-arith -Wcast-qual \
+	-Wstrict-prototypes -Wmissing-prototypes -Wundef -Wvla -Wwrite-strings \
+	-Wimplicit-fallthrough -Werror=implicit-function-declaration
+HARDENING := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fstack-clash-protection \
+	-fPIE -fno-strict-aliasing
+override CFLAGS += -std=gnu11 $(WARNINGS) $(HARDENING) -D_GNU_SOURCE -MMD -MP \
+	-I. -I$(O) $(EXTRA_CFLAGS)
+override LDFLAGS += -pie -Wl,-z,relro,-z,now -Wl,--as-needed
+
+# Third-party libraries, found with pkg-config.
+CRYPTO_LIBS := $(call pc,libs,libcrypto)
+CRYPTSETUP_LIBS := $(call pc,libs,libcryptsetup)
+JSON_LIBS := $(call pc,libs,json-c)
+KEYUTILS_LIBS := $(call pc,libs,libkeyutils)
+override CFLAGS += $(call pc,cflags,libcrypto libcryptsetup json-c libkeyutils)
+
+all:
+
+PROGRAMS :=
+MANPAGES :=
+UNIT_LIBS :=
+
+include lib/build.mk
+include policy/build.mk
+include policygen/build.mk
+include keys/build.mk
+include tests/build.mk
+
+$(O)/%.o: %.c | $(O)/.dirs
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@) && $(CC) $(CFLAGS) -c $< -o $@
+
+$(O)/.dirs:
+	$(Q)mkdir -p $(O) && touch $@
+
+all: $(PROGRAMS)
+
+# The dependencies are installed first, then a sub-make builds with the
+# pkg-config answers they make possible.
+check:
+	$(Q)tests/deps.sh check
+	$(Q)$(MAKE) --no-print-directory all tests
+	$(Q)O=$(O) tests/run.sh
+
+demo:
+	$(Q)tests/deps.sh demo
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)O=$(O) tests/vm/demo.sh
+
+bench:
+	$(Q)tests/deps.sh check
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)O=$(O) bench/verity.sh
+
+install: all
+	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(mandir)/man1
+	install -m 0755 $(PROGRAMS) $(DESTDIR)$(bindir)/
+	install -m 0644 $(MANPAGES) $(DESTDIR)$(mandir)/man1/
+
+clean:
+	rm -rf $(O)
+
+.PHONY: all check demo bench install clean tests
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

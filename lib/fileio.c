@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include "lib/fileio.h"
+#include "lib/macro.h"
+
+int read_full_file(const char *path, size_t max, char **ret_buf, size_t *ret_len)
+{
+	_cleanup_close_ int fd = -1;
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0, cap = 0;
+	int in;
+
+	if (streq(path, "-"))
+		in = STDIN_FILENO;
+	else {
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0)
+			return -errno;
+		in = fd;
+	}
+
+	for (;;) {
+		ssize_t n;
+
+		if (cap - len < 1 + 4096) {
+			size_t ncap = cap ? cap * 2 : 65536;
+			char *nbuf;
+
+			if (ncap > max + 4096 + 1)
+				ncap = max + 4096 + 1;
+			if (ncap <= cap)
+				return -EFBIG;
+			nbuf = realloc(buf, ncap);
+			if (!nbuf)
+				return -ENOMEM;
+			buf = nbuf;
+			cap = ncap;
+		}
+		n = read(in, buf + len, cap - len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > max)
+			return -EFBIG;
+	}
+	if (!buf) {
+		buf = malloc(1);
+		if (!buf)
+			return -ENOMEM;
+	}
+	buf[len] = 0;
+	*ret_buf = TAKE_PTR(buf);
+	*ret_len = len;
+	return 0;
+}
+
+int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int pread_all(int fd, void *buf, size_t len, off_t off)
+{
+	char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = pread(fd, p, len, off);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			return -EIO;
+		p += n;
+		len -= (size_t)n;
+		off += n;
+	}
+	return 0;
+}
+
+int atomic_file_open(struct atomic_file *f, const char *path, mode_t mode, unsigned flags)
+{
+	_cleanup_free_ char *copy = NULL, *tmp = NULL, *target = NULL;
+	struct stat st;
+	const char *dir, *base;
+	int fd;
+
+	*f = (struct atomic_file)ATOMIC_FILE_INIT;
+	if (streq(path, "-")) {
+		f->fd = STDOUT_FILENO;
+		return 0;
+	}
+	if ((flags & ATOMIC_NO_REPLACE) && lstat(path, &st) == 0)
+		return -EEXIST;
+
+	copy = strdup(path);
+	target = strdup(path);
+	if (!copy || !target)
+		return -ENOMEM;
+	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	dir = dirname(copy);
+	if (asprintf(&tmp, "%s/.%s.XXXXXX", dir, base) < 0)
+		return -ENOMEM;
+	/* mkostemp creates 0600; the final mode is set before data is written. */
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fchmod(fd, mode & 07777) < 0) {
+		int r = -errno;
+		close(fd);
+		unlink(tmp);
+		return r;
+	}
+	f->fd = fd;
+	f->flags = flags;
+	f->tmp_path = TAKE_PTR(tmp);
+	f->path = TAKE_PTR(target);
+	return 0;
+}
+
+int atomic_file_commit(struct atomic_file *f)
+{
+	int r = 0;
+
+	if (!f->tmp_path) /* stdout */
+		return 0;
+	if (fsync(f->fd) < 0)
+		r = -errno;
+	if (close(f->fd) < 0 && r == 0)
+		r = -errno;
+	f->fd = -1;
+	if (r == 0 && (f->flags & ATOMIC_NO_REPLACE)) {
+		/* link() fails with EEXIST instead of replacing: no race with a writer. */
+		if (link(f->tmp_path, f->path) < 0)
+			r = -errno;
+		unlink(f->tmp_path);
+	} else if (r == 0 && rename(f->tmp_path, f->path) < 0)
+		r = -errno;
+	if (r < 0)
+		unlink(f->tmp_path);
+	free(f->tmp_path);
+	free(f->path);
+	f->tmp_path = f->path = NULL;
+	return r;
+}
+
+void atomic_file_discard(struct atomic_file *f)
+{
+	if (!f->tmp_path)
+		return;
+	if (f->fd >= 0)
+		close(f->fd);
+	unlink(f->tmp_path);
+	free(f->tmp_path);
+	free(f->path);
+	*f = (struct atomic_file)ATOMIC_FILE_INIT;
+}
+
+int write_file_atomic(const char *path, const void *buf, size_t len, mode_t mode, unsigned flags)
+{
+	_cleanup_(atomic_file_discard) struct atomic_file f = ATOMIC_FILE_INIT;
+	int r;
+
+	r = atomic_file_open(&f, path, mode, flags);
+	if (r < 0)
+		return r;
+	r = write_all(f.fd, buf, len);
+	if (r < 0)
+		return r;
+	return atomic_file_commit(&f);
+}

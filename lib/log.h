@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#pragma once
+
+#include <stdbool.h>
+
+#include "lib/macro.h"
+
+/*
+ * Program-side logging to stderr. Library code (lib/, policy/) never calls
+ * these: it returns -errno and lets the program say what failed, once.
+ */
+
+enum log_level { LOG_LEVEL_ERROR, LOG_LEVEL_WARNING, LOG_LEVEL_INFO, LOG_LEVEL_DEBUG };
+
+void log_set_program(const char *name);
+const char *log_program(void);
+void log_set_level(enum log_level level);
+bool log_enabled(enum log_level level);
+
+/* "PROG: error: MESSAGE". %m expands to strerror(-error). Return: error (<0). */
+int log_full_errno(enum log_level level, int error, const char *fmt, ...) _printf_(3, 4);
+
+#define log_error_errno(e, ...) log_full_errno(LOG_LEVEL_ERROR, (e), __VA_ARGS__)
+#define log_warning_errno(e, ...) log_full_errno(LOG_LEVEL_WARNING, (e), __VA_ARGS__)
+#define log_error(...) ((void)log_full_errno(LOG_LEVEL_ERROR, 0, __VA_ARGS__))
+#define log_warning(...) ((void)log_full_errno(LOG_LEVEL_WARNING, 0, __VA_ARGS__))
+#define log_info(...) ((void)log_full_errno(LOG_LEVEL_INFO, 0, __VA_ARGS__))
+#define log_debug(...) ((void)log_full_errno(LOG_LEVEL_DEBUG, 0, __VA_ARGS__))

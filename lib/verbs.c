@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "lib/log.h"
+#include "lib/verbs.h"
+
+#ifndef IPE_TOOLS_VERSION
+#define IPE_TOOLS_VERSION "0.1.0"
+#endif
+
+static void print_help(const char *about, const struct verb *verbs, unsigned n)
+{
+	printf("%s - %s\n\nUsage:\n", log_program(), about);
+	for (unsigned i = 0; i < n; i++)
+		printf("  %s %s\n", log_program(), verbs[i].synopsis);
+	printf("\nSee %s(1). Exit status: 0 success, 1 negative result, 2 usage or system error.\n",
+	       log_program());
+}
+
+int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: usage: ", log_program());
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return -EINVAL;
+}
+
+int dispatch_verb(int argc, char *argv[], const struct verb *verbs, unsigned n, const char *about)
+{
+	const char *name;
+	int r;
+
+	if (argc < 2) {
+		usage_error("no verb given (try --help)");
+		return EXIT_ERROR;
+	}
+	name = argv[1];
+	if (streq(name, "--help") || streq(name, "-h") || streq(name, "help")) {
+		print_help(about, verbs, n);
+		return 0;
+	}
+	if (streq(name, "--version")) {
+		printf("%s %s\n", log_program(), IPE_TOOLS_VERSION);
+		return 0;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		if (!streq(verbs[i].name, name))
+			continue;
+		optind = 0; /* each verb parses its own options from scratch */
+		r = verbs[i].run(argc - 1, argv + 1);
+		if (r < 0)
+			return EXIT_ERROR;
+		return r;
+	}
+	usage_error("unknown verb '%s' (try --help)", name);
+	return EXIT_ERROR;
+}

@@ -1,0 +1,10 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "lib/log.h"
+#include "policygen/verbs.h"
+
+int verb_dump(int argc, char *argv[])
+{
+	(void)argc;
+	(void)argv;
+	return log_error_errno(-EOPNOTSUPP, "not implemented yet");
+}

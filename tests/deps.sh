@@ -1,0 +1,52 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Install the Debian packages a target needs, when they are missing.
+#
+#   tests/deps.sh build|check|demo|list [TARGET]
+#
+# The one list of what ipe-tools needs from Debian 12. Nothing is installed
+# when everything is already there, so repeated runs are quick and offline.
+set -eu
+
+build_pkgs=(make gcc pkg-config libcryptsetup-dev libssl-dev libkeyutils-dev libjson-c-dev)
+# Oracles and tools for the tests: veritysetup and openssl check our outputs,
+# keyutils for keyring tests, QEMU/OVMF/busybox/kmod for the IPE kernel VM.
+check_pkgs=("${build_pkgs[@]}" cryptsetup-bin openssl keyutils efitools
+	qemu-system-x86 ovmf busybox-static squashfs-tools erofs-utils cpio kmod xz-utils
+	zstd ca-certificates)
+demo_pkgs=("${check_pkgs[@]}")
+
+target=${1:-check}
+case $target in
+build) pkgs=("${build_pkgs[@]}") ;;
+check) pkgs=("${check_pkgs[@]}") ;;
+demo) pkgs=("${demo_pkgs[@]}") ;;
+list)
+	eval "printf '%s\n' \"\${${2:-check}_pkgs[@]}\""
+	exit 0
+	;;
+*)
+	echo "usage: $0 build|check|demo|list [TARGET]" >&2
+	exit 2
+	;;
+esac
+
+missing=()
+for p in "${pkgs[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+		missing+=("$p")
+	fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing Debian packages: ${missing[*]}" >&2
+	echo "deps: run as root, or: apt-get install ${missing[*]}" >&2
+	exit 2
+fi
+echo "deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+if ! apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null 2>&1; then
+	apt-get update -q >/dev/null
+	apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+fi
