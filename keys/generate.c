@@ -1,10 +1,254 @@
 // SPDX-License-Identifier: GPL-2.0-only
+/* ipe-keys generate: a private key and its certificate, self-signed or issued by a CA. */
+#include <getopt.h>
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+
+#include "keys/load.h"
+#include "keys/openssl_util.h"
 #include "keys/verbs.h"
+#include "keys/x509_profile.h"
+#include "lib/fileio.h"
 #include "lib/log.h"
+#include "lib/parse_util.h"
+#include "lib/verbs.h"
+
+#define DEFAULT_DAYS 3650
+#define MAX_DAYS 36500
+
+struct outputs {
+	char *key, *crt, *der;
+	bool key_done, crt_done, der_done;
+};
+
+static void outputs_done(struct outputs *o)
+{
+	/* Anything written before a failure goes again: all three files, or none. */
+	if (o->key_done)
+		unlink(o->key);
+	if (o->crt_done)
+		unlink(o->crt);
+	if (o->der_done)
+		unlink(o->der);
+	free(o->key);
+	free(o->crt);
+	free(o->der);
+}
+
+static int load_issuer(const char *key_path, const char *cert_path, EVP_PKEY **ret_key, X509 **ret_cert)
+{
+	_cleanup_(EVP_PKEY_freep) EVP_PKEY *key = NULL;
+	_cleanup_(X509_freep) X509 *cert = NULL;
+	unsigned problems;
+	int r;
+
+	r = load_cert_logged(cert_path, &cert);
+	if (r < 0)
+		return r;
+	problems = cert_profile_problems(cert, time(NULL));
+	if (problems & CERT_EXPIRED)
+		return log_error_errno(-EKEYEXPIRED, "%s: the issuer certificate has expired", cert_path);
+	if (problems & CERT_NOT_YET_VALID)
+		return log_error_errno(-EKEYEXPIRED, "%s: the issuer certificate is not valid yet", cert_path);
+	if (problems & CERT_NOT_CA)
+		return log_error_errno(-EKEYREJECTED,
+				       "%s: not a CA certificate (needs basicConstraints CA:TRUE and keyUsage keyCertSign; make one with 'generate --ca')",
+				       cert_path);
+	r = load_key_logged(key_path, cert, cert_path, &key);
+	if (r < 0)
+		return r;
+	*ret_key = TAKE_PTR(key);
+	*ret_cert = TAKE_PTR(cert);
+	return 0;
+}
+
+/* PEM of @key through a secure-heap BIO, which wipes the text when freed. */
+static int write_private_key(EVP_PKEY *key, const char *path)
+{
+	_cleanup_(BIO_freep) BIO *bio = BIO_new(BIO_s_secmem());
+	char *data;
+	long len;
+
+	if (!bio)
+		return -ENOMEM;
+	if (PEM_write_bio_PrivateKey(bio, key, NULL, NULL, 0, NULL, NULL) != 1) {
+		ERR_clear_error();
+		return -EIO;
+	}
+	len = BIO_get_mem_data(bio, &data);
+	if (len <= 0)
+		return -EIO;
+	return write_file_atomic(path, data, (size_t)len, 0600, ATOMIC_NO_REPLACE);
+}
+
+static int write_cert(X509 *cert, const char *pem_path, const char *der_path, struct outputs *o)
+{
+	_cleanup_(BIO_freep) BIO *bio = BIO_new(BIO_s_mem());
+	_cleanup_free_ unsigned char *der = NULL;
+	size_t der_len;
+	char *data;
+	long len;
+	int r;
+
+	if (!bio)
+		return -ENOMEM;
+	if (PEM_write_bio_X509(bio, cert) != 1) {
+		ERR_clear_error();
+		return -EIO;
+	}
+	len = BIO_get_mem_data(bio, &data);
+	r = write_file_atomic(pem_path, data, (size_t)len, 0644, ATOMIC_NO_REPLACE);
+	if (r < 0)
+		return log_error_errno(r, "%s: cannot write the certificate: %m", pem_path);
+	o->crt_done = true;
+
+	r = cert_to_der(cert, &der, &der_len);
+	if (r < 0)
+		return log_error_errno(r, "cannot encode the certificate: %m");
+	r = write_file_atomic(der_path, der, der_len, 0644, ATOMIC_NO_REPLACE);
+	if (r < 0)
+		return log_error_errno(r, "%s: cannot write the certificate: %m", der_path);
+	o->der_done = true;
+	return 0;
+}
+
+static int ensure_dir(const char *dir)
+{
+	struct stat st;
+
+	/* A new directory holds a private key: nobody else needs to list it. */
+	if (mkdir(dir, 0700) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return log_error_errno(-errno, "%s: cannot create the output directory: %m", dir);
+	if (stat(dir, &st) < 0)
+		return log_error_errno(-errno, "%s: %m", dir);
+	if (!S_ISDIR(st.st_mode))
+		return log_error_errno(-ENOTDIR, "%s: not a directory", dir);
+	return 0;
+}
 
 int verb_generate(int argc, char *argv[])
 {
-	(void)argc;
-	(void)argv;
-	return log_error_errno(-EOPNOTSUPP, "not implemented yet");
+	enum { ARG_CN = 0x100, ARG_ALG, ARG_DAYS, ARG_CA, ARG_ISSUER_KEY, ARG_ISSUER_CERT, ARG_OUT_DIR };
+	static const struct option options[] = {
+		{ "out-dir", required_argument, NULL, ARG_OUT_DIR },
+		{ "cn", required_argument, NULL, ARG_CN },
+		{ "algorithm", required_argument, NULL, ARG_ALG },
+		{ "days", required_argument, NULL, ARG_DAYS },
+		{ "ca", no_argument, NULL, ARG_CA },
+		{ "issuer-key", required_argument, NULL, ARG_ISSUER_KEY },
+		{ "issuer-cert", required_argument, NULL, ARG_ISSUER_CERT },
+		{}
+	};
+	_cleanup_(EVP_PKEY_freep) EVP_PKEY *key = NULL, *issuer_key = NULL;
+	_cleanup_(X509_freep) X509 *cert = NULL, *issuer_cert = NULL;
+	_cleanup_(outputs_done) struct outputs o = {};
+	_cleanup_free_ char *desc = NULL, *fpr = NULL;
+	const char *out_dir = NULL, *cn = NULL, *issuer_key_path = NULL, *issuer_cert_path = NULL;
+	enum key_algorithm alg = KEY_ALG_RSA3072;
+	struct cert_params params = {};
+	uint32_t days = DEFAULT_DAYS;
+	const char *base;
+	bool ca = false;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0) {
+		switch (c) {
+		case ARG_OUT_DIR:
+			out_dir = optarg;
+			break;
+		case ARG_CN:
+			cn = optarg;
+			break;
+		case ARG_ALG:
+			if (key_algorithm_from_string(optarg, &alg) < 0)
+				return usage_error("unknown --algorithm '%s' (rsa3072, rsa4096, ec-p256, ec-p384)",
+						   optarg);
+			break;
+		case ARG_DAYS:
+			if (safe_atou32(optarg, &days) < 0 || days == 0 || days > MAX_DAYS)
+				return usage_error("--days needs a number from 1 to %u", MAX_DAYS);
+			break;
+		case ARG_CA:
+			ca = true;
+			break;
+		case ARG_ISSUER_KEY:
+			issuer_key_path = optarg;
+			break;
+		case ARG_ISSUER_CERT:
+			issuer_cert_path = optarg;
+			break;
+		default:
+			return -EINVAL;
+		}
+	}
+	if (optind != argc)
+		return usage_error("generate takes no positional arguments");
+	if (!out_dir)
+		return usage_error("generate needs --out-dir DIR");
+	if (!issuer_key_path != !issuer_cert_path)
+		return usage_error("--issuer-key and --issuer-cert go together");
+	if (cn && !*cn)
+		return usage_error("--cn must not be empty");
+
+	base = ca ? "ca" : "signing";
+	if (asprintf(&o.key, "%s/%s.key", out_dir, base) < 0 ||
+	    asprintf(&o.crt, "%s/%s.crt", out_dir, base) < 0 ||
+	    asprintf(&o.der, "%s/%s.der", out_dir, base) < 0)
+		return log_error_errno(-ENOMEM, "out of memory");
+
+	if (issuer_key_path) {
+		r = load_issuer(issuer_key_path, issuer_cert_path, &issuer_key, &issuer_cert);
+		if (r < 0)
+			return r;
+	}
+
+	r = ensure_dir(out_dir);
+	if (r < 0)
+		return r;
+	/* Checked up front so an existing file is never half-replaced by a set of three. */
+	for (const char *const *p = (const char *const[]){ o.key, o.crt, o.der, NULL }; *p; p++)
+		if (access(*p, F_OK) == 0)
+			return log_error_errno(-EEXIST, "%s: already exists, refusing to overwrite it", *p);
+
+	r = key_generate(alg, &key);
+	if (r < 0)
+		return log_error_errno(r, "cannot generate the key: %m");
+
+	params = (struct cert_params){
+		.cn = cn ?: (ca ? "ipe-tools CA" : "ipe-tools signing key"),
+		.days = days,
+		.not_before = time(NULL),
+		.ca = ca,
+		.issuer_cert = issuer_cert,
+		.issuer_key = issuer_key,
+	};
+	r = cert_build(key, &params, &cert);
+	if (r < 0)
+		return log_error_errno(r, "cannot issue the certificate: %m");
+
+	r = write_private_key(key, o.key);
+	if (r < 0)
+		return log_error_errno(r, "%s: cannot write the private key: %m", o.key);
+	o.key_done = true;
+	r = write_cert(cert, o.crt, o.der, &o);
+	if (r < 0)
+		return r;
+
+	r = cert_kernel_description(cert, &desc);
+	if (r >= 0)
+		r = cert_fingerprint_sha256(cert, &fpr);
+	if (r < 0)
+		return log_error_errno(r, "cannot describe the certificate: %m");
+
+	printf("key:         %s (0600)\n", o.key);
+	printf("certificate: %s, %s\n", o.crt, o.der);
+	printf("kernel key:  \"%s\"\n", desc);
+	printf("sha256:      %s\n", fpr);
+	o.key_done = o.crt_done = o.der_done = false;
+	return 0;
 }

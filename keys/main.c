@@ -7,8 +7,10 @@
 static const struct verb verbs[] = {
 	{ "generate", verb_generate,
 	  "generate --out-dir DIR [--cn NAME] [--algorithm ALG] [--days N] [--ca] [--issuer-key K --issuer-cert C]" },
-	{ "uefi-db", verb_uefi_db, "uefi-db CERT -o FILE [--esl]" },
-	{ "enroll-uefi", verb_enroll_uefi, "enroll-uefi CERT" },
+	{ "uefi-db", verb_uefi_db,
+	  "uefi-db CERT -o FILE [--esl|--auth] [--key K [--signer-cert C]] [--owner GUID] [--timestamp T] [--append]" },
+	{ "enroll-uefi", verb_enroll_uefi,
+	  "enroll-uefi CERT [--key K [--signer-cert C]] [--owner GUID] [--timestamp T]" },
 	{ "enroll", verb_enroll, "enroll CERT [--keyring NAME]" },
 	{ "list", verb_list, "list [--keyring NAME] [--cert CERT] [--json]" },
 	{ "verify", verb_verify, "verify SIG --cert CERT [--data FILE]" },

@@ -8,7 +8,9 @@
  * key_load_private() - load a private key (PEM or DER).
  * Refuses a file that is group- or world-readable with -EACCES before reading
  * it, so a leaked key is noticed. Key material read is wiped from memory.
- * Return: 0, -EACCES (permissions), -EBADMSG (not a key), -errno.
+ * Encrypted keys are not supported (no passphrase prompt in build pipelines).
+ * Return: 0, -EACCES (permissions), -EBADMSG (not a key), -EOPNOTSUPP
+ *         (encrypted key), -errno.
  */
 int key_load_private(const char *path, EVP_PKEY **ret);
 

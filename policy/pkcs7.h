@@ -22,7 +22,8 @@
  * pkcs7_sign() - sign @data with @key/@cert.
  * @attached: embed the content (IPE policy) or not (root-hash signature)
  * @include_cert: put @cert into the SignedData (false = --nocerts)
- * Return: 0 and a malloc'd DER blob in @ret_der/@ret_len, or -errno.
+ * Return: 0 and a malloc'd DER blob in @ret_der/@ret_len (release with free()),
+ *         or -errno.
  */
 int pkcs7_sign(EVP_PKEY *key, X509 *cert, const void *data, size_t len, bool attached,
 	       bool include_cert, unsigned char **ret_der, size_t *ret_len);
@@ -32,7 +33,8 @@ int pkcs7_sign(EVP_PKEY *key, X509 *cert, const void *data, size_t len, bool att
  * The signer is found by issuer and serial; no chain or purpose checks, no
  * canonicalisation. @detached/@detached_len give the content of a detached
  * signature (NULL for an attached one).
- * @ret_content: when non-NULL, receives a malloc'd copy of the signed content.
+ * @ret_content: when non-NULL, receives a malloc'd copy of the signed content,
+ *               followed by one NUL byte not counted in @ret_content_len.
  * Return: 0 valid, -EBADMSG malformed or digest/signature mismatch,
  *         -ENOKEY no signer matches @cert, -errno otherwise.
  */
@@ -41,6 +43,7 @@ int pkcs7_verify(const void *der, size_t der_len, X509 *cert, const void *detach
 
 /**
  * pkcs7_content() - the embedded content of an attached SignedData, unverified.
+ * @ret_content is malloc'd and NUL-terminated like pkcs7_verify()'s.
  * Return: 0, -EBADMSG when @der is not a SignedData with attached content.
  */
 int pkcs7_content(const void *der, size_t der_len, unsigned char **ret_content,

@@ -1,10 +1,464 @@
 // SPDX-License-Identifier: GPL-2.0-only
+/* format: build the dm-verity hash tree of an image, byte-identical to `veritysetup format`. */
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "lib/fileio.h"
+#include "lib/hexdecoct.h"
 #include "lib/log.h"
+#include "lib/parse_util.h"
+#include "lib/verbs.h"
 #include "policygen/verbs.h"
+#include "policygen/verity_tree.h"
+
+/* Below this the hashing takes well under a second: no progress bar. */
+#define PROGRESS_MIN_BYTES (UINT64_C(256) << 20)
+
+struct format_args {
+	const char *data_path;
+	const char *hash_path;
+	const char *salt;
+	const char *uuid;
+	const char *seed;
+	const char *root_hash_file;
+	const char *manifest;
+	uint64_t data_blocks;      /* 0: from the size of DATA */
+	unsigned threads;
+	unsigned manifest_flags;
+	bool no_verify;
+	bool allow_partial;
+};
+
+struct progress {
+	struct timespec start;
+	uint32_t block_size;
+	int last_percent;
+};
+
+static double elapsed(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+static void show_progress(uint64_t done, uint64_t total, void *userdata)
+{
+	struct progress *p = userdata;
+	int percent = total ? (int)(done * 100 / total) : 100, bar = percent / 4;
+	double secs = elapsed(&p->start);
+
+	if (percent == p->last_percent)
+		return;
+	p->last_percent = percent;
+	fprintf(stderr, "\rhashing [%.*s%*s] %3d%% %6.0f MB/s", bar,
+		"#########################", 25 - bar, "", percent,
+		secs > 0 ? (double)done * p->block_size / secs / 1e6 : 0.0);
+	if (done == total)
+		fputc('\n', stderr);
+}
+
+static int parse_args(int argc, char *argv[], struct format_args *a, struct verity_manifest *m)
+{
+	enum {
+		ARG_HASH = 0x100, ARG_DBS, ARG_HBS, ARG_SALT, ARG_UUID, ARG_HASH_OFFSET,
+		ARG_DATA_BLOCKS, ARG_NO_SUPERBLOCK, ARG_FORMAT, ARG_ROOT_HASH_FILE, ARG_SEED,
+		ARG_THREADS, ARG_MANIFEST, ARG_COMPACT, ARG_NO_VERIFY, ARG_ALLOW_PARTIAL,
+	};
+	static const struct option options[] = {
+		{ "hash", required_argument, NULL, ARG_HASH },
+		{ "data-block-size", required_argument, NULL, ARG_DBS },
+		{ "hash-block-size", required_argument, NULL, ARG_HBS },
+		{ "salt", required_argument, NULL, ARG_SALT },
+		{ "uuid", required_argument, NULL, ARG_UUID },
+		{ "hash-offset", required_argument, NULL, ARG_HASH_OFFSET },
+		{ "data-blocks", required_argument, NULL, ARG_DATA_BLOCKS },
+		{ "no-superblock", no_argument, NULL, ARG_NO_SUPERBLOCK },
+		{ "format", required_argument, NULL, ARG_FORMAT },
+		{ "root-hash-file", required_argument, NULL, ARG_ROOT_HASH_FILE },
+		{ "seed", required_argument, NULL, ARG_SEED },
+		{ "threads", required_argument, NULL, ARG_THREADS },
+		{ "manifest", required_argument, NULL, ARG_MANIFEST },
+		{ "compact", no_argument, NULL, ARG_COMPACT },
+		{ "no-verify", no_argument, NULL, ARG_NO_VERIFY },
+		{ "allow-partial", no_argument, NULL, ARG_ALLOW_PARTIAL },
+		{}
+	};
+	uint32_t u32;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0)
+		switch (c) {
+		case ARG_HASH:
+			if (verity_parse_alg(optarg, m) < 0)
+				return usage_error("--hash: '%s' is not a hash both OpenSSL and the kernel know (e.g. sha256)", optarg);
+			break;
+		case ARG_DBS:
+			if (verity_parse_block_size(optarg, &m->data_block_size) < 0)
+				return usage_error("--data-block-size: '%s' is not a power of 2 from 512 to 524288", optarg);
+			break;
+		case ARG_HBS:
+			if (verity_parse_block_size(optarg, &m->hash_block_size) < 0)
+				return usage_error("--hash-block-size: '%s' is not a power of 2 from 512 to 524288", optarg);
+			break;
+		case ARG_SALT:
+			if (verity_parse_salt(optarg, m) < 0)
+				return usage_error("--salt: expected up to 256 bytes of hex, or '-' for none");
+			a->salt = optarg;
+			break;
+		case ARG_UUID:
+			if (verity_parse_uuid(optarg, m->uuid) < 0)
+				return usage_error("--uuid: '%s' is not a UUID", optarg);
+			a->uuid = optarg;
+			break;
+		case ARG_HASH_OFFSET:
+			if (safe_atou64(optarg, &m->hash_offset) < 0 || m->hash_offset % 512)
+				return usage_error("--hash-offset: '%s' is not a multiple of 512 bytes", optarg);
+			break;
+		case ARG_DATA_BLOCKS:
+			if (safe_atou64(optarg, &a->data_blocks) < 0 || a->data_blocks == 0)
+				return usage_error("--data-blocks: '%s' is not a positive number", optarg);
+			break;
+		case ARG_NO_SUPERBLOCK:
+			m->superblock = false;
+			break;
+		case ARG_FORMAT:
+			if (safe_atou32(optarg, &u32) < 0 || u32 > 1)
+				return usage_error("--format: '%s' is neither 1 (normal) nor 0 (Chrome OS)", optarg);
+			m->hash_type = u32;
+			break;
+		case ARG_ROOT_HASH_FILE:
+			a->root_hash_file = optarg;
+			break;
+		case ARG_SEED:
+			if (!*optarg)
+				return usage_error("--seed: the seed must not be empty");
+			a->seed = optarg;
+			break;
+		case ARG_THREADS:
+			if (safe_atou32(optarg, &u32) < 0 || u32 == 0 || u32 > 256)
+				return usage_error("--threads: '%s' is not a number from 1 to 256", optarg);
+			a->threads = u32;
+			break;
+		case ARG_MANIFEST:
+			a->manifest = optarg;
+			break;
+		case ARG_COMPACT:
+			a->manifest_flags |= MANIFEST_COMPACT;
+			break;
+		case ARG_NO_VERIFY:
+			a->no_verify = true;
+			break;
+		case ARG_ALLOW_PARTIAL:
+			a->allow_partial = true;
+			break;
+		default:
+			return -EINVAL;
+		}
+	if (argc - optind != 2)
+		return usage_error("format [OPTIONS] DATA HASH");
+	a->data_path = argv[optind];
+	a->hash_path = argv[optind + 1];
+	return 0;
+}
+
+/* Salt and UUID: explicit values win, then the seed, then randomness (as veritysetup). */
+static int choose_salt_uuid(const struct format_args *a, struct verity_manifest *m)
+{
+	unsigned char salt[32], uuid[16];
+	int r;
+
+	if (a->salt && (a->uuid || !m->superblock))
+		return 0;
+	if (a->seed)
+		r = verity_seed_derive(a->seed, salt, uuid);
+	else {
+		r = verity_random_salt_uuid(salt, uuid);
+		if (r == 0 && a->salt)
+			log_info("no --uuid or --seed: using a random UUID");
+		else if (r == 0)
+			log_info("no --salt or --seed: using a random salt and UUID; the root hash differs on every run");
+	}
+	if (r < 0)
+		return log_error_errno(r, "cannot derive the salt and UUID: %m");
+	if (!a->salt) {
+		memcpy(m->salt, salt, sizeof(salt));
+		m->salt_size = sizeof(salt);
+	}
+	if (!a->uuid)
+		memcpy(m->uuid, uuid, sizeof(uuid));
+	return 0;
+}
+
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+static bool is_block_device(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISBLK(st.st_mode);
+}
+
+static int pwrite_all(int fd, const void *buf, size_t len, uint64_t off)
+{
+	if (lseek(fd, (off_t)off, SEEK_SET) < 0)
+		return -errno;
+	return write_all(fd, buf, len);
+}
+
+/* Superblock (if any) and tree into @fd, which is at least as long as the hash area. */
+static int write_hash_area(int fd, const struct verity_manifest *m, const struct verity_geometry *g,
+			   const unsigned char *tree)
+{
+	int r;
+
+	if (m->superblock) {
+		unsigned char sb[VERITY_SB_SIZE];
+
+		verity_superblock_build(m, sb);
+		r = pwrite_all(fd, sb, sizeof(sb), m->hash_offset);
+		if (r < 0)
+			return r;
+	}
+	if (g->hash_blocks == 0)
+		return 0;
+	return pwrite_all(fd, tree, g->hash_blocks * m->hash_block_size,
+			  g->hash_start * m->hash_block_size);
+}
+
+/* Bytes before --hash-offset in an existing separate hash file are kept. */
+static int copy_prefix(const char *path, int out_fd, uint64_t len)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	_cleanup_free_ char *buf = NULL;
+	uint64_t size, off = 0;
+	int r;
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	r = verity_fd_size(fd, &size);
+	if (r < 0)
+		return r;
+	len = MIN(len, size);
+	buf = malloc(1 << 20);
+	if (!buf)
+		return -ENOMEM;
+	while (off < len) {
+		size_t n = (size_t)MIN(len - off, (uint64_t)(1 << 20));
+
+		r = pread_all(fd, buf, n, (off_t)off);
+		if (r < 0)
+			return r;
+		r = pwrite_all(out_fd, buf, n, off);
+		if (r < 0)
+			return r;
+		off += n;
+	}
+	return 0;
+}
+
+static int self_check(const struct format_args *a, const char *hash_path,
+		      const struct verity_manifest *m)
+{
+	int r;
+
+	if (a->no_verify)
+		return 0;
+	r = verity_cryptsetup_check(a->data_path, hash_path, m, m->root_hash);
+	if (r == -EPERM || r == -EFAULT)
+		return log_error_errno(-EIO, "%s: the written tree does not verify with libcryptsetup (%s); nothing was written",
+				       a->hash_path, r == -EPERM ? "a block mismatches" : "the root hash differs");
+	if (r < 0)
+		return log_error_errno(r, "%s: libcryptsetup cannot verify the written tree: %m", a->hash_path);
+	log_debug("libcryptsetup verified %s", a->hash_path);
+	return 0;
+}
+
+/* A separate regular hash file: written beside its name, checked, then renamed into place. */
+static int write_atomic(const struct format_args *a, struct atomic_file *f,
+			const struct verity_manifest *m, const struct verity_geometry *g,
+			const unsigned char *tree)
+{
+	int r;
+
+	if (m->hash_offset > 0) {
+		r = copy_prefix(a->hash_path, f->fd, m->hash_offset);
+		if (r < 0)
+			return log_error_errno(r, "%s: cannot copy the bytes before the hash offset: %m", a->hash_path);
+	}
+	if (ftruncate(f->fd, (off_t)g->hash_end) < 0)
+		return log_error_errno(-errno, "%s: cannot size the hash file: %m", a->hash_path);
+	r = write_hash_area(f->fd, m, g, tree);
+	if (r < 0)
+		return log_error_errno(r, "%s: cannot write: %m", a->hash_path);
+	r = self_check(a, f->tmp_path, m);
+	if (r < 0)
+		return r;
+	r = atomic_file_commit(f);
+	if (r < 0)
+		return log_error_errno(r, "%s: cannot write: %m", a->hash_path);
+	return 0;
+}
+
+/*
+ * Data and hash in one file, or a block device: no rename is possible, the
+ * hash area is written in place (the data area is never touched).
+ */
+static int write_in_place(const struct format_args *a, const struct verity_manifest *m,
+			  const struct verity_geometry *g, const unsigned char *tree)
+{
+	_cleanup_close_ int fd = open(a->hash_path, O_RDWR | O_CLOEXEC | O_NOCTTY);
+	uint64_t size;
+	int r;
+
+	if (fd < 0)
+		return log_error_errno(-errno, "%s: cannot open for writing: %m", a->hash_path);
+	r = verity_fd_size(fd, &size);
+	if (r < 0)
+		return log_error_errno(r, "%s: %m", a->hash_path);
+	if (size < g->hash_end) {
+		if (is_block_device(a->hash_path))
+			return log_error_errno(-ENOSPC, "%s: the hash area needs %" PRIu64 " bytes, the device has %" PRIu64,
+					       a->hash_path, g->hash_end, size);
+		if (ftruncate(fd, (off_t)g->hash_end) < 0)
+			return log_error_errno(-errno, "%s: cannot extend: %m", a->hash_path);
+	}
+	r = write_hash_area(fd, m, g, tree);
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (r < 0)
+		return log_error_errno(r, "%s: cannot write: %m", a->hash_path);
+	return self_check(a, a->hash_path, m);
+}
 
 int verb_format(int argc, char *argv[])
 {
-	(void)argc;
-	(void)argv;
-	return log_error_errno(-EOPNOTSUPP, "not implemented yet");
+	struct format_args a = { .threads = verity_default_threads() };
+	_cleanup_(manifest_done) struct verity_manifest m = {
+		.hash_alg = "sha256",
+		.digest_size = 32,
+		.hash_type = 1,
+		.data_block_size = 4096,
+		.hash_block_size = 4096,
+		.superblock = true,
+	};
+	_cleanup_(atomic_file_discard) struct atomic_file out = ATOMIC_FILE_INIT;
+	_cleanup_free_ unsigned char *tree = NULL;
+	_cleanup_close_ int data_fd = -1;
+	struct stat st;
+	struct verity_geometry g;
+	struct progress prog = { .last_percent = -1 };
+	char root[2 * VERITY_MAX_DIGEST + 1];
+	uint64_t size, limit;
+	bool in_place;
+	int r;
+
+	r = parse_args(argc, argv, &a, &m);
+	if (r < 0)
+		return r;
+	if (!m.superblock)
+		memset(m.uuid, 0, sizeof(m.uuid));
+
+	data_fd = open(a.data_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (data_fd < 0)
+		return log_error_errno(-errno, "%s: cannot open: %m", a.data_path);
+	r = verity_fd_size(data_fd, &size);
+	if (r < 0)
+		return log_error_errno(r, "%s: not a regular file or block device: %m", a.data_path);
+
+	in_place = same_file(a.data_path, a.hash_path);
+	if (in_place && m.hash_offset == 0)
+		return log_error_errno(-EINVAL, "%s: data and hash are the same file: --hash-offset must place the hash area after the data", a.hash_path);
+	/* In one file the data area ends where the hash area begins, unless told otherwise. */
+	limit = in_place ? MIN(size, m.hash_offset) : size;
+	if (a.data_blocks) {
+		if (a.data_blocks > limit / m.data_block_size)
+			return log_error_errno(-EINVAL, "%s: --data-blocks %" PRIu64 " is more than the %" PRIu64 " blocks of %" PRIu32 " bytes it holds",
+					       a.data_path, a.data_blocks, limit / m.data_block_size, m.data_block_size);
+		m.data_blocks = a.data_blocks;
+	} else {
+		m.data_blocks = limit / m.data_block_size;
+		if (limit % m.data_block_size && !a.allow_partial)
+			return log_error_errno(-EINVAL, "%s: size %" PRIu64 " is not a multiple of the data block size %" PRIu32 "; the last %" PRIu64 " bytes would not be protected (pad the image, or pass --allow-partial)",
+					       a.data_path, limit, m.data_block_size, limit % m.data_block_size);
+		if (limit % m.data_block_size)
+			log_warning("%s: the last %" PRIu64 " bytes are not covered by the hash tree",
+				    a.data_path, limit % m.data_block_size);
+	}
+	if (m.data_blocks == 0)
+		return log_error_errno(-EINVAL, "%s: smaller than one data block (%" PRIu32 " bytes)",
+				       a.data_path, m.data_block_size);
+
+	r = verity_manifest_geometry(&m, &g);
+	if (r == -EINVAL)
+		return log_error_errno(r, "--hash-offset %" PRIu64 ": without a superblock it must be a multiple of the hash block size %" PRIu32,
+				       m.hash_offset, m.hash_block_size);
+	if (r < 0)
+		return log_error_errno(r, "%s: cannot lay out the hash tree: %m", a.data_path);
+	if (in_place && m.hash_offset < m.data_blocks * m.data_block_size)
+		return log_error_errno(-EINVAL, "%s: the data area (%" PRIu64 " bytes) overlaps the hash area at offset %" PRIu64,
+				       a.data_path, m.data_blocks * m.data_block_size, m.hash_offset);
+	m.hash_start = g.hash_start;
+	m.hash_blocks = g.hash_blocks;
+
+	r = choose_salt_uuid(&a, &m);
+	if (r < 0)
+		return r;
+
+	/* Find out now, not after minutes of hashing, whether the output can be written. */
+	in_place = in_place || is_block_device(a.hash_path);
+	if (!in_place) {
+		if (stat(a.hash_path, &st) == 0 && !S_ISREG(st.st_mode))
+			return log_error_errno(-EINVAL, "%s: not a regular file or block device", a.hash_path);
+		r = atomic_file_open(&out, a.hash_path, 0644, 0);
+		if (r < 0)
+			return log_error_errno(r, "%s: cannot create: %m", a.hash_path);
+	}
+
+	clock_gettime(CLOCK_MONOTONIC, &prog.start);
+	prog.block_size = m.data_block_size;
+	r = verity_tree_build(data_fd, &m, &g, a.threads,
+			      isatty(STDERR_FILENO) && size > PROGRESS_MIN_BYTES ? show_progress : NULL,
+			      &prog, &tree);
+	if (r == -EIO)
+		return log_error_errno(r, "%s: read error or file shrank while hashing: %m", a.data_path);
+	if (r < 0)
+		return log_error_errno(r, "%s: cannot hash: %m", a.data_path);
+	log_debug("hashed %" PRIu64 " blocks in %.3f s on %u threads", m.data_blocks,
+		  elapsed(&prog.start), a.threads);
+
+	if (in_place)
+		r = write_in_place(&a, &m, &g, tree);
+	else
+		r = write_atomic(&a, &out, &m, &g, tree);
+	if (r < 0)
+		return r;
+
+	manifest_root_hash_hex(&m, root);
+	if (a.root_hash_file) {
+		r = write_file_atomic(a.root_hash_file, root, strlen(root), 0644, 0);
+		if (r < 0)
+			return log_error_errno(r, "%s: cannot write: %m", a.root_hash_file);
+	}
+	if (a.manifest) {
+		m.data_path = strdup(a.data_path);
+		m.hash_path = strdup(a.hash_path);
+		r = m.data_path && m.hash_path ? manifest_write(a.manifest, &m, NULL, NULL, a.manifest_flags)
+					       : -ENOMEM;
+		if (r < 0)
+			return log_error_errno(r, "%s: cannot write the manifest: %m", a.manifest);
+	}
+	printf("%s\n", root);
+	return fflush(stdout) == 0 ? 0 : log_error_errno(-EIO, "cannot write to stdout");
 }

@@ -1,10 +1,82 @@
 // SPDX-License-Identifier: GPL-2.0-only
+/* manifest: the JSON manifest of an existing DATA + HASH pair (see policygen/manifest.h). */
+#include <getopt.h>
+#include <inttypes.h>
+
 #include "lib/log.h"
+#include "lib/parse_util.h"
+#include "lib/verbs.h"
 #include "policygen/verbs.h"
+#include "policygen/verity_tree.h"
 
 int verb_manifest(int argc, char *argv[])
 {
-	(void)argc;
-	(void)argv;
-	return log_error_errno(-EOPNOTSUPP, "not implemented yet");
+	enum { ARG_HASH_OFFSET = 0x100, ARG_VERIFY, ARG_COMPACT, ARG_DATA_DEVICE, ARG_HASH_DEVICE };
+	static const struct option options[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "hash-offset", required_argument, NULL, ARG_HASH_OFFSET },
+		{ "verify", no_argument, NULL, ARG_VERIFY },
+		{ "compact", no_argument, NULL, ARG_COMPACT },
+		{ "data-device", required_argument, NULL, ARG_DATA_DEVICE },
+		{ "hash-device", required_argument, NULL, ARG_HASH_DEVICE },
+		{}
+	};
+	_cleanup_(manifest_done) struct verity_manifest m = { 0 };
+	const char *out = "-", *data_dev = NULL, *hash_dev = NULL;
+	uint64_t offset = 0;
+	unsigned flags = 0;
+	bool verify = false;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "o:", options, NULL)) >= 0)
+		switch (c) {
+		case 'o':
+			out = optarg;
+			break;
+		case ARG_HASH_OFFSET:
+			if (safe_atou64(optarg, &offset) < 0 || offset % 512)
+				return usage_error("--hash-offset: '%s' is not a multiple of 512 bytes", optarg);
+			break;
+		case ARG_VERIFY:
+			verify = true;
+			break;
+		case ARG_COMPACT:
+			flags |= MANIFEST_COMPACT;
+			break;
+		case ARG_DATA_DEVICE:
+			data_dev = optarg;
+			break;
+		case ARG_HASH_DEVICE:
+			hash_dev = optarg;
+			break;
+		default:
+			return -EINVAL;
+		}
+	if (argc - optind != 2)
+		return usage_error("manifest [OPTIONS] DATA HASH [-o OUT.json]");
+
+	r = verity_image_describe(argv[optind], argv[optind + 1], offset, &m);
+	if (r == -EBADMSG) {
+		log_error("%s: no valid verity superblock at offset %" PRIu64 ", or the hash file is truncated",
+			  argv[optind + 1], offset);
+		return EXIT_NEGATIVE;
+	}
+	if (r < 0)
+		return log_error_errno(r, "%s: cannot describe the image: %m", argv[optind + 1]);
+
+	/* The root hash above trusts the hash file; --verify checks it against the data too. */
+	if (verify) {
+		r = verity_cryptsetup_check(m.data_path, m.hash_path, &m, m.root_hash);
+		if (r == -EPERM || r == -EFAULT) {
+			log_error("%s: corrupt: the data does not match the hash tree", m.data_path);
+			return EXIT_NEGATIVE;
+		}
+		if (r < 0)
+			return log_error_errno(r, "%s: cannot verify: %m", m.data_path);
+	}
+
+	r = manifest_write(out, &m, data_dev, hash_dev, flags);
+	if (r < 0)
+		return log_error_errno(r, "%s: cannot write the manifest: %m", out);
+	return 0;
 }

@@ -1,12 +1,40 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /*
  * The verity manifest: everything later steps (sign-roothash, generate, the
  * VM tests, Spectrum's build) need to know about one formatted image, as JSON.
  * Written by `format --manifest` and the `manifest` verb.
+ *
+ * JSON keys (stable; objects are written in this order):
+ *   "manifest_version"   1
+ *   "data_path", "hash_path"          strings as given on the command line
+ *   "hash_algorithm"     "sha256" (kernel crypto API name, lower case)
+ *   "format"             1 (normal) or 0 (Chrome OS)
+ *   "data_block_size", "hash_block_size"   bytes
+ *   "data_blocks"        number of data blocks the tree covers
+ *   "hash_offset"        bytes: where the superblock (or the tree) starts in the hash file
+ *   "hash_start"         the DM table's hash_start, in hash blocks
+ *   "hash_blocks"        number of hash-tree blocks (superblock not counted)
+ *   "superblock"         true/false
+ *   "salt"               lowercase hex, "" when empty
+ *   "uuid"               "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", null without a superblock
+ *   "root_hash"          lowercase hex
+ *   "data_size"          bytes covered: data_blocks * data_block_size
+ *   "hash_size"          bytes from hash_offset to the end of the tree
+ *   "dm_table"           "1 <data_dev> <hash_dev> <dbs> <hbs> <data_blocks> <hash_start> <alg> <root> <salt|->"
+ *   "dm_table_sectors"   length of the DM target in 512-byte sectors
+ *   "kernel_cmdline"     { "roothash": "roothash=<hex>",
+ *                          "systemd.verity_root_data": "systemd.verity_root_data=<data_dev>",
+ *                          "systemd.verity_root_hash": "systemd.verity_root_hash=<hash_dev>",
+ *                          "systemd.verity_root_options": "systemd.verity_root_options=<opts>" }
+ *   "partuuids"          { "root": <UUID of the first 128 bits of the root hash>,
+ *                          "verity": <UUID of the last 128 bits> } (Discoverable Partitions)
+ *   "veritysetup"        a `veritysetup format` command line reproducing the hash file
+ *   "signatures"         [ { "path": ..., "format": ..., "sha256": <hex of the file> }, ... ]
  */
 
 #define VERITY_MAX_DIGEST 64
@@ -27,6 +55,9 @@ struct verity_manifest {
 	unsigned char uuid[16];    /* all zero with --no-superblock */
 	unsigned char root_hash[VERITY_MAX_DIGEST];
 	uint32_t digest_size;
+	/* Additions. */
+	bool superblock;
+	uint64_t hash_blocks;      /* blocks of the tree, superblock not counted */
 };
 
 /* Read a manifest file. Return: 0, -EBADMSG (not a manifest), -errno. */
@@ -43,3 +74,24 @@ void manifest_root_hash_hex(const struct verity_manifest *m, char *out);
 int manifest_add_signature(const char *path, const char *sig_path, const char *format);
 
 void manifest_done(struct verity_manifest *m);
+
+/* Flags for manifest_write(). */
+#define MANIFEST_COMPACT 1u /* one line instead of pretty-printed */
+
+/**
+ * manifest_write() - write the manifest of @m to @path atomically ("-": stdout).
+ * @data_dev, @hash_dev: device names for the DM table and the kernel command
+ * line; NULL uses m->data_path / m->hash_path.
+ * Return: 0 or -errno.
+ */
+int manifest_write(const char *path, const struct verity_manifest *m, const char *data_dev,
+		   const char *hash_dev, unsigned flags);
+
+/**
+ * manifest_dm_table() - the DM verity table parameters as libcryptsetup builds
+ * them. Return: a malloc'd string, or NULL on ENOMEM.
+ */
+char *manifest_dm_table(const struct verity_manifest *m, const char *data_dev, const char *hash_dev);
+
+/* The two Discoverable Partitions PARTUUIDs (37 bytes each) of the root hash. */
+void manifest_partuuids(const struct verity_manifest *m, char root[37], char verity[37]);

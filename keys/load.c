@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Verb-side loading of certificates and keys, with the messages users act on. */
+#include "keys/load.h"
+#include "keys/openssl_util.h"
+#include "lib/log.h"
+#include "policy/keyfile.h"
+
+int load_cert_logged(const char *path, X509 **ret)
+{
+	int r = cert_load(path, ret);
+
+	if (r == -EBADMSG)
+		return log_error_errno(r, "%s: not a PEM or DER X.509 certificate", path);
+	if (r == -EFBIG)
+		return log_error_errno(r, "%s: too large for a certificate", path);
+	if (r < 0)
+		return log_error_errno(r, "%s: cannot read the certificate: %m", path);
+	return 0;
+}
+
+int load_key_logged(const char *path, X509 *cert, const char *cert_path, EVP_PKEY **ret)
+{
+	_cleanup_(EVP_PKEY_freep) EVP_PKEY *key = NULL;
+	int r;
+
+	r = key_load_private(path, &key);
+	if (r == -EACCES)
+		return log_error_errno(r, "%s: private key is readable by group or others, refusing it (chmod 600)",
+				       path);
+	if (r == -EOPNOTSUPP)
+		return log_error_errno(r, "%s: encrypted private keys are not supported", path);
+	if (r == -EBADMSG)
+		return log_error_errno(r, "%s: not a PEM or DER private key", path);
+	if (r == -EFBIG)
+		return log_error_errno(r, "%s: too large for a private key", path);
+	if (r < 0)
+		return log_error_errno(r, "%s: cannot read the private key: %m", path);
+	if (cert && key_matches_cert(key, cert) < 0)
+		return log_error_errno(-EKEYREJECTED, "%s: key does not match the certificate %s", path,
+				       cert_path);
+	*ret = TAKE_PTR(key);
+	return 0;
+}

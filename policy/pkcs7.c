@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * PKCS#7 SignedData as the kernel's verify_pkcs7_signature() sees it: the
+ * signer is found by issuer and serial, the digest is taken over the raw
+ * content bytes, and no certificate chain or purpose is evaluated (the kernel
+ * decides trust by keyring membership, not by X.509 path building).
+ */
+#include <limits.h>
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/pkcs7.h>
+
+#include "lib/macro.h"
+#include "policy/pkcs7.h"
+
+DEFINE_TRIVIAL_CLEANUP_FUNC(BIO *, BIO_free);
+DEFINE_TRIVIAL_CLEANUP_FUNC(BIO *, BIO_free_all);
+DEFINE_TRIVIAL_CLEANUP_FUNC(PKCS7 *, PKCS7_free);
+
+/* Largest content or signature handled in memory (policies are kilobytes). */
+#define PKCS7_MAX_INPUT (64u << 20)
+
+static int dup_bytes(const void *p, size_t len, unsigned char **ret, size_t *ret_len)
+{
+	/* One spare NUL byte so text content can be used as a C string. */
+	unsigned char *copy = malloc(len + 1);
+
+	if (!copy)
+		return -ENOMEM;
+	if (len)
+		memcpy(copy, p, len);
+	copy[len] = 0;
+	*ret = copy;
+	*ret_len = len;
+	return 0;
+}
+
+static int do_sign(EVP_PKEY *key, X509 *cert, const void *data, size_t len, bool attached,
+		   bool include_cert, unsigned char **ret_der, size_t *ret_len)
+{
+	_cleanup_(BIO_freep) BIO *in = NULL;
+	_cleanup_(PKCS7_freep) PKCS7 *p7 = NULL;
+	unsigned char *der = NULL;
+	int flags, n, r;
+
+	if (len > PKCS7_MAX_INPUT)
+		return -EFBIG;
+	in = BIO_new_mem_buf(len ? data : "", (int)len);
+	if (!in)
+		return -ENOMEM;
+
+	/*
+	 * No signed attributes (so no signing time: RSA output is reproducible),
+	 * no S/MIME capabilities, and binary content: the kernel hashes the bytes
+	 * as they are, a CRLF conversion would change what is signed.
+	 */
+	flags = PKCS7_BINARY | PKCS7_NOATTR | PKCS7_NOSMIMECAP;
+	if (!attached)
+		flags |= PKCS7_DETACHED;
+	if (!include_cert)
+		flags |= PKCS7_NOCERTS;
+
+	p7 = PKCS7_sign(cert, key, NULL, in, flags);
+	if (!p7)
+		return -EBADMSG;
+	n = i2d_PKCS7(p7, &der);
+	if (n <= 0)
+		return -EIO;
+	r = dup_bytes(der, (size_t)n, ret_der, ret_len);
+	OPENSSL_free(der);
+	return r;
+}
+
+int pkcs7_sign(EVP_PKEY *key, X509 *cert, const void *data, size_t len, bool attached,
+	       bool include_cert, unsigned char **ret_der, size_t *ret_len)
+{
+	int r = do_sign(key, cert, data, len, attached, include_cert, ret_der, ret_len);
+
+	ERR_clear_error();
+	return r;
+}
+
+/* Parse @der as a SignedData over pkcs7-data, the only shape the kernel accepts here. */
+static int parse_signed_data(const void *der, size_t der_len, PKCS7 **ret)
+{
+	const unsigned char *p = der;
+	PKCS7 *p7;
+
+	if (der_len == 0 || der_len > PKCS7_MAX_INPUT)
+		return -EBADMSG;
+	p7 = d2i_PKCS7(NULL, &p, (long)der_len);
+	if (!p7)
+		return -EBADMSG;
+	/* Trailing bytes after the SignedData mean the file is not what it claims. */
+	if (p != (const unsigned char *)der + der_len || !PKCS7_type_is_signed(p7) ||
+	    !p7->d.sign || !p7->d.sign->contents || !PKCS7_type_is_data(p7->d.sign->contents)) {
+		PKCS7_free(p7);
+		return -EBADMSG;
+	}
+	*ret = p7;
+	return 0;
+}
+
+static PKCS7_SIGNER_INFO *find_signer(PKCS7 *p7, X509 *cert)
+{
+	STACK_OF(PKCS7_SIGNER_INFO) *sinfos = PKCS7_get_signer_info(p7);
+
+	for (int i = 0; i < sk_PKCS7_SIGNER_INFO_num(sinfos); i++) {
+		PKCS7_SIGNER_INFO *si = sk_PKCS7_SIGNER_INFO_value(sinfos, i);
+		PKCS7_ISSUER_AND_SERIAL *ias = si->issuer_and_serial;
+
+		if (ias && ias->issuer && ias->serial &&
+		    X509_NAME_cmp(ias->issuer, X509_get_issuer_name(cert)) == 0 &&
+		    ASN1_INTEGER_cmp(ias->serial, X509_get0_serialNumber(cert)) == 0)
+			return si;
+	}
+	return NULL;
+}
+
+static int do_verify(const void *der, size_t der_len, X509 *cert, const void *detached,
+		     size_t detached_len, unsigned char **ret_content, size_t *ret_content_len)
+{
+	_cleanup_(PKCS7_freep) PKCS7 *p7 = NULL;
+	_cleanup_(BIO_free_allp) BIO *chain = NULL;
+	ASN1_OCTET_STRING *embedded;
+	PKCS7_SIGNER_INFO *si;
+	const void *content;
+	size_t content_len;
+	BIO *in;
+	int r;
+
+	r = parse_signed_data(der, der_len, &p7);
+	if (r < 0)
+		return r;
+
+	embedded = p7->d.sign->contents->d.data;
+	if (detached) {
+		/* The kernel refuses detached data for a blob that carries its own ("Data already supplied"). */
+		if (embedded)
+			return -EBADMSG;
+		content = detached;
+		content_len = detached_len;
+	} else {
+		if (!embedded)
+			return -EBADMSG;
+		content = embedded->data;
+		content_len = (size_t)embedded->length;
+	}
+	if (content_len > PKCS7_MAX_INPUT)
+		return -EFBIG;
+
+	si = find_signer(p7, cert);
+	if (!si)
+		return -ENOKEY;
+
+	in = BIO_new_mem_buf(content_len ? content : "", (int)content_len);
+	if (!in)
+		return -ENOMEM;
+	/* The digest BIOs the signer infos ask for, on top of the raw content. */
+	chain = PKCS7_dataInit(p7, in);
+	if (!chain) {
+		BIO_free(in);
+		return -EBADMSG;
+	}
+	for (;;) {
+		char buf[4096];
+		int n = BIO_read(chain, buf, sizeof(buf));
+
+		if (n <= 0)
+			break;
+	}
+	/* Checks messageDigest too when the signer has authenticated attributes. */
+	if (PKCS7_signatureVerify(chain, p7, si, cert) != 1)
+		return -EBADMSG;
+
+	if (ret_content)
+		return dup_bytes(content, content_len, ret_content, ret_content_len);
+	return 0;
+}
+
+int pkcs7_verify(const void *der, size_t der_len, X509 *cert, const void *detached,
+		 size_t detached_len, unsigned char **ret_content, size_t *ret_content_len)
+{
+	int r = do_verify(der, der_len, cert, detached, detached_len, ret_content, ret_content_len);
+
+	ERR_clear_error();
+	return r;
+}
+
+int pkcs7_content(const void *der, size_t der_len, unsigned char **ret_content,
+		  size_t *ret_content_len)
+{
+	_cleanup_(PKCS7_freep) PKCS7 *p7 = NULL;
+	ASN1_OCTET_STRING *embedded;
+	int r;
+
+	r = parse_signed_data(der, der_len, &p7);
+	ERR_clear_error();
+	if (r < 0)
+		return r;
+	embedded = p7->d.sign->contents->d.data;
+	if (!embedded)
+		return -EBADMSG;
+	return dup_bytes(embedded->data, (size_t)embedded->length, ret_content, ret_content_len);
+}
+
+bool pkcs7_looks_like(const void *buf, size_t len)
+{
+	/* OBJECT IDENTIFIER 1.2.840.113549.1.7.2 (pkcs7-signedData) */
+	static const unsigned char oid[] = { 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7,
+					     0x0d, 0x01, 0x07, 0x02 };
+	const unsigned char *p = buf;
+	size_t off = 2;
+
+	if (len < 2 || p[0] != 0x30)
+		return false;
+	if (p[1] & 0x80) {
+		size_t n = p[1] & 0x7f; /* 0 = indefinite length (BER) */
+
+		if (n > 4)
+			return false;
+		off += n;
+	}
+	return len >= off + sizeof(oid) && memcmp(p + off, oid, sizeof(oid)) == 0;
+}

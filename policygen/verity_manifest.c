@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The verity manifest (policygen/manifest.h): JSON out, JSON in, signatures. */
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+
+#include <json-c/json.h>
+#include <openssl/evp.h>
+
+#include "lib/fileio.h"
+#include "lib/hexdecoct.h"
+#include "lib/macro.h"
+#include "policygen/verity_tree.h"
+
+#define MANIFEST_VERSION 1
+#define MANIFEST_MAX (16u << 20)
+
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct json_object *, json_object_put);
+#define _cleanup_json_ _cleanup_(json_object_putp)
+
+void manifest_done(struct verity_manifest *m)
+{
+	free(m->data_path);
+	free(m->hash_path);
+	m->data_path = m->hash_path = NULL;
+}
+
+void manifest_root_hash_hex(const struct verity_manifest *m, char *out)
+{
+	hex_encode_to(m->root_hash, MIN(m->digest_size, (uint32_t)VERITY_MAX_DIGEST), false, out);
+}
+
+char *manifest_dm_table(const struct verity_manifest *m, const char *data_dev, const char *hash_dev)
+{
+	char root[2 * VERITY_MAX_DIGEST + 1], salt[2 * VERITY_MAX_SALT + 1];
+	char *s;
+
+	manifest_root_hash_hex(m, root);
+	hex_encode_to(m->salt, m->salt_size, false, salt);
+	/* lib/libdmverity.c's layout; an empty salt is "-". */
+	if (asprintf(&s, "%" PRIu32 " %s %s %" PRIu32 " %" PRIu32 " %" PRIu64 " %" PRIu64 " %s %s %s",
+		     m->hash_type, data_dev ?: m->data_path, hash_dev ?: m->hash_path,
+		     m->data_block_size, m->hash_block_size, m->data_blocks, m->hash_start,
+		     m->hash_alg, root, m->salt_size ? salt : "-") < 0)
+		return NULL;
+	return s;
+}
+
+void manifest_partuuids(const struct verity_manifest *m, char root[37], char verity[37])
+{
+	/* DPS: the data partition takes the first 128 bits, the verity partition the last. */
+	verity_format_uuid(m->root_hash, root);
+	verity_format_uuid(m->root_hash + m->digest_size - 16, verity);
+}
+
+static int add(struct json_object *o, const char *key, struct json_object *v)
+{
+	if (!v)
+		return -ENOMEM;
+	if (json_object_object_add(o, key, v) < 0) {
+		json_object_put(v);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static struct json_object *new_string_owned(char *s)
+{
+	struct json_object *o = s ? json_object_new_string(s) : NULL;
+
+	free(s);
+	return o;
+}
+
+/* The systemd.verity_root_options= value, or NULL when the superblock says it all. */
+static char *root_options(const struct verity_manifest *m)
+{
+	char salt[2 * VERITY_MAX_SALT + 1];
+	char *s;
+	int r;
+
+	if (m->superblock) {
+		if (m->hash_offset == 0)
+			return NULL;
+		r = asprintf(&s, "hash-offset=%" PRIu64, m->hash_offset);
+	} else {
+		hex_encode_to(m->salt, m->salt_size, false, salt);
+		r = asprintf(&s,
+			     "superblock=false,format=%" PRIu32 ",hash=%s,data-block-size=%" PRIu32
+			     ",hash-block-size=%" PRIu32 ",data-blocks=%" PRIu64 ",hash-offset=%" PRIu64
+			     "%s%s",
+			     m->hash_type, m->hash_alg, m->data_block_size, m->hash_block_size,
+			     m->data_blocks, m->hash_offset, m->salt_size ? ",salt=" : "",
+			     m->salt_size ? salt : "");
+	}
+	return r < 0 ? NULL : s;
+}
+
+static char *veritysetup_command(const struct verity_manifest *m)
+{
+	char salt[2 * VERITY_MAX_SALT + 1], uuid[37];
+	char *s;
+
+	hex_encode_to(m->salt, m->salt_size, false, salt);
+	verity_format_uuid(m->uuid, uuid);
+	if (asprintf(&s,
+		     "veritysetup format --hash=%s --format=%" PRIu32 " --data-block-size=%" PRIu32
+		     " --hash-block-size=%" PRIu32 " --data-blocks=%" PRIu64 " --hash-offset=%" PRIu64
+		     " --salt=%s %s%s -- '%s' '%s'",
+		     m->hash_alg, m->hash_type, m->data_block_size, m->hash_block_size,
+		     m->data_blocks, m->hash_offset, m->salt_size ? salt : "-",
+		     m->superblock ? "--uuid=" : "--no-superblock", m->superblock ? uuid : "",
+		     m->data_path, m->hash_path) < 0)
+		return NULL;
+	return s;
+}
+
+static int manifest_to_json(const struct verity_manifest *m, const char *data_dev,
+			    const char *hash_dev, struct json_object **ret)
+{
+	_cleanup_json_ struct json_object *o = json_object_new_object(), *cmdline = NULL,
+					  *parts = NULL;
+	char root[2 * VERITY_MAX_DIGEST + 1], salt[2 * VERITY_MAX_SALT + 1], uuid[37];
+	char pu_root[37], pu_verity[37];
+	struct verity_geometry g;
+	char *opts;
+	int r;
+
+	if (!o)
+		return -ENOMEM;
+	r = verity_manifest_geometry(m, &g);
+	if (r < 0)
+		return r;
+	manifest_root_hash_hex(m, root);
+	hex_encode_to(m->salt, m->salt_size, false, salt);
+	verity_format_uuid(m->uuid, uuid);
+	data_dev = data_dev ?: m->data_path;
+	hash_dev = hash_dev ?: m->hash_path;
+
+	if ((r = add(o, "manifest_version", json_object_new_int(MANIFEST_VERSION))) < 0 ||
+	    (r = add(o, "data_path", json_object_new_string(m->data_path))) < 0 ||
+	    (r = add(o, "hash_path", json_object_new_string(m->hash_path))) < 0 ||
+	    (r = add(o, "hash_algorithm", json_object_new_string(m->hash_alg))) < 0 ||
+	    (r = add(o, "format", json_object_new_int((int)m->hash_type))) < 0 ||
+	    (r = add(o, "data_block_size", json_object_new_int64(m->data_block_size))) < 0 ||
+	    (r = add(o, "hash_block_size", json_object_new_int64(m->hash_block_size))) < 0 ||
+	    (r = add(o, "data_blocks", json_object_new_uint64(m->data_blocks))) < 0 ||
+	    (r = add(o, "hash_offset", json_object_new_uint64(m->hash_offset))) < 0 ||
+	    (r = add(o, "hash_start", json_object_new_uint64(g.hash_start))) < 0 ||
+	    (r = add(o, "hash_blocks", json_object_new_uint64(g.hash_blocks))) < 0 ||
+	    (r = add(o, "superblock", json_object_new_boolean(m->superblock))) < 0 ||
+	    (r = add(o, "salt", json_object_new_string(salt))) < 0)
+		return r;
+	if (m->superblock)
+		r = add(o, "uuid", json_object_new_string(uuid));
+	else
+		r = json_object_object_add(o, "uuid", NULL) < 0 ? -ENOMEM : 0;
+	if (r < 0 ||
+	    (r = add(o, "root_hash", json_object_new_string(root))) < 0 ||
+	    (r = add(o, "data_size", json_object_new_uint64(m->data_blocks * m->data_block_size))) < 0 ||
+	    (r = add(o, "hash_size", json_object_new_uint64(g.hash_end - m->hash_offset))) < 0 ||
+	    (r = add(o, "dm_table", new_string_owned(manifest_dm_table(m, data_dev, hash_dev)))) < 0 ||
+	    (r = add(o, "dm_table_sectors",
+		     json_object_new_uint64(m->data_blocks * (m->data_block_size / 512)))) < 0)
+		return r;
+
+	cmdline = json_object_new_object();
+	if (!cmdline)
+		return -ENOMEM;
+	{
+		char *s = NULL;
+
+		if (asprintf(&s, "roothash=%s", root) < 0 ||
+		    (r = add(cmdline, "roothash", new_string_owned(s))) < 0)
+			return r < 0 ? r : -ENOMEM;
+		if (asprintf(&s, "systemd.verity_root_data=%s", data_dev) < 0 ||
+		    (r = add(cmdline, "systemd.verity_root_data", new_string_owned(s))) < 0)
+			return r < 0 ? r : -ENOMEM;
+		if (asprintf(&s, "systemd.verity_root_hash=%s", hash_dev) < 0 ||
+		    (r = add(cmdline, "systemd.verity_root_hash", new_string_owned(s))) < 0)
+			return r < 0 ? r : -ENOMEM;
+	}
+	opts = root_options(m);
+	if (opts) {
+		char *s = NULL;
+
+		r = asprintf(&s, "systemd.verity_root_options=%s", opts);
+		free(opts);
+		if (r < 0 || (r = add(cmdline, "systemd.verity_root_options", new_string_owned(s))) < 0)
+			return r < 0 ? r : -ENOMEM;
+	} else if (json_object_object_add(cmdline, "systemd.verity_root_options", NULL) < 0)
+		return -ENOMEM;
+	r = add(o, "kernel_cmdline", TAKE_PTR(cmdline));
+	if (r < 0)
+		return r;
+
+	parts = json_object_new_object();
+	if (!parts)
+		return -ENOMEM;
+	manifest_partuuids(m, pu_root, pu_verity);
+	if ((r = add(parts, "root", json_object_new_string(pu_root))) < 0 ||
+	    (r = add(parts, "verity", json_object_new_string(pu_verity))) < 0 ||
+	    (r = add(o, "partuuids", TAKE_PTR(parts))) < 0 ||
+	    (r = add(o, "veritysetup", new_string_owned(veritysetup_command(m)))) < 0 ||
+	    (r = add(o, "signatures", json_object_new_array())) < 0)
+		return r;
+	*ret = TAKE_PTR(o);
+	return 0;
+}
+
+static int write_json(const char *path, struct json_object *o, unsigned flags)
+{
+	int jflags = JSON_C_TO_STRING_NOSLASHESCAPE |
+		     ((flags & MANIFEST_COMPACT) ? JSON_C_TO_STRING_PLAIN
+						 : JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED);
+	_cleanup_free_ char *text = NULL;
+	const char *s = json_object_to_json_string_ext(o, jflags);
+
+	if (!s || asprintf(&text, "%s\n", s) < 0)
+		return -ENOMEM;
+	return write_file_atomic(path, text, strlen(text), 0644, 0);
+}
+
+int manifest_write(const char *path, const struct verity_manifest *m, const char *data_dev,
+		   const char *hash_dev, unsigned flags)
+{
+	_cleanup_json_ struct json_object *o = NULL;
+	int r;
+
+	r = manifest_to_json(m, data_dev, hash_dev, &o);
+	if (r < 0)
+		return r;
+	return write_json(path, o, flags);
+}
+
+static int read_json(const char *path, struct json_object **ret, bool *ret_compact)
+{
+	_cleanup_free_ char *buf = NULL;
+	struct json_tokener *tok;
+	struct json_object *o;
+	size_t len;
+	int r;
+
+	r = read_full_file(path, MANIFEST_MAX, &buf, &len);
+	if (r < 0)
+		return r;
+	tok = json_tokener_new();
+	if (!tok)
+		return -ENOMEM;
+	o = json_tokener_parse_ex(tok, buf, (int)len);
+	if (!o || json_tokener_get_error(tok) != json_tokener_success ||
+	    json_object_get_type(o) != json_type_object) {
+		json_object_put(o);
+		json_tokener_free(tok);
+		return -EBADMSG;
+	}
+	json_tokener_free(tok);
+	if (ret_compact)
+		*ret_compact = !memchr(buf, '\n', len ? len - 1 : 0);
+	*ret = o;
+	return 0;
+}
+
+static int get_u64(struct json_object *o, const char *key, uint64_t max, uint64_t *ret)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || json_object_get_type(v) != json_type_int)
+		return -EBADMSG;
+	errno = 0;
+	if (json_object_get_int64(v) < 0)
+		return -EBADMSG;
+	*ret = json_object_get_uint64(v);
+	if (errno || *ret > max)
+		return -EBADMSG;
+	return 0;
+}
+
+static const char *get_str(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || json_object_get_type(v) != json_type_string)
+		return NULL;
+	return json_object_get_string(v);
+}
+
+int manifest_load(const char *path, struct verity_manifest *ret)
+{
+	_cleanup_json_ struct json_object *o = NULL;
+	struct verity_manifest m = { 0 };
+	struct json_object *v;
+	const char *s;
+	uint64_t u;
+	int r, ds;
+
+	r = read_json(path, &o, NULL);
+	if (r < 0)
+		return r;
+	if (get_u64(o, "manifest_version", INT32_MAX, &u) < 0 || u != MANIFEST_VERSION)
+		return -EBADMSG;
+	s = get_str(o, "hash_algorithm");
+	if (!s || verity_parse_alg(s, &m) < 0 || !streq(s, m.hash_alg))
+		return -EBADMSG;
+	if (get_u64(o, "format", 1, &u) < 0)
+		return -EBADMSG;
+	m.hash_type = (uint32_t)u;
+	if (get_u64(o, "data_block_size", VERITY_MAX_BLOCK, &u) < 0)
+		return -EBADMSG;
+	m.data_block_size = (uint32_t)u;
+	if (get_u64(o, "hash_block_size", VERITY_MAX_BLOCK, &u) < 0)
+		return -EBADMSG;
+	m.hash_block_size = (uint32_t)u;
+	if (get_u64(o, "data_blocks", UINT64_MAX, &m.data_blocks) < 0 ||
+	    get_u64(o, "hash_offset", UINT64_MAX, &m.hash_offset) < 0 ||
+	    get_u64(o, "hash_start", UINT64_MAX, &m.hash_start) < 0)
+		return -EBADMSG;
+	if (!json_object_object_get_ex(o, "superblock", &v) ||
+	    json_object_get_type(v) != json_type_boolean)
+		return -EBADMSG;
+	m.superblock = json_object_get_boolean(v);
+	s = get_str(o, "salt");
+	if (!s || verity_parse_salt(*s ? s : "-", &m) < 0)
+		return -EBADMSG;
+	s = get_str(o, "uuid");
+	if (m.superblock && (!s || verity_parse_uuid(s, m.uuid) < 0))
+		return -EBADMSG;
+	s = get_str(o, "root_hash");
+	ds = (int)m.digest_size;
+	if (!s || verity_parse_root_hash(s, m.root_hash, (uint32_t)ds) < 0)
+		return -EBADMSG;
+
+	/* The geometry must agree with itself, or the file was edited by hand. */
+	{
+		struct verity_geometry g;
+
+		if (verity_manifest_geometry(&m, &g) < 0 || g.hash_start != m.hash_start)
+			return -EBADMSG;
+		m.hash_blocks = g.hash_blocks;
+	}
+
+	s = get_str(o, "data_path");
+	if (s && !(m.data_path = strdup(s)))
+		return -ENOMEM;
+	s = get_str(o, "hash_path");
+	if (s && !(m.hash_path = strdup(s))) {
+		manifest_done(&m);
+		return -ENOMEM;
+	}
+	*ret = m;
+	return 0;
+}
+
+static int sha256_file(const char *path, char out[65])
+{
+	_cleanup_free_ char *buf = NULL;
+	unsigned char md[32];
+	size_t len;
+	int r;
+
+	r = read_full_file(path, READ_FULL_MAX, &buf, &len);
+	if (r < 0)
+		return r;
+	if (!EVP_Digest(buf, len, md, NULL, EVP_sha256(), NULL))
+		return -EIO;
+	hex_encode_to(md, sizeof(md), false, out);
+	return 0;
+}
+
+int manifest_add_signature(const char *path, const char *sig_path, const char *format)
+{
+	_cleanup_json_ struct json_object *o = NULL, *entry = NULL;
+	struct json_object *sigs;
+	char digest[65];
+	bool compact;
+	size_t n;
+	int r;
+
+	r = read_json(path, &o, &compact);
+	if (r < 0)
+		return r;
+	r = sha256_file(sig_path, digest);
+	if (r < 0)
+		return r;
+	if (!json_object_object_get_ex(o, "signatures", &sigs) ||
+	    json_object_get_type(sigs) != json_type_array)
+		return -EBADMSG;
+
+	/* The same file signed again replaces its old entry. */
+	n = json_object_array_length(sigs);
+	for (size_t i = n; i-- > 0;) {
+		const char *p = get_str(json_object_array_get_idx(sigs, i), "path");
+
+		if (p && streq(p, sig_path))
+			json_object_array_del_idx(sigs, i, 1);
+	}
+
+	entry = json_object_new_object();
+	if (!entry)
+		return -ENOMEM;
+	if ((r = add(entry, "path", json_object_new_string(sig_path))) < 0 ||
+	    (r = add(entry, "format", json_object_new_string(format))) < 0 ||
+	    (r = add(entry, "sha256", json_object_new_string(digest))) < 0)
+		return r;
+	if (json_object_array_add(sigs, entry) < 0)
+		return -ENOMEM;
+	entry = NULL;
+	return write_json(path, o, compact ? MANIFEST_COMPACT : 0);
+}

@@ -1,0 +1,461 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The dm-verity hash tree, computed the way cryptsetup's lib/verity does it
+ * but in one pass: the leaves on a thread pool (large preads, one digest
+ * fetch, one context per thread), the upper levels in memory.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include <openssl/evp.h>
+
+#include "lib/fileio.h"
+#include "lib/macro.h"
+#include "policygen/verity_tree.h"
+
+/* Bytes each worker reads at once: big enough to amortise the syscall, small enough for L2. */
+#define CHUNK_BYTES (1u << 20)
+
+/* Kernel crypto API names and what OpenSSL calls them. */
+static const struct {
+	const char *kernel;
+	const char *openssl;
+} hash_names[] = {
+	{ "sha1", "SHA1" },         { "sha224", "SHA224" },     { "sha256", "SHA256" },
+	{ "sha384", "SHA384" },     { "sha512", "SHA512" },     { "sha3-224", "SHA3-224" },
+	{ "sha3-256", "SHA3-256" }, { "sha3-384", "SHA3-384" }, { "sha3-512", "SHA3-512" },
+	{ "sm3", "SM3" },           { "blake2b-512", "BLAKE2B-512" },
+};
+
+static const char *openssl_name(const char *alg)
+{
+	for (size_t i = 0; i < ELEMENTSOF(hash_names); i++)
+		if (streq(hash_names[i].kernel, alg))
+			return hash_names[i].openssl;
+	return NULL;
+}
+
+static void evp_md_freep(EVP_MD **md)
+{
+	EVP_MD_free(*md);
+}
+
+static int fetch_md(const char *alg, EVP_MD **ret)
+{
+	const char *name = openssl_name(alg);
+	EVP_MD *md;
+
+	if (!name)
+		return -EOPNOTSUPP;
+	md = EVP_MD_fetch(NULL, name, NULL);
+	if (!md)
+		return -EOPNOTSUPP;
+	if (EVP_MD_get_size(md) <= 0 || EVP_MD_get_size(md) > VERITY_MAX_DIGEST) {
+		EVP_MD_free(md);
+		return -EOPNOTSUPP;
+	}
+	*ret = md;
+	return 0;
+}
+
+int verity_digest_size(const char *alg)
+{
+	EVP_MD *md = NULL;
+	int r;
+
+	r = fetch_md(alg, &md);
+	if (r < 0)
+		return r;
+	r = EVP_MD_get_size(md);
+	EVP_MD_free(md);
+	return r;
+}
+
+static unsigned ilog2(uint64_t x)
+{
+	return 63 - (unsigned)__builtin_clzll(x);
+}
+
+int verity_geometry_compute(uint64_t n, uint32_t hbs, uint32_t ds, uint32_t hash_type,
+			    uint64_t hash_offset, bool superblock, struct verity_geometry *g)
+{
+	uint64_t pos = 0, per;
+
+	*g = (struct verity_geometry){ 0 };
+	if (n == 0 || ds == 0 || ds > VERITY_MAX_DIGEST || hash_type > 1)
+		return -EINVAL;
+	if (hbs < VERITY_MIN_BLOCK || hbs > VERITY_MAX_BLOCK || (hbs & (hbs - 1)))
+		return -EINVAL;
+	if (hash_offset % 512 || (!superblock && hash_offset % hbs))
+		return -EINVAL;
+	if (hbs / ds < 2)
+		return -EINVAL;
+
+	g->digest_size = ds;
+	g->entry_size = hash_type == 1 ? 1u << (ilog2(ds) + !!(ds & (ds - 1))) : ds;
+	g->per_block_bits = ilog2(hbs / ds);
+	per = UINT64_C(1) << g->per_block_bits;
+
+	/* As lib/verity/verity_hash.c: the levels it takes to get down to one block. */
+	while (g->per_block_bits * g->levels < 64 && ((n - 1) >> (g->per_block_bits * g->levels)))
+		g->levels++;
+	if (g->levels > VERITY_MAX_LEVELS)
+		return -EOVERFLOW;
+
+	if (superblock) {
+		if (hash_offset > UINT64_MAX - VERITY_SB_SIZE - hbs)
+			return -EOVERFLOW;
+		g->hash_start = (hash_offset + VERITY_SB_SIZE + hbs - 1) / hbs;
+	} else
+		g->hash_start = hash_offset / hbs;
+
+	for (unsigned i = 0; i < g->levels; i++) {
+		uint64_t below = i ? g->level_blocks[i - 1] : n;
+
+		g->level_blocks[i] = below / per + !!(below % per); /* no overflow near 2^64 */
+	}
+	/* The top level comes first on disk, the leaves last. */
+	for (unsigned i = g->levels; i-- > 0;) {
+		g->level_start[i] = pos;
+		if (pos + g->level_blocks[i] < pos)
+			return -EOVERFLOW;
+		pos += g->level_blocks[i];
+	}
+	g->hash_blocks = pos;
+	if (g->hash_start + pos < g->hash_start || g->hash_start + pos > UINT64_MAX / hbs)
+		return -EOVERFLOW;
+	g->hash_end = (g->hash_start + pos) * hbs;
+	return 0;
+}
+
+int verity_manifest_geometry(const struct verity_manifest *m, struct verity_geometry *ret)
+{
+	int ds = m->digest_size;
+
+	if (ds == 0) {
+		ds = verity_digest_size(m->hash_alg);
+		if (ds < 0)
+			return ds;
+	}
+	return verity_geometry_compute(m->data_blocks, m->hash_block_size, (uint32_t)ds,
+				       m->hash_type, m->hash_offset, m->superblock, ret);
+}
+
+/* One block's digest: format 1 is H(salt || block), format 0 H(block || salt). */
+static int digest_block(EVP_MD_CTX *ctx, const EVP_MD *md, const struct verity_manifest *m,
+			const void *block, size_t len, unsigned char *out)
+{
+	if (!EVP_DigestInit_ex2(ctx, md, NULL))
+		return -EIO;
+	if (m->hash_type == 1 && m->salt_size && !EVP_DigestUpdate(ctx, m->salt, m->salt_size))
+		return -EIO;
+	if (!EVP_DigestUpdate(ctx, block, len))
+		return -EIO;
+	if (m->hash_type == 0 && m->salt_size && !EVP_DigestUpdate(ctx, m->salt, m->salt_size))
+		return -EIO;
+	if (!EVP_DigestFinal_ex(ctx, out, NULL))
+		return -EIO;
+	return 0;
+}
+
+int verity_digest_one(const struct verity_manifest *m, const void *buf, size_t len, unsigned char *out)
+{
+	_cleanup_(evp_md_freep) EVP_MD *md = NULL;
+	EVP_MD_CTX *ctx;
+	int r;
+
+	r = fetch_md(m->hash_alg, &md);
+	if (r < 0)
+		return r;
+	ctx = EVP_MD_CTX_new();
+	if (!ctx)
+		return -ENOMEM;
+	r = digest_block(ctx, md, m, buf, len, out);
+	EVP_MD_CTX_free(ctx);
+	return r;
+}
+
+struct leaf_job {
+	int fd;
+	const EVP_MD *md;
+	const struct verity_manifest *m;
+	unsigned char *leaves;   /* level 0 of the tree */
+	uint32_t entry_size;
+	uint32_t per_block_bits;
+	uint64_t chunk_blocks;
+	uint64_t chunks;
+	atomic_uint_fast64_t next_chunk;
+	atomic_uint_fast64_t done_blocks;
+	atomic_uint finished;
+	atomic_int error;
+};
+
+static unsigned char *leaf_slot(const struct leaf_job *j, uint64_t k)
+{
+	uint64_t per = UINT64_C(1) << j->per_block_bits;
+
+	return j->leaves + (k >> j->per_block_bits) * j->m->hash_block_size +
+	       (k & (per - 1)) * j->entry_size;
+}
+
+static int hash_leaves(struct leaf_job *j)
+{
+	const struct verity_manifest *m = j->m;
+	size_t dbs = m->data_block_size;
+	_cleanup_free_ unsigned char *buf = NULL;
+	EVP_MD_CTX *ctx;
+	int r = 0;
+
+	buf = aligned_alloc(4096, j->chunk_blocks * dbs);
+	ctx = EVP_MD_CTX_new();
+	if (!buf || !ctx) {
+		EVP_MD_CTX_free(ctx);
+		return -ENOMEM;
+	}
+	for (;;) {
+		uint64_t c = atomic_fetch_add(&j->next_chunk, 1), first, count;
+
+		if (c >= j->chunks || atomic_load(&j->error))
+			break;
+		first = c * j->chunk_blocks;
+		count = MIN(j->chunk_blocks, m->data_blocks - first);
+		r = pread_all(j->fd, buf, count * dbs, (off_t)(first * dbs));
+		if (r < 0)
+			break;
+		for (uint64_t i = 0; i < count; i++) {
+			r = digest_block(ctx, j->md, m, buf + i * dbs, dbs, leaf_slot(j, first + i));
+			if (r < 0)
+				break;
+		}
+		if (r < 0)
+			break;
+		atomic_fetch_add(&j->done_blocks, count);
+	}
+	EVP_MD_CTX_free(ctx);
+	return r;
+}
+
+static void *leaf_worker(void *arg)
+{
+	struct leaf_job *j = arg;
+	int r = hash_leaves(j), expected = 0;
+
+	if (r < 0)
+		atomic_compare_exchange_strong(&j->error, &expected, r);
+	atomic_fetch_add(&j->finished, 1);
+	return NULL;
+}
+
+static int run_leaf_pool(struct leaf_job *j, unsigned threads, verity_progress_fn progress,
+			 void *userdata)
+{
+	pthread_t tids[256];
+	unsigned started = 0;
+	int r = 0;
+
+	threads = MAX(1u, MIN(threads, (unsigned)ELEMENTSOF(tids)));
+	if (threads > j->chunks)
+		threads = (unsigned)j->chunks;
+	for (; started < threads; started++) {
+		r = -pthread_create(&tids[started], NULL, leaf_worker, j);
+		if (r < 0)
+			break;
+	}
+	if (started == 0)
+		return r;
+	r = 0; /* fewer threads than asked still hash every chunk */
+	if (progress)
+		while (atomic_load(&j->finished) < started) {
+			struct timespec ts = { 0, 100 * 1000 * 1000 };
+
+			progress(atomic_load(&j->done_blocks), j->m->data_blocks, userdata);
+			nanosleep(&ts, NULL);
+		}
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(tids[i], NULL);
+	if (progress)
+		progress(atomic_load(&j->done_blocks), j->m->data_blocks, userdata);
+	return atomic_load(&j->error) ?: r;
+}
+
+/* Fill levels 1.. from level 0 and return the root in m->root_hash. */
+static int hash_upper_levels(const EVP_MD *md, struct verity_manifest *m,
+			     const struct verity_geometry *g, unsigned char *tree)
+{
+	size_t hbs = m->hash_block_size;
+	uint64_t per = UINT64_C(1) << g->per_block_bits;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int r = 0;
+
+	if (!ctx)
+		return -ENOMEM;
+	for (unsigned l = 1; l < g->levels && r == 0; l++) {
+		const unsigned char *below = tree + g->level_start[l - 1] * hbs;
+		unsigned char *here = tree + g->level_start[l] * hbs;
+
+		for (uint64_t b = 0; b < g->level_blocks[l - 1] && r == 0; b++)
+			r = digest_block(ctx, md, m, below + b * hbs, hbs,
+					 here + (b / per) * hbs + (b % per) * g->entry_size);
+	}
+	if (r == 0)
+		r = digest_block(ctx, md, m, tree + g->level_start[g->levels - 1] * hbs, hbs,
+				 m->root_hash);
+	EVP_MD_CTX_free(ctx);
+	return r;
+}
+
+int verity_tree_build(int data_fd, struct verity_manifest *m, const struct verity_geometry *g,
+		      unsigned threads, verity_progress_fn progress, void *userdata,
+		      unsigned char **ret_tree)
+{
+	_cleanup_(evp_md_freep) EVP_MD *md = NULL;
+	_cleanup_free_ unsigned char *tree = NULL;
+	struct leaf_job j;
+	int r;
+
+	r = fetch_md(m->hash_alg, &md);
+	if (r < 0)
+		return r;
+	m->digest_size = (uint32_t)EVP_MD_get_size(md);
+	if (m->digest_size != g->digest_size)
+		return -EINVAL;
+
+	if (g->levels == 0) {
+		/* A single data block: the root is its digest, there is no tree. */
+		_cleanup_free_ unsigned char *blk = malloc(m->data_block_size);
+		EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+
+		r = (!blk || !ctx) ? -ENOMEM : pread_all(data_fd, blk, m->data_block_size, 0);
+		if (r == 0)
+			r = digest_block(ctx, md, m, blk, m->data_block_size, m->root_hash);
+		EVP_MD_CTX_free(ctx);
+		if (r == 0 && progress)
+			progress(1, 1, userdata);
+		*ret_tree = NULL;
+		return r;
+	}
+
+	if (g->hash_blocks > SIZE_MAX / m->hash_block_size)
+		return -ENOMEM;
+	tree = calloc(g->hash_blocks, m->hash_block_size);
+	if (!tree)
+		return -ENOMEM;
+
+	j = (struct leaf_job){
+		.fd = data_fd,
+		.md = md,
+		.m = m,
+		.leaves = tree + g->level_start[0] * m->hash_block_size,
+		.entry_size = g->entry_size,
+		.per_block_bits = g->per_block_bits,
+		.chunk_blocks = MAX(1u, CHUNK_BYTES / m->data_block_size),
+	};
+	j.chunks = DIV_ROUND_UP(m->data_blocks, j.chunk_blocks);
+	r = run_leaf_pool(&j, threads, progress, userdata);
+	if (r < 0)
+		return r;
+	r = hash_upper_levels(md, m, g, tree);
+	if (r < 0)
+		return r;
+	*ret_tree = TAKE_PTR(tree);
+	return 0;
+}
+
+/* Index of the first entry where two hash blocks differ, or -1. */
+static int64_t first_entry_diff(const unsigned char *a, const unsigned char *b, uint32_t hbs,
+				uint32_t entry_size)
+{
+	for (uint32_t off = 0; off + entry_size <= hbs; off += entry_size)
+		if (memcmp(a + off, b + off, entry_size) != 0)
+			return off / entry_size;
+	return -1;
+}
+
+int verity_tree_locate(int data_fd, int hash_fd, const struct verity_manifest *m,
+		       const unsigned char *root, unsigned threads, enum verity_fault *ret_fault,
+		       uint64_t *ret_index, unsigned *ret_level)
+{
+	_cleanup_(evp_md_freep) EVP_MD *md = NULL;
+	_cleanup_free_ unsigned char *stored = NULL, *fresh = NULL;
+	struct verity_manifest copy = *m;
+	struct verity_geometry g;
+	unsigned char digest[VERITY_MAX_DIGEST];
+	uint32_t hbs = m->hash_block_size;
+	EVP_MD_CTX *ctx;
+	int r;
+
+	*ret_fault = VERITY_FAULT_NONE;
+	*ret_index = 0;
+	*ret_level = 0;
+	r = verity_manifest_geometry(m, &g);
+	if (r < 0)
+		return r;
+	r = fetch_md(m->hash_alg, &md);
+	if (r < 0)
+		return r;
+
+	if (g.levels == 0) {
+		r = verity_tree_build(data_fd, &copy, &g, 1, NULL, NULL, &fresh);
+		if (r < 0)
+			return r;
+		if (memcmp(copy.root_hash, root, g.digest_size) != 0)
+			*ret_fault = VERITY_FAULT_DATA_BLOCK;
+		return 0;
+	}
+
+	stored = malloc(g.hash_blocks * hbs);
+	if (!stored)
+		return -ENOMEM;
+	r = pread_all(hash_fd, stored, g.hash_blocks * hbs, (off_t)(g.hash_start * hbs));
+	if (r < 0)
+		return r;
+
+	ctx = EVP_MD_CTX_new();
+	if (!ctx)
+		return -ENOMEM;
+	/* Top-down through the stored tree: each block against its parent's entry. */
+	r = digest_block(ctx, md, m, stored + g.level_start[g.levels - 1] * hbs, hbs, digest);
+	if (r == 0 && memcmp(digest, root, g.digest_size) != 0) {
+		*ret_fault = VERITY_FAULT_ROOT;
+		*ret_level = g.levels;
+	}
+	for (unsigned l = g.levels - 1; r == 0 && !*ret_fault && l-- > 0;) {
+		uint64_t per = UINT64_C(1) << g.per_block_bits;
+
+		for (uint64_t b = 0; b < g.level_blocks[l]; b++) {
+			const unsigned char *parent = stored + (g.level_start[l + 1] + b / per) * hbs +
+						      (b % per) * g.entry_size;
+
+			r = digest_block(ctx, md, m, stored + (g.level_start[l] + b) * hbs, hbs, digest);
+			if (r < 0)
+				break;
+			if (memcmp(digest, parent, g.digest_size) != 0) {
+				*ret_fault = VERITY_FAULT_HASH_BLOCK;
+				*ret_index = g.hash_start + g.level_start[l] + b;
+				*ret_level = l;
+				break;
+			}
+		}
+	}
+	EVP_MD_CTX_free(ctx);
+	if (r < 0 || *ret_fault)
+		return r;
+
+	/* The stored tree is consistent: compare its leaves with the data. */
+	r = verity_tree_build(data_fd, &copy, &g, threads, NULL, NULL, &fresh);
+	if (r < 0)
+		return r;
+	for (uint64_t b = 0; b < g.level_blocks[0]; b++) {
+		uint64_t at = (g.level_start[0] + b) * hbs;
+		int64_t e = first_entry_diff(stored + at, fresh + at, hbs, g.entry_size);
+
+		if (e >= 0) {
+			*ret_fault = VERITY_FAULT_DATA_BLOCK;
+			*ret_index = (b << g.per_block_bits) + (uint64_t)e;
+			break;
+		}
+	}
+	return 0;
+}

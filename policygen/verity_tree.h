@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "policygen/verity.h"
+
+/*
+ * Internals of the verity verbs: the parallel tree hasher, the corruption
+ * locator, the libcryptsetup cross-check and the shared option parsing.
+ */
+
+/* Called now and then from the hashing thread pool's supervisor. */
+typedef void (*verity_progress_fn)(uint64_t done_blocks, uint64_t total_blocks, void *userdata);
+
+/**
+ * verity_tree_build() - hash @m->data_blocks blocks of @data_fd (from offset 0)
+ * into a tree laid out as @g, on @threads threads.
+ * @ret_tree: malloc'd g->hash_blocks * hash_block_size bytes in on-disk order
+ *            (NULL when the tree is empty)
+ * Sets m->root_hash and m->digest_size.
+ * Return: 0, -EIO (short data), -ENOMEM, -errno.
+ */
+int verity_tree_build(int data_fd, struct verity_manifest *m, const struct verity_geometry *g,
+		      unsigned threads, verity_progress_fn progress, void *userdata,
+		      unsigned char **ret_tree);
+
+/* What verity_tree_locate() found. */
+enum verity_fault {
+	VERITY_FAULT_NONE,
+	VERITY_FAULT_ROOT,       /* the root hash does not match the top of the tree */
+	VERITY_FAULT_HASH_BLOCK, /* index: hash block number in the hash file */
+	VERITY_FAULT_DATA_BLOCK, /* index: data block number */
+};
+
+/**
+ * verity_tree_locate() - find the first thing that breaks the chain from
+ * @root down to the data: the root, a hash block (top-down), a data block.
+ * Return: 0 (with *ret_fault, *ret_index, *ret_level set) or -errno.
+ */
+int verity_tree_locate(int data_fd, int hash_fd, const struct verity_manifest *m,
+		       const unsigned char *root, unsigned threads, enum verity_fault *ret_fault,
+		       uint64_t *ret_index, unsigned *ret_level);
+
+/* One digest of @buf as the tree makes them (salted per @m's format). Return: 0 or -errno. */
+int verity_digest_one(const struct verity_manifest *m, const void *buf, size_t len, unsigned char *out);
+
+/* Geometry of @m (which must have digest_size, or an algorithm to look it up). */
+int verity_manifest_geometry(const struct verity_manifest *m, struct verity_geometry *ret);
+
+/* Digest size of a kernel crypto API hash name we support; -EOPNOTSUPP if none. */
+int verity_digest_size(const char *alg);
+
+/**
+ * verity_cryptsetup_check() - userspace verification by libcryptsetup of the
+ * tree of @m in @hash_path against @data_path and @root.
+ * Return: 0 intact, -EPERM a block mismatch, -EFAULT root mismatch, -errno.
+ */
+int verity_cryptsetup_check(const char *data_path, const char *hash_path,
+			    const struct verity_manifest *m, const unsigned char *root);
+
+/* Size of an open regular file or block device. Return: 0 or -errno. */
+int verity_fd_size(int fd, uint64_t *ret);
+
+/* Number of CPUs this process may run on (at least 1). */
+unsigned verity_default_threads(void);
+
+/* Parsers for the options shared by format, verify and manifest. Return: 0 or -EINVAL. */
+int verity_parse_alg(const char *s, struct verity_manifest *m);
+int verity_parse_block_size(const char *s, uint32_t *ret);
+int verity_parse_salt(const char *s, struct verity_manifest *m);
+int verity_parse_uuid(const char *s, unsigned char uuid[16]);
+int verity_parse_root_hash(const char *s, unsigned char *buf, uint32_t digest_size);
+
+/* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\0" */
+void verity_format_uuid(const unsigned char uuid[16], char out[37]);
+
+/**
+ * verity_seed_derive() - salt (32 bytes) and UUID (version 4 layout) from @seed:
+ * salt = HMAC-SHA256(key = seed, "ipe-tools verity salt v1");
+ * uuid = HMAC-SHA256(key = seed, "ipe-tools verity uuid v1")[0..15] with
+ * byte 6 = (byte 6 & 0x0f) | 0x40 and byte 8 = (byte 8 & 0x3f) | 0x80.
+ * Return: 0 or -EIO.
+ */
+int verity_seed_derive(const char *seed, unsigned char salt[32], unsigned char uuid[16]);
+
+/* Random 32-byte salt and random version 4 UUID. Return: 0 or -EIO. */
+int verity_random_salt_uuid(unsigned char salt[32], unsigned char uuid[16]);

@@ -1,0 +1,101 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# `ipe-policygen format` against the oracle `veritysetup format`: byte-identical
+# hash files and equal root hashes over a parameter matrix, and the layouts.
+. "$(dirname "$0")/lib.sh"
+. "$TOP/tests/data/verity/lib.sh"
+need_veritysetup verity_format || { finish; exit; }
+
+MATRIX=$TOP/tests/data/verity/matrix.txt
+random_file "$T/random" $((16387 * 4096))
+
+# compare NAME DATA ARGS...: format with both tools into fresh files, compare.
+compare() {
+	local name=$1 data=$2 ours theirs
+	shift 2
+	rm -f "$T/ours" "$T/theirs"
+	if ! ours=$(ipe-policygen format "$@" "$data" "$T/ours"); then
+		fail "$name" "ipe-policygen format $* failed"
+		return
+	fi
+	theirs=$(veritysetup format "$@" "$data" "$T/theirs" | vs_root)
+	if [ -z "$theirs" ]; then
+		fail "$name" "veritysetup format $* failed"
+	elif [ "$ours" != "$theirs" ]; then
+		fail "$name" "root $ours, veritysetup $theirs"
+	elif ! cmp -s "$T/ours" "$T/theirs"; then
+		fail "$name" "hash files differ: $(cmp "$T/ours" "$T/theirs" 2>&1)"
+	elif ! veritysetup verify "$@" "$data" "$T/ours" "$ours" >/dev/null; then
+		fail "$name" "veritysetup verify rejects our tree"
+	else
+		pass "$name"
+	fi
+}
+
+while read -r dbs hbs alg salt blocks; do
+	case $dbs in '#'* | '') continue ;; esac
+	head -c $((blocks * dbs)) "$T/random" >"$T/data"
+	compare "format_${alg}_d${dbs}_h${hbs}_salt${salt}_n${blocks}" "$T/data" \
+		--hash "$alg" --data-block-size "$dbs" --hash-block-size "$hbs" \
+		--salt "$(salt_value "$salt")" --uuid "$UUID"
+done <"$MATRIX"
+
+head -c $((129 * 4096)) "$T/random" >"$T/d129"
+compare format_no_superblock "$T/d129" --no-superblock --salt "$SALT_SHORT"
+compare format_no_superblock_offset "$T/d129" --no-superblock --hash-offset 8192 --salt "$SALT_SHORT"
+compare format_hash_offset "$T/d129" --hash-offset 1024 --salt "$SALT_SHORT" --uuid "$UUID"
+compare format_hash_offset_sha1_512 "$T/d129" --hash sha1 --hash-block-size 512 --hash-offset 2048 \
+	--salt - --uuid "$UUID"
+compare format_v0 "$T/d129" --format 0 --salt "$SALT_SHORT" --uuid "$UUID"
+compare format_v0_sha1 "$T/d129" --format 0 --hash sha1 --data-block-size 1024 --hash-block-size 512 \
+	--salt "$SALT_LONG" --uuid "$UUID"
+compare format_data_blocks "$T/d129" --data-blocks 100 --salt "$SALT_SHORT" --uuid "$UUID"
+
+# The other algorithms both OpenSSL and the kernel have.
+for alg in sha224 sha384 sha3-256 sha3-512 sm3 blake2b-512; do
+	compare "format_alg_$alg" "$T/d129" --hash "$alg" --salt "$SALT_SHORT" --uuid "$UUID"
+done
+
+# Data and hash in one file: the tree goes after the data, the data stays untouched.
+off=$((129 * 4096))
+cp "$T/d129" "$T/same_ours"
+cp "$T/d129" "$T/same_theirs"
+ours=$(ipe-policygen format --hash-offset $off --salt "$SALT_SHORT" --uuid "$UUID" "$T/same_ours" "$T/same_ours")
+theirs=$(veritysetup format --hash-offset $off --data-blocks 129 --salt "$SALT_SHORT" --uuid "$UUID" \
+	"$T/same_theirs" "$T/same_theirs" | vs_root)
+if [ -n "$ours" ] && [ "$ours" = "$theirs" ] && cmp -s "$T/same_ours" "$T/same_theirs" &&
+	cmp -s -n $off "$T/same_ours" "$T/d129"; then
+	pass format_same_file
+else
+	fail format_same_file "root '$ours' vs '$theirs' or files differ"
+fi
+cp "$T/d129" "$T/overlap"
+check_exit format_same_file_overlap_refused 2 \
+	ipe-policygen format --hash-offset 4096 --data-blocks 2 --salt - "$T/overlap" "$T/overlap"
+cmp -s "$T/overlap" "$T/d129" && pass format_overlap_untouched || fail format_overlap_untouched
+
+# A separate hash file that already holds bytes before --hash-offset keeps them.
+head -c 4096 "$T/random" | tr '\000-\377' '\377-\000' >"$T/pre_ours"
+cp "$T/pre_ours" "$T/pre_theirs"
+ours=$(ipe-policygen format --hash-offset 4096 --salt - --uuid "$UUID" "$T/d129" "$T/pre_ours")
+theirs=$(veritysetup format --hash-offset 4096 --salt - --uuid "$UUID" "$T/d129" "$T/pre_theirs" | vs_root)
+if [ -n "$ours" ] && [ "$ours" = "$theirs" ] && cmp -s "$T/pre_ours" "$T/pre_theirs"; then
+	pass format_hash_offset_keeps_prefix
+else
+	fail format_hash_offset_keeps_prefix "root '$ours' vs '$theirs' or files differ"
+fi
+
+# Threads do not change the bytes.
+ipe-policygen format --threads 1 --seed s "$T/random" "$T/t1" >/dev/null
+ipe-policygen format --threads 2 --seed s "$T/random" "$T/t2" >/dev/null
+ipe-policygen format --threads 7 --seed s "$T/random" "$T/t7" >/dev/null
+if cmp -s "$T/t1" "$T/t2" && cmp -s "$T/t1" "$T/t7"; then pass format_threads_identical; else fail format_threads_identical; fi
+
+# An existing hash file is replaced whole, not overwritten in place (no stale tail).
+head -c 100000 /dev/urandom >"$T/stale"
+ipe-policygen format --salt - --uuid "$UUID" "$T/d129" "$T/stale" >/dev/null
+rm -f "$T/fresh"
+ipe-policygen format --salt - --uuid "$UUID" "$T/d129" "$T/fresh" >/dev/null
+cmp -s "$T/stale" "$T/fresh" && pass format_replaces_whole_file || fail format_replaces_whole_file
+
+finish
