@@ -6,7 +6,8 @@
 #   O=build bench/verity.sh            (make bench)
 #   BENCH_SIZES="1 4" BENCH_RUNS=3 BENCH_DIR=/var/tmp bench/verity.sh
 #
-# Prints throughput (MB/s, 10^6 bytes per second), the speed-up over
+# Prints wall and CPU (user + sys) seconds, throughput (MB/s, 10^6 bytes
+# per second, from the wall-clock median), the speed-up over
 # veritysetup, the fraction of the OpenSSL multi-core SHA-256 ceiling
 # (`openssl speed -evp sha256 -bytes 4096 -multi $(nproc)`), and checks that
 # both tools wrote the same bytes. The images are deleted afterwards.
@@ -32,15 +33,12 @@ now() { date +%s.%N; }
 median() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 mbps() { awk -v b="$1" -v t="$2" 'BEGIN { printf "%.0f", b / t / 1e6 }'; }
 
-# time_run OUTFILE CMD...: wall seconds of CMD (stdout to OUTFILE).
+# time_run OUTFILE CMD...: "wall cpu" seconds of CMD (cpu = user + sys; stdout to OUTFILE).
 time_run() {
-	local out=$1 t0 t1
+	local out=$1 t TIMEFORMAT='%R %U %S'
 	shift
-	rm -f "$W/hash.tmp"
-	t0=$(now)
-	"$@" >"$out"
-	t1=$(now)
-	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }'
+	t=$({ time "$@" >"$out" 2>/dev/null; } 2>&1)
+	awk '{ printf "%.3f %.2f\n", $1, $2 + $3 }' <<<"$t"
 }
 
 ncpu=$(nproc)
@@ -52,8 +50,8 @@ echo "files: $DIR ($fs), page cache warm; runs: median of $RUNS"
 echo "OpenSSL ceiling: openssl speed -evp sha256 -bytes 4096 -multi $ncpu = $ceiling MB/s"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-printf '| %-5s | %-38s | %8s | %8s | %8s | %9s |\n' size tool "median s" "MB/s" "vs vs." "ceiling"
-printf '|-------|----------------------------------------|----------|----------|----------|-----------|\n'
+printf '| %-5s | %-44s | %8s | %7s | %8s | %8s | %9s |\n' size tool "wall s" "CPU s" "MB/s" "speed-up" "ceiling"
+printf '|-------|----------------------------------------------|----------|---------|----------|----------|-----------|\n'
 
 status=0
 for gib in $SIZES; do
@@ -62,12 +60,15 @@ for gib in $SIZES; do
 	head -c "$bytes" /dev/zero |
 		openssl enc -aes-256-ctr -nosalt -K "$(printf '%064x' "$gib")" -iv 00000000000000000000000000000000 >"$img"
 	cat "$img" >/dev/null
-	vs=() ours=() ours_v=()
+	vs=() ours=() ours_v=() vs_cpu=() ours_cpu=() ours_v_cpu=()
 	for ((i = 0; i < RUNS; i++)); do
 		rm -f "$W/h_vs"
-		vs+=("$(time_run "$W/vs.out" veritysetup format --salt "$SALT" --uuid "$UUID" "$img" "$W/h_vs")")
-		ours+=("$(time_run "$W/ours.out" "$P" format --no-verify --salt "$SALT" --uuid "$UUID" "$img" "$W/h_ours")")
-		ours_v+=("$(time_run "$W/ours_v.out" "$P" format --salt "$SALT" --uuid "$UUID" "$img" "$W/h_ours_v")")
+		read -r t c < <(time_run "$W/vs.out" veritysetup format --salt "$SALT" --uuid "$UUID" "$img" "$W/h_vs")
+		vs+=("$t") vs_cpu+=("$c")
+		read -r t c < <(time_run "$W/ours.out" "$P" format --no-verify --salt "$SALT" --uuid "$UUID" "$img" "$W/h_ours")
+		ours+=("$t") ours_cpu+=("$c")
+		read -r t c < <(time_run "$W/ours_v.out" "$P" format --salt "$SALT" --uuid "$UUID" "$img" "$W/h_ours_v")
+		ours_v+=("$t") ours_v_cpu+=("$c")
 	done
 	root_vs=$(sed -n 's/^Root hash:[[:space:]]*//p' "$W/vs.out")
 	if cmp -s "$W/h_vs" "$W/h_ours" && cmp -s "$W/h_vs" "$W/h_ours_v" &&
@@ -80,14 +81,15 @@ for gib in $SIZES; do
 	t_vs=$(printf '%s\n' "${vs[@]}" | median)
 	t_ours=$(printf '%s\n' "${ours[@]}" | median)
 	t_ours_v=$(printf '%s\n' "${ours_v[@]}" | median)
-	for row in "veritysetup format|$t_vs" "ipe-policygen format --no-verify|$t_ours" \
-		"ipe-policygen format (libcryptsetup check)|$t_ours_v"; do
-		name=${row%|*} t=${row#*|}
-		printf '| %-5s | %-38s | %8s | %8s | %7sx | %8s%% |\n' "${gib} GiB" "$name" "$t" \
+	for row in "veritysetup format|$t_vs|${vs_cpu[*]}" "ipe-policygen format --no-verify|$t_ours|${ours_cpu[*]}" \
+		"ipe-policygen format (+ libcryptsetup check)|$t_ours_v|${ours_v_cpu[*]}"; do
+		IFS='|' read -r name t cpu <<<"$row"
+		cpu=$(tr ' ' '\n' <<<"$cpu" | median)
+		printf '| %-5s | %-44s | %8s | %7s | %8s | %7sx | %8s%% |\n' "${gib} GiB" "$name" "$t" "$cpu" \
 			"$(mbps "$bytes" "$t")" "$(awk -v a="$t_vs" -v b="$t" 'BEGIN { printf "%.2f", a / b }')" \
 			"$(awk -v b="$bytes" -v t="$t" -v c="$ceiling" 'BEGIN { printf "%.0f", b / t / 1e6 / c * 100 }')"
 	done
-	echo "|       | outputs: $ident | runs vs: ${vs[*]} ours: ${ours[*]} ours+check: ${ours_v[*]} |"
+	echo "| ${gib} GiB | outputs: $ident; wall runs: veritysetup ${vs[*]}, --no-verify ${ours[*]}, with check ${ours_v[*]} |"
 	rm -f "$img" "$W"/h_*
 done
 echo

@@ -61,9 +61,9 @@ static void buf_prop(struct ipe_buf *b, const struct ipe_prop *p, bool audit)
 	ipe_buf_hex(b, p->digest.bytes, p->digest.len, true);
 }
 
-void ipe_buf_prop(struct ipe_buf *b, const struct ipe_prop *p, bool upper_hex)
+void ipe_buf_prop(struct ipe_buf *b, const struct ipe_prop *p, bool audit)
 {
-	buf_prop(b, p, upper_hex);
+	buf_prop(b, p, audit);
 }
 
 /* security/ipe/audit.c audit_rule(): "op=X ", each property and a space, "action=Y". */

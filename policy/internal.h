@@ -52,8 +52,8 @@ void ipe_buf_puts(struct ipe_buf *b, const char *s);
 void ipe_buf_printf(struct ipe_buf *b, const char *fmt, ...) __attribute__((__format__(printf, 2, 3)));
 void ipe_buf_hex(struct ipe_buf *b, const unsigned char *p, size_t n, bool upper);
 
-/* A property as policy text ("boot_verified=TRUE", "dmverity_roothash=sha256:ab…"). */
-void ipe_buf_prop(struct ipe_buf *b, const struct ipe_prop *p, bool upper_hex);
+/* A property as policy text ("dmverity_roothash=sha256:ab…") or as the audit record writes it. */
+void ipe_buf_prop(struct ipe_buf *b, const struct ipe_prop *p, bool audit);
 
 /* Deep copy / release of one property's digest. */
 int ipe_prop_copy(struct ipe_prop *dst, const struct ipe_prop *src);

@@ -389,11 +389,10 @@ static int finish(struct ipe_parser *ps, bool header_parsed)
 
 int ipe_parse_text(const char *text, size_t len, struct ipe_parser *ps)
 {
-	_cleanup_free_ char *dup = NULL;
+	_cleanup_free_ char *line = NULL;
 	bool header_parsed = false;
 	unsigned lineno = 1;
-	char *pos;
-	size_t n;
+	size_t n, pos = 0, cap = 0;
 	int e;
 
 	ps->first_error = 0;
@@ -409,27 +408,33 @@ int ipe_parse_text(const char *text, size_t len, struct ipe_parser *ps)
 	}
 	/* kmemdup_nul() then C-string scanning: the text ends at the first NUL */
 	n = strnlen(text, len);
-	dup = malloc(n + 1);
-	if (!dup)
-		return -ENOMEM;
-	memcpy(dup, text, n);
-	dup[n] = 0;
 
-	for (pos = dup; pos;) {
-		char *line = pos, *brk = pos + strcspn(pos, "\n\r");
+	/* one line at a time, so memory stays at the text plus the longest line */
+	for (bool more = true; more;) {
+		size_t brk = pos, l;
 		unsigned this_line = lineno;
 		struct msg m;
 
-		if (*brk) {
-			size_t at = (size_t)(brk - dup);
+		while (brk < n && text[brk] != '\n' && text[brk] != '\r')
+			brk++;
+		l = brk - pos;
+		if (l + 1 > cap) {
+			char *nl = realloc(line, l + 1);
 
+			if (!nl)
+				return -ENOMEM;
+			line = nl;
+			cap = l + 1;
+		}
+		memcpy(line, text + pos, l);
+		line[l] = 0;
+		if (brk < n) {
 			/* the kernel splits on \r and \n alike; for line numbers CRLF counts once */
-			if (!(text[at] == '\n' && at > 0 && text[at - 1] == '\r'))
+			if (!(text[brk] == '\n' && brk > 0 && text[brk - 1] == '\r'))
 				lineno++;
-			*brk = 0;
 			pos = brk + 1;
 		} else
-			pos = NULL;
+			more = false;
 
 		remove_comment(line);
 		if (!remove_trailing_spaces(line))

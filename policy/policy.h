@@ -110,6 +110,18 @@ struct ipe_parse_error {
 int ipe_policy_parse(const char *text, size_t len, struct ipe_policy **ret,
 		     struct ipe_parse_error *err);
 
+/* The policy's name (policy_name=). */
+static inline const char *ipe_policy_name(const struct ipe_policy *p)
+{
+	return p->name;
+}
+
+/* The policy's version (policy_version=) as MAJOR, MINOR, REVISION. */
+static inline const uint16_t *ipe_policy_version(const struct ipe_policy *p)
+{
+	return p->version;
+}
+
 /* Free a policy (NULL is fine). Return: NULL. */
 struct ipe_policy *ipe_policy_free(struct ipe_policy *p);
 static inline void ipe_policy_freep(struct ipe_policy **p)

@@ -113,7 +113,9 @@ int verb_dump(int argc, char *argv[])
 		printf("Hash block size: \t%" PRIu32 "\n", m.hash_block_size);
 		printf("Hash algorithm:  \t%s\n", m.hash_alg);
 		printf("Salt:            \t%s\n", m.salt_size ? salt : "-");
-		printf("Hash device size: \t%" PRIu64 " [bytes]\n", g.hash_end);
+		/* As veritysetup: the size only when the hash area is the whole file. */
+		if (offset == 0)
+			printf("Hash device size: \t%" PRIu64 " [bytes]\n", g.hash_end);
 	}
 	if (r < 0)
 		return log_error_errno(r, "%m");

@@ -72,6 +72,18 @@ static struct json_object *new_string_owned(char *s)
 	return o;
 }
 
+/* "KEY": "KEY=VALUE", or "KEY": null without a value. */
+static int add_fragment(struct json_object *o, const char *key, const char *value)
+{
+	char *s;
+
+	if (!value)
+		return json_object_object_add(o, key, NULL) < 0 ? -ENOMEM : 0;
+	if (asprintf(&s, "%s=%s", key, value) < 0)
+		return -ENOMEM;
+	return add(o, key, new_string_owned(s));
+}
+
 /* The systemd.verity_root_options= value, or NULL when the superblock says it all. */
 static char *root_options(const struct verity_manifest *m)
 {
@@ -96,21 +108,51 @@ static char *root_options(const struct verity_manifest *m)
 	return r < 0 ? NULL : s;
 }
 
+/* @path as one shell word: bare when harmless, else in single quotes. */
+static char *shell_quote(const char *path)
+{
+	size_t n = 3;
+	char *q, *p;
+
+	if (*path && strspn(path, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./+-:=@,") ==
+			     strlen(path))
+		return strdup(path);
+	for (const char *c = path; *c; c++)
+		n += *c == '\'' ? 4 : 1;
+	q = p = malloc(n);
+	if (!q)
+		return NULL;
+	*p++ = '\'';
+	for (const char *c = path; *c; c++) {
+		if (*c == '\'') {
+			memcpy(p, "'\\''", 4);
+			p += 4;
+		} else
+			*p++ = *c;
+	}
+	*p++ = '\'';
+	*p = 0;
+	return q;
+}
+
 static char *veritysetup_command(const struct verity_manifest *m)
 {
+	_cleanup_free_ char *data = shell_quote(m->data_path), *hash = shell_quote(m->hash_path);
 	char salt[2 * VERITY_MAX_SALT + 1], uuid[37];
 	char *s;
 
+	if (!data || !hash)
+		return NULL;
 	hex_encode_to(m->salt, m->salt_size, false, salt);
 	verity_format_uuid(m->uuid, uuid);
 	if (asprintf(&s,
 		     "veritysetup format --hash=%s --format=%" PRIu32 " --data-block-size=%" PRIu32
 		     " --hash-block-size=%" PRIu32 " --data-blocks=%" PRIu64 " --hash-offset=%" PRIu64
-		     " --salt=%s %s%s -- '%s' '%s'",
+		     " --salt=%s %s%s -- %s %s",
 		     m->hash_alg, m->hash_type, m->data_block_size, m->hash_block_size,
 		     m->data_blocks, m->hash_offset, m->salt_size ? salt : "-",
 		     m->superblock ? "--uuid=" : "--no-superblock", m->superblock ? uuid : "",
-		     m->data_path, m->hash_path) < 0)
+		     data, hash) < 0)
 		return NULL;
 	return s;
 }
@@ -128,6 +170,8 @@ static int manifest_to_json(const struct verity_manifest *m, const char *data_de
 
 	if (!o)
 		return -ENOMEM;
+	if (!m->data_path || !m->hash_path)
+		return -EINVAL;
 	r = verity_manifest_geometry(m, &g);
 	if (r < 0)
 		return r;
@@ -167,29 +211,17 @@ static int manifest_to_json(const struct verity_manifest *m, const char *data_de
 	cmdline = json_object_new_object();
 	if (!cmdline)
 		return -ENOMEM;
-	{
-		char *s = NULL;
-
-		if (asprintf(&s, "roothash=%s", root) < 0 ||
-		    (r = add(cmdline, "roothash", new_string_owned(s))) < 0)
-			return r < 0 ? r : -ENOMEM;
-		if (asprintf(&s, "systemd.verity_root_data=%s", data_dev) < 0 ||
-		    (r = add(cmdline, "systemd.verity_root_data", new_string_owned(s))) < 0)
-			return r < 0 ? r : -ENOMEM;
-		if (asprintf(&s, "systemd.verity_root_hash=%s", hash_dev) < 0 ||
-		    (r = add(cmdline, "systemd.verity_root_hash", new_string_owned(s))) < 0)
-			return r < 0 ? r : -ENOMEM;
-	}
 	opts = root_options(m);
-	if (opts) {
-		char *s = NULL;
-
-		r = asprintf(&s, "systemd.verity_root_options=%s", opts);
-		free(opts);
-		if (r < 0 || (r = add(cmdline, "systemd.verity_root_options", new_string_owned(s))) < 0)
-			return r < 0 ? r : -ENOMEM;
-	} else if (json_object_object_add(cmdline, "systemd.verity_root_options", NULL) < 0)
-		return -ENOMEM;
+	r = add_fragment(cmdline, "roothash", root);
+	if (r == 0)
+		r = add_fragment(cmdline, "systemd.verity_root_data", data_dev);
+	if (r == 0)
+		r = add_fragment(cmdline, "systemd.verity_root_hash", hash_dev);
+	if (r == 0)
+		r = add_fragment(cmdline, "systemd.verity_root_options", opts);
+	free(opts);
+	if (r < 0)
+		return r;
 	r = add(o, "kernel_cmdline", TAKE_PTR(cmdline));
 	if (r < 0)
 		return r;

@@ -94,32 +94,31 @@ void verity_superblock_build(const struct verity_manifest *m, void *buf)
 static int root_of_tree(const char *data_path, int hash_fd, struct verity_manifest *m,
 			const struct verity_geometry *g)
 {
+	_cleanup_free_ unsigned char *block = NULL;
 	_cleanup_close_ int data_fd = -1;
-	_cleanup_free_ unsigned char *block = NULL, *tree = NULL;
-	struct verity_manifest copy;
+	uint64_t at;
 	int r;
 
 	if (g->levels == 0) {
-		struct verity_geometry one = *g;
-
 		data_fd = open(data_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 		if (data_fd < 0)
 			return -errno;
-		copy = *m;
-		r = verity_tree_build(data_fd, &copy, &one, 1, NULL, NULL, &tree);
-		if (r == 0)
-			memcpy(m->root_hash, copy.root_hash, sizeof(m->root_hash));
-		return r;
+		block = malloc(m->data_block_size);
+		if (!block)
+			return -ENOMEM;
+		r = pread_all(data_fd, block, m->data_block_size, 0);
+		if (r < 0)
+			return r;
+		return verity_digest_one(m, block, m->data_block_size, m->root_hash);
 	}
 
 	block = malloc(m->hash_block_size);
 	if (!block)
 		return -ENOMEM;
-	r = pread_all(hash_fd, block, m->hash_block_size,
-		      (off_t)((g->hash_start + g->level_start[g->levels - 1]) * m->hash_block_size));
+	at = (g->hash_start + g->level_start[g->levels - 1]) * m->hash_block_size;
+	r = pread_all(hash_fd, block, m->hash_block_size, (off_t)at);
 	if (r < 0)
 		return r;
-
 	return verity_digest_one(m, block, m->hash_block_size, m->root_hash);
 }
 

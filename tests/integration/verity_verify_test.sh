@@ -86,6 +86,13 @@ if diff <(ipe-policygen dump "$T/hash" | sed 1d) <(veritysetup dump "$T/hash" | 
 else
 	fail dump_matches_veritysetup "$(head -5 "$T/diff")"
 fi
+veritysetup format --hash-offset 1024 --salt - --uuid "$UUID" "$T/data" "$T/hash_off" >/dev/null
+if diff <(ipe-policygen dump --hash-offset 1024 "$T/hash_off" | sed 1d) \
+	<(veritysetup dump --hash-offset 1024 "$T/hash_off" | sed 1d) >"$T/diff"; then
+	pass dump_offset_matches_veritysetup
+else
+	fail dump_offset_matches_veritysetup "$(head -5 "$T/diff")"
+fi
 if ipe-policygen dump --json "$T/hash" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)

@@ -14,11 +14,12 @@ start=$(date +%s)
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() {
-	printf '$ %s\n' "$*"
+	printf '$ %s\n' "$(basename "$1") ${*:2}"
 	"$@"
 }
 
-step "1. The IPE kernel (Debian trixie's linux-image-amd64, cached in $VM_CACHE)"
+what="Debian $VM_SUITE's linux-image-amd64, cached in $VM_CACHE"
+step "1. The IPE kernel (${IPE_TEST_KERNEL:-$what})"
 if [ -z "${IPE_TEST_KERNEL:-}" ] && [ ! -r "$VM_CACHE/kernel/current/vmlinuz" ]; then
 	echo "Not cached yet: downloading it once (about 110 MB) through a private apt configuration."
 fi
@@ -39,26 +40,25 @@ step "3. An application image: busybox in a squashfs"
 d=$T/demo
 mkdir -p "$d/tree/bin" "$d/boot"
 cp /bin/busybox "$d/tree/bin/busybox"
-run mksquashfs "$d/tree" "$d/app.img" -noappend -quiet -no-progress -all-root
-ls -l "$d/app.img" | awk '{ print $5 " bytes" }'
+cd "$d" || exit 2
+pg=$O/ipe-policygen
+run mksquashfs tree app.img -noappend -quiet -no-progress -all-root || exit 1
 
-step "4. dm-verity: format the hash tree and sign the root hash"
-rh=$(vm_format app "$d/app.img" "$d/app.verity") || exit 1
-echo "root hash: $rh"
-VM_MANIFESTS=$d/manifests
-mkdir -p "$VM_MANIFESTS"
-[ -r "$d/app.verity.json" ] && cp "$d/app.verity.json" "$VM_MANIFESTS/$rh.json"
-vm_sign_roothash "$rh" "$d/boot/app.p7s" || exit 1
-echo "root-hash signature: $(stat -c %s "$d/boot/app.p7s") bytes of PKCS#7"
+step "4. dm-verity: format the hash tree, sign the root hash"
+printf '$ %s\n' "ipe-policygen format --seed demo --manifest app.json app.img app.verity"
+rh=$("$pg" format --seed demo --manifest app.json app.img app.verity) || exit 1
+echo "$rh"
+run "$pg" sign-roothash --key "$VM_KEY" --cert "$VM_CERT" --hash sha256 -o boot/app.p7s "$rh" || exit 1
+echo "(detached PKCS#7, $(stat -c %s boot/app.p7s) bytes; veritysetup passes it to the kernel)"
 
 step "5. The IPE policy: generate, check, sign"
-vm_policy "$d/demo.pol" demo 1.0.0 "$rh" || exit 1
-sed 's/^/   /' "$d/demo.pol"
-if vm_has ipe-policygen check; then
-	run "$O/ipe-policygen" check "$d/demo.pol" || exit 1
-fi
-vm_sign_policy "$d/demo.pol" "$d/boot/demo.p7b" || exit 1
-echo "signed policy: $(stat -c %s "$d/boot/demo.p7b") bytes, sha256 $(sha256sum "$d/boot/demo.p7b" | cut -c1-16)..."
+run "$pg" generate --name demo --version 1.0.0 --manifest app.json --boot-verified -o demo.pol 2>/dev/null ||
+	exit 1
+grep -v '^#' demo.pol | grep . | sed 's/^/   /'
+echo "(boot_verified keeps the VM's own initramfs tools running; the check warns about it)"
+run "$pg" check demo.pol || exit 1
+run "$pg" sign --key "$VM_KEY" --cert "$VM_CERT" -o boot/demo.p7b demo.pol 2>/dev/null || exit 1
+echo "(attached PKCS#7, $(stat -c %s boot/demo.p7b) bytes)"
 
 cat >"$d/boot/run.sh" <<GUEST
 RH=$rh

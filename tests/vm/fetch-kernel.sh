@@ -9,7 +9,8 @@
 # linux-image-amd64 (6.12, IPE built in) is fetched through a private apt
 # configuration under the cache directory: the machine's own sources, lists
 # and archives are not touched. IPE_TEST_REFRESH=1 looks for a newer one.
-# Exit status 77 (skip) when no kernel can be had, with the reason on stderr.
+# Exit status 77 (skip) when no kernel can be had, with the reason on stderr
+# (and in $VM_SKIP_FILE).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -28,7 +29,12 @@ if [ -z "${IPE_TEST_REFRESH:-}" ] && [ -r "$current/vmlinuz" ]; then
 	exit 0
 fi
 
-skip() { echo "vm: cannot fetch the test kernel: $*" >&2; exit 77; }
+# The reason also goes to $VM_SKIP_FILE when set, for the SKIP line.
+skip() {
+	echo "vm: cannot fetch the test kernel: $*" >&2
+	[ -z "${VM_SKIP_FILE:-}" ] || echo "cannot fetch the test kernel: $*" >"$VM_SKIP_FILE"
+	exit 77
+}
 command -v apt-get >/dev/null || skip "apt-get is not installed"
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 [ -r "$keyring" ] || skip "$keyring is missing (debian-archive-keyring)"
@@ -45,12 +51,17 @@ aptopts=(-o "Dir::Etc::sourcelist=$apt/sources.list" -o "Dir::Etc::sourceparts=$
 	-o APT::Sandbox::User=root -o Debug::NoLocking=1 -o Acquire::Retries=2 -q)
 
 vm_say "updating the package lists of Debian $VM_SUITE into $apt (private apt configuration)"
-apt-get "${aptopts[@]}" update >&2 || skip "apt-get update of $VM_MIRROR $VM_SUITE failed (no network?)"
+# apt-get update exits 0 when a fetch failed; its Err:/W: lines tell.
+out=$(apt-get "${aptopts[@]}" update 2>&1) || true
+printf '%s\n' "$out" >&2
+if grep -qE '^(Err:|E:|W: Failed to fetch)' <<<"$out" || ! ls "$apt/lists/"*_Packages* >/dev/null 2>&1; then
+	skip "apt-get update of $VM_MIRROR $VM_SUITE failed (no network?)"
+fi
 
 # linux-image-amd64 depends on linux-image-VER-amd64; its unsigned twin holds
 # the same kernel without the Secure Boot signature.
 dep=$(apt-cache "${aptopts[@]}" depends linux-image-amd64 2>/dev/null |
-	sed -n 's/^ *Depends: \(linux-image-[0-9].*-amd64\)$/\1/p' | head -n 1)
+	sed -n 's/^ *Depends: \(linux-image-[0-9].*-amd64\)$/\1/p' | head -n 1) || true
 [ -n "$dep" ] || skip "linux-image-amd64 has no linux-image-VER-amd64 dependency in $VM_SUITE"
 pkg=$dep-unsigned
 apt-cache "${aptopts[@]}" show "$pkg" >/dev/null 2>&1 || pkg=$dep

@@ -26,25 +26,23 @@ vm_die() { printf 'vm: %s\n' "$*" >&2; exit 2; }
 
 # ---- Host side of the scenarios (sourced after tests/integration/lib.sh) ----
 
-# vm_has TOOL VERB: does the project's TOOL implement VERB in this build?
-vm_has() {
-	[ -x "$O/$1" ] && ! "$O/$1" "$2" --help 2>&1 | grep -q 'not implemented'
-}
-
 # vm_setup: find the kernel, build the base initramfs, make the test key and
 # a UEFI variable store whose db holds its certificate. Returns 77 with the
 # reason in VM_SKIP when the VM cannot run here, 2 on a real error.
 vm_setup() {
 	local kv out
 	VM_SKIP=
-	for kv in qemu-system-x86_64 gcc cpio; do
+	for kv in "$O/ipe-policygen" "$O/ipe-keys"; do
+		[ -x "$kv" ] || { VM_SKIP="$kv is not built (make O=$O)"; return 2; }
+	done
+	for kv in qemu-system-x86_64 gcc cpio mksquashfs mkfs.erofs veritysetup; do
 		command -v "$kv" >/dev/null || { VM_SKIP="$kv is not installed (tests/deps.sh check)"; return 77; }
 	done
 	[ -r "$OVMF_CODE" ] || { VM_SKIP="$OVMF_CODE is missing (package ovmf)"; return 77; }
 	[ -r /bin/busybox ] || { VM_SKIP="/bin/busybox is missing (package busybox-static)"; return 77; }
-	out=$("$VM_DIR/fetch-kernel.sh") || {
+	out=$(VM_SKIP_FILE=$T/vm-skip "$VM_DIR/fetch-kernel.sh") || {
 		local rc=$?
-		VM_SKIP="no test kernel (see the log)"
+		VM_SKIP=$(cat "$T/vm-skip" 2>/dev/null || echo "no test kernel (see the log)")
 		return $rc
 	}
 	VM_KERNEL=$(sed -n 's/^KERNEL=//p' <<<"$out")
@@ -59,7 +57,7 @@ vm_setup() {
 		"$VM_DIR/mkinitramfs.sh" "$VM_BASE" "$VM_MODDIR" || return 2
 	fi
 	vm_keys || return 2
-	VM_VARS=$("$VM_DIR/ovmf-vars.sh" "$VM_KERNEL" "$VM_BASE" "$VM_CERT" "$VM_KEY") || return 2
+	VM_VARS=$("$VM_DIR/ovmf-vars.sh" "$VM_KERNEL" "$VM_BASE" "$VM_CERT") || return 2
 }
 
 # vm_setup_or_skip NAME: vm_setup, printing SKIP NAME (no kernel, no QEMU)
@@ -79,26 +77,11 @@ vm_setup_or_skip() {
 # `ipe-keys generate` (VM_KEY, VM_CERT in PEM, VM_CERT_DER).
 vm_keys() {
 	local dir=$VM_CACHE/keys/ipe-keys
-	if vm_has ipe-keys generate; then
-		if [ ! -r "$dir/signing.crt" ]; then
-			rm -rf "$dir.tmp"
-			"$O/ipe-keys" generate --out-dir "$dir.tmp" --cn "ipe-tools VM test key" >&2 || return 2
-			mv "$dir.tmp" "$dir"
-		fi
-	else
-		# ipe-keys generate is not available in this build: openssl makes the
-		# same profile (RSA, self-signed, digitalSignature, codeSigning).
-		dir=$VM_CACHE/keys/openssl
-		if [ ! -r "$dir/signing.crt" ]; then
-			vm_say "ipe-keys generate is missing: making the test key with openssl"
-			mkdir -p "$dir.tmp"
-			(umask 077 && openssl req -x509 -newkey rsa:3072 -nodes -days 3650 -sha256 \
-				-subj "/CN=ipe-tools VM test key" -keyout "$dir.tmp/signing.key" \
-				-out "$dir.tmp/signing.crt" -addext keyUsage=critical,digitalSignature \
-				-addext extendedKeyUsage=codeSigning 2>/dev/null) || return 2
-			openssl x509 -in "$dir.tmp/signing.crt" -outform der -out "$dir.tmp/signing.der"
-			mv "$dir.tmp" "$dir"
-		fi
+	if [ ! -r "$dir/signing.crt" ]; then
+		rm -rf "$dir.tmp"
+		mkdir -p "$(dirname "$dir")"
+		"$O/ipe-keys" generate --out-dir "$dir.tmp" --cn "ipe-tools VM test key" >&2 || return 2
+		mv "$dir.tmp" "$dir"
 	fi
 	VM_KEY=$dir/signing.key VM_CERT=$dir/signing.crt VM_CERT_DER=$dir/signing.der
 }

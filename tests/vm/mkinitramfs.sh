@@ -70,5 +70,5 @@ if [ -n "$moddir" ] && [ -r "$moddir/modules.dep" ]; then
 	done
 fi
 
-(cd "$root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -1 >"$out.tmp"
-mv "$out.tmp" "$out"
+(cd "$root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -1 >"$out.tmp.$$"
+mv "$out.tmp.$$" "$out"

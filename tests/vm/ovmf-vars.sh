@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # A UEFI variable store whose db holds the test certificate.
 #
-#   tests/vm/ovmf-vars.sh KERNEL BASE_INITRAMFS CERT KEY    prints the path
+#   tests/vm/ovmf-vars.sh KERNEL BASE_INITRAMFS CERT    prints the path
 #
 # Booted with it, the kernel loads the certificate into the .platform
 # keyring, which IPE (policy signatures) and dm-verity (root-hash signatures)
@@ -12,8 +12,8 @@
 # powers off. The result is cached per certificate fingerprint.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-[ $# -eq 4 ] || vm_die "usage: ovmf-vars.sh KERNEL BASE_INITRAMFS CERT KEY"
-kernel=$1 base=$2 cert=$3 key=$4
+[ $# -eq 3 ] || vm_die "usage: ovmf-vars.sh KERNEL BASE_INITRAMFS CERT"
+kernel=$1 base=$2 cert=$3
 
 fpr=$(openssl x509 -in "$cert" -noout -fingerprint -sha256 | sed 's/.*=//; s/://g' | tr A-F a-f)
 vars=$VM_CACHE/ovmf/$fpr.fd
@@ -27,22 +27,11 @@ trap 'rm -rf "$T"' EXIT
 mkdir -p "$T/root/payload" "$VM_CACHE/ovmf"
 db=$T/root/payload/db.var
 
-if vm_has ipe-keys uefi-db; then
-	"$O/ipe-keys" uefi-db "$cert" -o "$T/db.out" >&2
-	# efivarfs wants the 4 attribute bytes first; add them unless present.
-	if [ "$(od -An -tx1 -N4 "$T/db.out" | tr -d ' ')" = 27000000 ]; then
-		cp "$T/db.out" "$db"
-	else
-		{ printf '\x27\x00\x00\x00'; cat "$T/db.out"; } >"$db"
-	fi
-else
-	# ipe-keys uefi-db is not available in this build: efitools' reference
-	# tools make the same EFI_VARIABLE_AUTHENTICATION_2 payload.
-	vm_say "ipe-keys uefi-db is missing: making the db update with efitools"
-	cert-to-efi-sig-list -g "$(cat /proc/sys/kernel/random/uuid)" "$cert" "$T/db.esl" >/dev/null
-	sign-efi-sig-list -k "$key" -c "$cert" db "$T/db.esl" "$T/db.auth" >/dev/null
-	{ printf '\x27\x00\x00\x00'; cat "$T/db.auth"; } >"$db"
-fi
+"$O/ipe-keys" uefi-db "$cert" -o "$db" >&2 || vm_die "ipe-keys uefi-db $cert failed"
+# What efivarfs takes: the attributes (NV|BS|RT|TIME_BASED_AUTHENTICATED_WRITE)
+# as a little-endian u32, then the EFI_VARIABLE_AUTHENTICATION_2 payload.
+attrs=$(od -An -tx1 -N4 "$db" | tr -d ' ')
+[ "$attrs" = 27000000 ] || vm_die "ipe-keys uefi-db: unexpected attributes $attrs (want 27000000)"
 
 cat >"$T/root/payload/run.sh" <<'GUEST'
 . /lib/vm-guest.sh
