@@ -38,12 +38,14 @@ for f in "$corpus"/*.pol; do
 	json=$("$O/ipe-policygen" check --json "$f" 2>/dev/null)
 	e=$(sed -n 's/.*"kernel_errno" *: *"\{0,1\}\(-\{0,1\}[A-Za-z0-9]*\)"\{0,1\}.*/\1/p' <<<"$json" | head -n 1)
 	predicted=$(errno_name "${e:-missing}")
-	listed=$(awk -F'\t' -v f="$b.pol" '$1 == f { print $2 }' "$corpus/expected.tsv" 2>/dev/null)
+	listed=$(awk -F'\t' -v f="$b.pol" '$1 == f { print $2; exit }' "$corpus/expected.tsv" 2>/dev/null)
 	printf '%s\t%s\t%s\n' "$b" "$predicted" "$(errno_name "${listed:--}")" >>"$p/corpus/table"
 done
 
 cat >>"$p/run.sh" <<'GUEST'
+judged=0
 while IFS='	' read -r name predicted listed; do
+	judged=$((judged + 1))
 	before=$(ls $IPE/policies)
 	got=$(load_policy /payload/corpus/$name.p7b)
 	# Unload what loaded, so a later policy of the same name is judged alone.
@@ -58,6 +60,7 @@ while IFS='	' read -r name predicted listed; do
 	fi
 done </payload/corpus/table
 [ -n "${tsv_differs:-}" ] || pass corpus-expected-tsv-agrees-with-kernel
+expect corpus-every-policy-judged "$(wc -l </payload/corpus/table)" "$judged"
 finish
 GUEST
 

@@ -44,7 +44,7 @@ expect mmap-exec-verity-allowed "mmap=0 mprotect=0" "$(mmap-exec /mnt/sq/bin/bus
 
 expect load-signature-policy 0 "$(load_policy /payload/signed.p7b)"
 expect activate-signature-policy 0 "$(activate vm_signed)"
-expect activate-lower-version-refused failed "$(activate vm_roothash)"
+expect activate-lower-version-refused EINVAL "$(activate vm_roothash)"
 expect exec-signed-volume-allowed 0 "$(exec_result /mnt/sq/bin/busybox)"
 expect exec-unsigned-volume-denied EACCES "$(exec_result /mnt/ero/bin/busybox)"
 # The same erofs image, now opened with its root-hash signature.

@@ -50,11 +50,14 @@ vm_setup() {
 	vm_say "kernel $VM_KERNEL${VM_MODDIR:+, modules $VM_MODDIR}"
 
 	mkdir -p "$O/tests/vm" "$O/tests/logs"
+	# Rebuilt when an input changed or another kernel's modules are wanted.
 	VM_BASE=$O/tests/vm/base.cpio.gz
-	if [ ! -s "$VM_BASE" ] || [ -n "$(find "$VM_DIR/guest" "$VM_DIR/mkinitramfs.sh" "$VM_DIR/lib.sh" \
-		"$O/ipe-policygen" "$O/ipe-keys" "$VM_KERNEL" -newer "$VM_BASE" 2>/dev/null)" ]; then
+	if [ ! -s "$VM_BASE" ] || [ "$(cat "$VM_BASE.modules" 2>/dev/null)" != "$VM_MODDIR" ] ||
+		[ -n "$(find "$VM_DIR/guest" "$VM_DIR/mkinitramfs.sh" "$VM_DIR/lib.sh" \
+			"$O/ipe-policygen" "$O/ipe-keys" -newer "$VM_BASE" 2>/dev/null)" ]; then
 		vm_say "building the base initramfs $VM_BASE"
 		"$VM_DIR/mkinitramfs.sh" "$VM_BASE" "$VM_MODDIR" || return 2
+		echo "$VM_MODDIR" >"$VM_BASE.modules"
 	fi
 	vm_keys || return 2
 	VM_VARS=$("$VM_DIR/ovmf-vars.sh" "$VM_KERNEL" "$VM_BASE" "$VM_CERT") || return 2
@@ -74,16 +77,18 @@ vm_setup_or_skip() {
 }
 
 # vm_keys: the test signing key and certificate, made once per cache by
-# `ipe-keys generate` (VM_KEY, VM_CERT in PEM, VM_CERT_DER).
+# `ipe-keys generate` (VM_KEY, VM_CERT in PEM).
 vm_keys() {
 	local dir=$VM_CACHE/keys/ipe-keys
 	if [ ! -r "$dir/signing.crt" ]; then
-		rm -rf "$dir.tmp"
+		rm -rf "$dir"
 		mkdir -p "$(dirname "$dir")"
-		"$O/ipe-keys" generate --out-dir "$dir.tmp" --cn "ipe-tools VM test key" >&2 || return 2
-		mv "$dir.tmp" "$dir"
+		"$O/ipe-keys" generate --out-dir "$dir" --cn "ipe-tools VM test key" >&2 || {
+			rm -rf "$dir"
+			return 2
+		}
 	fi
-	VM_KEY=$dir/signing.key VM_CERT=$dir/signing.crt VM_CERT_DER=$dir/signing.der
+	VM_KEY=$dir/signing.key VM_CERT=$dir/signing.crt
 }
 
 # vm_payload_start DIR: a payload directory whose run.sh starts with the
@@ -117,6 +122,11 @@ vm_boot() {
 		keep=1
 		n_failed=$((n_failed + $(grep -c '^FAIL ' "$run/lines")))
 	fi
+	if grep -q '^VM-DONE [1-9]' "$run/lines" && [ -z "$keep" ]; then
+		echo "FAIL $name: the guest side of the scenario exited with $(sed -n 's/^VM-DONE //p' "$run/lines")"
+		n_failed=$((n_failed + 1))
+		keep=1
+	fi
 	if ! grep -q '^VM-DONE ' "$run/lines"; then
 		[ "$rc" = 124 ] && echo "FAIL $name: the VM did not finish in ${IPE_TEST_TIMEOUT:-240} s" ||
 			echo "FAIL $name: the VM stopped before the scenario finished (exit $rc)"
@@ -129,4 +139,6 @@ vm_boot() {
 		return 1
 	fi
 }
+
+# The image pipeline steps the scenarios run with the project's tools.
 . "$VM_DIR/pipeline.sh"

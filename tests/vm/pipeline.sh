@@ -22,27 +22,29 @@ vm_sign_roothash() {
 	"$O/ipe-policygen" sign-roothash --key "$VM_KEY" --cert "$VM_CERT" --hash sha256 -o "$2" "$1" >&2
 }
 
-# vm_image_args ROOTHASH...: generate's arguments for these images, by the
-# manifest `format` wrote (vm_images) where there is one.
+# vm_image_args ROOTHASH...: generate's arguments for these images in the
+# array VM_IMAGE_ARGS, by the manifest `format` wrote where there is one.
 vm_image_args() {
 	local rh
+	VM_IMAGE_ARGS=()
 	for rh in "$@"; do
 		if [ -r "${VM_MANIFESTS:-/nonexistent}/$rh.json" ]; then
-			echo "--manifest $VM_MANIFESTS/$rh.json"
+			VM_IMAGE_ARGS+=(--manifest "$VM_MANIFESTS/$rh.json")
 		else
-			echo "--roothash sha256:$rh"
+			VM_IMAGE_ARGS+=(--roothash "sha256:$rh")
 		fi
 	done
 }
 
 # vm_policy OUT NAME VERSION ROOTHASH...: the policy that allows exactly the
 # images with these root hashes, plus the initramfs, where the guest's own
-# shell and tools live (generate warns about that rule; expected here).
+# shell and tools live (generate and sign warn about that rule, in the log).
 vm_policy() {
 	local out=$1 name=$2 version=$3
 	shift 3
+	vm_image_args "$@"
 	"$O/ipe-policygen" generate --name "$name" --version "$version" --boot-verified \
-		$(vm_image_args "$@") -o "$out" 2>/dev/null
+		"${VM_IMAGE_ARGS[@]}" -o "$out"
 }
 
 # vm_policy_next OUT NAME OLD ROOTHASH...: like vm_policy, with the version
@@ -50,14 +52,15 @@ vm_policy() {
 vm_policy_next() {
 	local out=$1 name=$2 old=$3
 	shift 3
+	vm_image_args "$@"
 	"$O/ipe-policygen" generate --name "$name" --version-from "$old" --boot-verified \
-		$(vm_image_args "$@") -o "$out" 2>/dev/null
+		"${VM_IMAGE_ARGS[@]}" -o "$out"
 }
 
 # vm_policy_signed OUT NAME VERSION: the policy that allows every volume
 # whose root-hash signature the kernel verified (plus the initramfs).
 vm_policy_signed() {
-	"$O/ipe-policygen" generate --name "$2" --version "$3" --boot-verified --signed -o "$1" 2>/dev/null
+	"$O/ipe-policygen" generate --name "$2" --version "$3" --boot-verified --signed -o "$1"
 }
 
 # vm_policy_version FILE: the policy_version of a policy text.
@@ -68,7 +71,7 @@ vm_policy_version() {
 
 # vm_sign_policy POLICY OUT: the attached PKCS#7 new_policy takes.
 vm_sign_policy() {
-	"$O/ipe-policygen" sign --key "$VM_KEY" --cert "$VM_CERT" -o "$2" "$1" 2>/dev/null
+	"$O/ipe-policygen" sign --key "$VM_KEY" --cert "$VM_CERT" -o "$2" "$1"
 }
 
 # vm_sign_policy_openssl POLICY OUT: the reference signature, for policies

@@ -19,7 +19,10 @@ expect() {
 load_policy() { ipe-write "$1" $IPE/new_policy; }
 
 # activate NAME: prints 0 or the errno name.
-activate() { echo 1 2>/dev/null >$IPE/policies/"$1"/active && echo 0 || echo "failed"; }
+activate() {
+	echo 1 >/tmp/.one
+	ipe-write /tmp/.one $IPE/policies/"$1"/active
+}
 
 # run_exec PROG ARGS...: prints 0 when PROG ran and exited 0, else the
 # shell's diagnostic.
