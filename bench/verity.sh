@@ -24,7 +24,7 @@ UUID=12345678-1234-4234-9234-123456789abc
 
 [ -x "$P" ] || { echo "bench: $P missing; run make first" >&2; exit 2; }
 command -v veritysetup >/dev/null || { echo "bench: veritysetup missing" >&2; exit 2; }
-fs=$(stat -f -c %T "$DIR")
+fs=$(findmnt -n -o FSTYPE -T "$DIR" 2>/dev/null || stat -f -c %T "$DIR")
 [ "$fs" != tmpfs ] || { echo "bench: $DIR is tmpfs; set BENCH_DIR to a disk" >&2; exit 2; }
 W=$(mktemp -d "$DIR/ipe-verity-bench.XXXXXX")
 trap 'rm -rf "$W"' EXIT

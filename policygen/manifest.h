@@ -93,5 +93,8 @@ int manifest_write(const char *path, const struct verity_manifest *m, const char
  */
 char *manifest_dm_table(const struct verity_manifest *m, const char *data_dev, const char *hash_dev);
 
-/* The two Discoverable Partitions PARTUUIDs (37 bytes each) of the root hash. */
+/**
+ * manifest_partuuids() - the Discoverable Partitions PARTUUIDs of the root
+ * hash: its first 128 bits (@root) and its last 128 bits (@verity), as UUIDs.
+ */
 void manifest_partuuids(const struct verity_manifest *m, char root[37], char verity[37]);

@@ -321,10 +321,11 @@ int manifest_load(const char *path, struct verity_manifest *ret)
 {
 	_cleanup_json_ struct json_object *o = NULL;
 	struct verity_manifest m = { 0 };
+	struct verity_geometry g;
 	struct json_object *v;
 	const char *s;
 	uint64_t u;
-	int r, ds;
+	int r;
 
 	r = read_json(path, &o, NULL);
 	if (r < 0)
@@ -343,6 +344,9 @@ int manifest_load(const char *path, struct verity_manifest *ret)
 	if (get_u64(o, "hash_block_size", VERITY_MAX_BLOCK, &u) < 0)
 		return -EBADMSG;
 	m.hash_block_size = (uint32_t)u;
+	if (m.data_block_size < VERITY_MIN_BLOCK || (m.data_block_size & (m.data_block_size - 1)) ||
+	    m.hash_block_size < VERITY_MIN_BLOCK || (m.hash_block_size & (m.hash_block_size - 1)))
+		return -EBADMSG;
 	if (get_u64(o, "data_blocks", UINT64_MAX, &m.data_blocks) < 0 ||
 	    get_u64(o, "hash_offset", UINT64_MAX, &m.hash_offset) < 0 ||
 	    get_u64(o, "hash_start", UINT64_MAX, &m.hash_start) < 0)
@@ -358,18 +362,13 @@ int manifest_load(const char *path, struct verity_manifest *ret)
 	if (m.superblock && (!s || verity_parse_uuid(s, m.uuid) < 0))
 		return -EBADMSG;
 	s = get_str(o, "root_hash");
-	ds = (int)m.digest_size;
-	if (!s || verity_parse_root_hash(s, m.root_hash, (uint32_t)ds) < 0)
+	if (!s || verity_parse_root_hash(s, m.root_hash, m.digest_size) < 0)
 		return -EBADMSG;
 
 	/* The geometry must agree with itself, or the file was edited by hand. */
-	{
-		struct verity_geometry g;
-
-		if (verity_manifest_geometry(&m, &g) < 0 || g.hash_start != m.hash_start)
-			return -EBADMSG;
-		m.hash_blocks = g.hash_blocks;
-	}
+	if (verity_manifest_geometry(&m, &g) < 0 || g.hash_start != m.hash_start)
+		return -EBADMSG;
+	m.hash_blocks = g.hash_blocks;
 
 	s = get_str(o, "data_path");
 	if (s && !(m.data_path = strdup(s)))

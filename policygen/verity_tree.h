@@ -43,13 +43,22 @@ int verity_tree_locate(int data_fd, int hash_fd, const struct verity_manifest *m
 		       const unsigned char *root, unsigned threads, enum verity_fault *ret_fault,
 		       uint64_t *ret_index, unsigned *ret_level);
 
-/* One digest of @buf as the tree makes them (salted per @m's format). Return: 0 or -errno. */
+/**
+ * verity_digest_one() - one digest of @buf as the tree makes them (salted per
+ * @m's format) into @out. Return: 0 or -errno.
+ */
 int verity_digest_one(const struct verity_manifest *m, const void *buf, size_t len, unsigned char *out);
 
-/* Geometry of @m (which must have digest_size, or an algorithm to look it up). */
+/**
+ * verity_manifest_geometry() - verity_geometry_compute() with the parameters
+ * of @m (digest_size, or else the size of m->hash_alg). Return: 0 or -errno.
+ */
 int verity_manifest_geometry(const struct verity_manifest *m, struct verity_geometry *ret);
 
-/* Digest size of a kernel crypto API hash name we support; -EOPNOTSUPP if none. */
+/**
+ * verity_digest_size() - digest size of a supported kernel crypto API hash name.
+ * Return: the size in bytes, or -EOPNOTSUPP.
+ */
 int verity_digest_size(const char *alg);
 
 /**
@@ -60,20 +69,33 @@ int verity_digest_size(const char *alg);
 int verity_cryptsetup_check(const char *data_path, const char *hash_path,
 			    const struct verity_manifest *m, const unsigned char *root);
 
-/* Size of an open regular file or block device. Return: 0 or -errno. */
+/**
+ * verity_fd_size() - size of an open regular file or block device.
+ * Return: 0 or -errno (-EBADFD for anything else).
+ */
 int verity_fd_size(int fd, uint64_t *ret);
 
-/* Number of CPUs this process may run on (at least 1). */
+/**
+ * verity_default_threads() - the number of CPUs this process may run on.
+ * Return: at least 1.
+ */
 unsigned verity_default_threads(void);
 
-/* Parsers for the options shared by format, verify and manifest. Return: 0 or -EINVAL. */
+/*
+ * Parsers for the options shared by format, verify and manifest: a hash name
+ * (sets hash_alg and digest_size), a block size (power of 2, 512..512K), a salt
+ * (hex or "-"), a UUID, a root hash of @digest_size bytes in hex.
+ * Return: 0 or -EINVAL.
+ */
 int verity_parse_alg(const char *s, struct verity_manifest *m);
 int verity_parse_block_size(const char *s, uint32_t *ret);
 int verity_parse_salt(const char *s, struct verity_manifest *m);
 int verity_parse_uuid(const char *s, unsigned char uuid[16]);
 int verity_parse_root_hash(const char *s, unsigned char *buf, uint32_t digest_size);
 
-/* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\0" */
+/**
+ * verity_format_uuid() - @uuid as "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (lower case).
+ */
 void verity_format_uuid(const unsigned char uuid[16], char out[37]);
 
 /**
@@ -85,5 +107,8 @@ void verity_format_uuid(const unsigned char uuid[16], char out[37]);
  */
 int verity_seed_derive(const char *seed, unsigned char salt[32], unsigned char uuid[16]);
 
-/* Random 32-byte salt and random version 4 UUID. Return: 0 or -EIO. */
+/**
+ * verity_random_salt_uuid() - a random 32-byte salt and a random version 4 UUID.
+ * Return: 0 or -EIO.
+ */
 int verity_random_salt_uuid(unsigned char salt[32], unsigned char uuid[16]);

@@ -121,6 +121,22 @@ ours=$(ipe-policygen format --allow-partial --salt - --uuid "$UUID" "$T/partial"
 theirs=$(veritysetup format --salt - --uuid "$UUID" "$T/partial" "$T/p_vs" | vs_root)
 [ -n "$ours" ] && [ "$ours" = "$theirs" ] && cmp -s "$T/p_hash" "$T/p_vs" && pass partial_allowed || fail partial_allowed
 
+# Progress: drawn on a terminal for images over 256 MiB, never otherwise.
+truncate -s 300M "$T/big"
+ipe-policygen format --no-verify --seed p "$T/big" "$T/big_hash" >/dev/null 2>"$T/big_err"
+[ ! -s "$T/big_err" ] && pass progress_quiet_without_terminal || fail progress_quiet_without_terminal "$(cat "$T/big_err")"
+if command -v script >/dev/null; then
+	script -qec "ipe-policygen format --no-verify --seed p '$T/big' '$T/big_hash2'" /dev/null >"$T/tty_out" 2>&1
+	if grep -q 'hashing \[#*' "$T/tty_out" && grep -q '100%' "$T/tty_out" && cmp -s "$T/big_hash" "$T/big_hash2"; then
+		pass progress_on_terminal
+	else
+		fail progress_on_terminal "$(tr '\r' '\n' <"$T/tty_out" | tail -3)"
+	fi
+else
+	skip progress_on_terminal "script(1) not installed"
+fi
+rm -f "$T/big" "$T/big_hash" "$T/big_hash2"
+
 # Usage errors exit 2 and write nothing.
 check_exit format_bad_hash 2 ipe-policygen format --hash md5 "$T/data" "$T/x"
 check_exit format_bad_block_size 2 ipe-policygen format --data-block-size 1000 "$T/data" "$T/x"

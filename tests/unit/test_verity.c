@@ -276,6 +276,11 @@ TEST(manifest_load_rejects)
 		"[]",
 		"{\"manifest_version\": 2}",
 		"{\"manifest_version\": 1, \"hash_algorithm\": \"sha256\"}",
+		"{\"manifest_version\": 1, \"hash_algorithm\": \"sha256\", \"format\": 1, "
+		"\"data_block_size\": 1000, \"hash_block_size\": 4096, \"data_blocks\": 1, "
+		"\"hash_offset\": 0, \"hash_start\": 1, \"superblock\": false, \"salt\": \"\", "
+		"\"uuid\": null, \"root_hash\": "
+		"\"0000000000000000000000000000000000000000000000000000000000000000\"}",
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
@@ -283,4 +288,20 @@ TEST(manifest_load_rejects)
 		ASSERT_EQ(manifest_load(json, &l), -EBADMSG);
 	}
 	ASSERT_EQ(manifest_load("/nonexistent/m.json", &l), -ENOENT);
+
+	/* The same with a valid block size loads (paths are optional). */
+	{
+		const char *ok = "{\"manifest_version\": 1, \"hash_algorithm\": \"sha256\", \"format\": 1, "
+				 "\"data_block_size\": 4096, \"hash_block_size\": 4096, \"data_blocks\": 1, "
+				 "\"hash_offset\": 0, \"hash_start\": 0, \"superblock\": false, \"salt\": \"\", "
+				 "\"uuid\": null, \"root_hash\": "
+				 "\"00000000000000000000000000000000000000000000000000000000000000ff\"}";
+
+		ASSERT_OK(write_file_atomic(json, ok, strlen(ok), 0644, 0));
+		ASSERT_OK(manifest_load(json, &l));
+		ASSERT_EQ(l.root_hash[31], 0xff);
+		ASSERT_EQ(l.salt_size, 0);
+		ASSERT_TRUE(l.data_path == NULL);
+		manifest_done(&l);
+	}
 }
