@@ -18,8 +18,6 @@
 
 const efi_guid EFI_IMAGE_SECURITY_DATABASE_GUID =
 	GUID(0xd719b2cb, 0x3d3a, 0x4596, 0xa3, 0xbc, 0xda, 0xd0, 0x0e, 0x67, 0x65, 0x6f);
-const efi_guid EFI_GLOBAL_VARIABLE_GUID =
-	GUID(0x8be4df61, 0x93ca, 0x11d2, 0xaa, 0x0d, 0x00, 0xe0, 0x98, 0x03, 0x2b, 0x8c);
 const efi_guid EFI_CERT_X509_GUID =
 	GUID(0xa5c059a1, 0x94e4, 0x4aa7, 0x87, 0xb5, 0xab, 0x15, 0x5c, 0x2b, 0xf0, 0x72);
 const efi_guid EFI_CERT_TYPE_PKCS7_GUID =
@@ -223,5 +221,19 @@ int efi_auth2_build(const char *name, const efi_guid *vendor, uint32_t attribute
 	OPENSSL_free(sig);
 	*ret = out;
 	*ret_len = out_len;
+	return 0;
+}
+
+int efi_varfs_payload(uint32_t attributes, const void *data, size_t len, unsigned char **ret,
+		      size_t *ret_len)
+{
+	unsigned char *out = malloc(4 + len);
+
+	if (!out)
+		return -ENOMEM;
+	put_le32(out, attributes);
+	memcpy(out + 4, data, len);
+	*ret = out;
+	*ret_len = 4 + len;
 	return 0;
 }

@@ -20,14 +20,13 @@ typedef struct {
 
 /* d719b2cb-3d3a-4596-a3bc-dad00e67656f: the vendor of db, dbx. */
 extern const efi_guid EFI_IMAGE_SECURITY_DATABASE_GUID;
-/* 8be4df61-93ca-11d2-aa0d-00e098032b8c: the vendor of PK, KEK, SetupMode. */
-extern const efi_guid EFI_GLOBAL_VARIABLE_GUID;
 /* a5c059a1-94e4-4aa7-87b5-ab155c2bf072 */
 extern const efi_guid EFI_CERT_X509_GUID;
 /* 4aafd29d-68df-49ee-8aa9-347d375665a7 */
 extern const efi_guid EFI_CERT_TYPE_PKCS7_GUID;
-/* aa6fe64e-298c-41a9-8d4f-11f326952b7b: the SignatureOwner ipe-keys writes by default. */
+/* The SignatureOwner ipe-keys writes by default. */
 extern const efi_guid IPE_TOOLS_OWNER_GUID;
+#define IPE_TOOLS_OWNER_GUID_TEXT "aa6fe64e-298c-41a9-8d4f-11f326952b7b"
 
 #define EFI_VARIABLE_NON_VOLATILE 0x01u
 #define EFI_VARIABLE_BOOTSERVICE_ACCESS 0x02u
@@ -81,3 +80,11 @@ int efi_siglist_x509(const efi_guid *owner, const void *der, size_t der_len, uns
 int efi_auth2_build(const char *name, const efi_guid *vendor, uint32_t attributes,
 		    const struct efi_time *ts, EVP_PKEY *key, X509 *cert, const void *data,
 		    size_t len, unsigned char **ret, size_t *ret_len);
+
+/**
+ * efi_varfs_payload() - what one write() to an efivarfs file takes: @attributes
+ * as a little-endian u32, then @data.
+ * Return: 0 and a malloc'd buffer, or -ENOMEM.
+ */
+int efi_varfs_payload(uint32_t attributes, const void *data, size_t len, unsigned char **ret,
+		      size_t *ret_len);

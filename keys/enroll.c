@@ -37,11 +37,27 @@ static key_serial_t find_member(key_serial_t ring, const char *desc)
 	return 0;
 }
 
+/* True when the kernel already holds the key described @desc in .platform (UEFI db, MOK). */
+static bool in_platform_keyring(const char *desc)
+{
+	key_serial_t ring;
+
+	return keyring_resolve(".platform", &ring) >= 0 && find_member(ring, desc) > 0;
+}
+
 /* Why the kernel's trust restriction refused @cert, and what would make it pass. */
-static int explain_rejection(int r, X509 *cert, const char *path, const char *ring_name)
+static int explain_rejection(int r, X509 *cert, const char *desc, const char *path, const char *ring_name)
 {
 	_cleanup_free_ char *issuer = NULL, *akid = NULL;
 	bool self_signed;
+
+	/* The usual case on dev machines: the advice below would send the user in a circle. */
+	if (in_platform_keyring(desc))
+		return log_error_errno(r,
+				       "%s: rejected by %s (%m), but the certificate is already in .platform (UEFI db or MOK), "
+				       "which IPE and dm-verity consult when built with IPE_POLICY_SIG_PLATFORM_KEYRING and "
+				       "DM_VERITY_VERIFY_ROOTHASH_SIG_PLATFORM_KEYRING: nothing more is needed for them",
+				       path, ring_name);
 
 	(void)x509_name_text(X509_get_issuer_name(cert), &issuer);
 	(void)cert_akid_hex(cert, &akid);
@@ -123,7 +139,7 @@ int verb_enroll(int argc, char *argv[])
 		break;
 	case -EKEYREJECTED:
 	case -ENOKEY:
-		return explain_rejection(r, cert, path, ring_name);
+		return explain_rejection(r, cert, desc, path, ring_name);
 	case -EACCES:
 	case -EPERM:
 		return log_error_errno(r,

@@ -71,89 +71,60 @@ static int set_immutable(int fd, bool on, bool *was)
 
 static int write_db(const unsigned char *payload, size_t len, bool exists)
 {
-	_cleanup_close_ int fd = -1;
+	_cleanup_close_ int ro = -1, fd = -1;
 	bool was_immutable = false;
 	ssize_t n;
 	int r;
 
 	if (exists) {
-		fd = open(DB_PATH, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
+		/* Kept open to set the flag again afterwards, whatever the write did. */
+		ro = open(DB_PATH, O_RDONLY | O_CLOEXEC);
+		if (ro < 0)
 			return log_error_errno(-errno, "%s: %m", DB_PATH);
-		r = set_immutable(fd, false, &was_immutable);
+		r = set_immutable(ro, false, &was_immutable);
 		if (r < 0)
 			return log_error_errno(r, "%s: cannot clear the immutable flag: %m", DB_PATH);
-		close(TAKE_FD(fd));
 	}
 
 	fd = open(DB_PATH, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0) {
+	if (fd < 0)
 		r = log_error_errno(-errno, "%s: cannot open for writing: %m", DB_PATH);
-		goto restore;
+	else {
+		/* One write(): efivarfs turns each write into one SetVariable() call. */
+		n = write(fd, payload, len);
+		if (n < 0)
+			r = -errno;
+		else
+			r = (size_t)n == len ? 0 : -EIO;
+		if (r == -EACCES || r == -EPERM)
+			log_error_errno(r, "the firmware refused the db update (%m): it is not in setup mode and the update is not signed by a KEK key; %s",
+					alternatives);
+		else if (r < 0)
+			log_error_errno(r, "%s: the firmware refused the db update: %m", DB_PATH);
 	}
-	/* One write(): efivarfs turns each write into one SetVariable() call. */
-	n = write(fd, payload, len);
-	if (n < 0)
-		r = -errno;
-	else
-		r = (size_t)n == len ? 0 : -EIO;
-	if (r == -EACCES || r == -EPERM)
-		log_error_errno(r, "the firmware refused the db update (%m): it is not in setup mode and the update is not signed by a KEK key; %s",
-				alternatives);
-	else if (r < 0)
-		log_error_errno(r, "%s: the firmware refused the db update: %m", DB_PATH);
-restore:
-	if (was_immutable) {
-		_cleanup_close_ int rfd = open(DB_PATH, O_RDONLY | O_CLOEXEC);
-
-		if (rfd >= 0)
-			(void)set_immutable(rfd, true, NULL);
-	}
+	if (was_immutable)
+		(void)set_immutable(ro, true, NULL);
 	return r;
 }
 
 int verb_enroll_uefi(int argc, char *argv[])
 {
-	enum { ARG_KEY = 0x100, ARG_SIGNER, ARG_OWNER, ARG_TIMESTAMP };
 	static const struct option options[] = {
-		{ "key", required_argument, NULL, ARG_KEY },
-		{ "signer-cert", required_argument, NULL, ARG_SIGNER },
-		{ "owner", required_argument, NULL, ARG_OWNER },
-		{ "timestamp", required_argument, NULL, ARG_TIMESTAMP },
+		DB_UPDATE_OPTIONS,
 		{}
 	};
-	struct db_update u = { .owner = IPE_TOOLS_OWNER_GUID };
+	struct db_update u = DB_UPDATE_INIT;
 	_cleanup_free_ unsigned char *payload = NULL;
-	bool have_ts = false, exists;
+	bool exists;
 	size_t len;
 	int c, r, setup;
 
-	while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0) {
-		switch (c) {
-		case ARG_KEY:
-			u.key_path = optarg;
-			break;
-		case ARG_SIGNER:
-			u.signer_cert_path = optarg;
-			break;
-		case ARG_OWNER:
-			if (db_update_set_owner(&u, optarg) < 0)
-				return -EINVAL;
-			break;
-		case ARG_TIMESTAMP:
-			if (db_update_set_timestamp(&u, optarg) < 0)
-				return -EINVAL;
-			have_ts = true;
-			break;
-		default:
+	while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0)
+		if (db_update_option(&u, c, optarg) < 0)
 			return -EINVAL;
-		}
-	}
-	if (argc - optind != 1)
-		return usage_error("enroll-uefi needs exactly one certificate");
-	if (u.signer_cert_path && !u.key_path)
-		return usage_error("--signer-cert needs --key");
-	u.cert_path = argv[optind];
+	r = db_update_args(&u, argc, argv);
+	if (r < 0)
+		return r;
 
 	r = check_efivarfs();
 	if (r < 0)
@@ -169,10 +140,8 @@ int verb_enroll_uefi(int argc, char *argv[])
 	/* Never replace an existing db (it may hold the vendor's CAs): append to it. */
 	exists = access(DB_PATH, F_OK) == 0;
 	u.append = exists;
-	if (!have_ts)
-		efi_time_from_unix(time(NULL), &u.timestamp);
 
-	r = db_update_payload(&u, true, &payload, &len);
+	r = db_update_payload(&u, DB_FORMAT_EFIVARFS, &payload, &len);
 	if (r < 0)
 		return r;
 	r = write_db(payload, len, exists);

@@ -19,23 +19,22 @@
 #define DEFAULT_DAYS 3650
 #define MAX_DAYS 36500
 
+/* The key, the PEM and the DER certificate, in the order they are written. */
+enum { OUT_KEY, OUT_CRT, OUT_DER, OUT_N };
+static const char *const out_suffix[OUT_N] = { "key", "crt", "der" };
+
 struct outputs {
-	char *key, *crt, *der;
-	bool key_done, crt_done, der_done;
+	char *path[OUT_N];
+	unsigned n_written;
 };
 
 static void outputs_done(struct outputs *o)
 {
 	/* Anything written before a failure goes again: all three files, or none. */
-	if (o->key_done)
-		unlink(o->key);
-	if (o->crt_done)
-		unlink(o->crt);
-	if (o->der_done)
-		unlink(o->der);
-	free(o->key);
-	free(o->crt);
-	free(o->der);
+	for (unsigned i = 0; i < o->n_written; i++)
+		unlink(o->path[i]);
+	for (unsigned i = 0; i < OUT_N; i++)
+		free(o->path[i]);
 }
 
 static int load_issuer(const char *key_path, const char *cert_path, EVP_PKEY **ret_key, X509 **ret_cert)
@@ -65,12 +64,21 @@ static int load_issuer(const char *key_path, const char *cert_path, EVP_PKEY **r
 	return 0;
 }
 
+/* The contents of a memory BIO as a new file @path. */
+static int write_bio(BIO *bio, const char *path, mode_t mode)
+{
+	char *data;
+	long len = BIO_get_mem_data(bio, &data);
+
+	if (len <= 0)
+		return -EIO;
+	return write_file_atomic(path, data, (size_t)len, mode, ATOMIC_NO_REPLACE);
+}
+
 /* PEM of @key through a secure-heap BIO, which wipes the text when freed. */
 static int write_private_key(EVP_PKEY *key, const char *path)
 {
 	_cleanup_(BIO_freep) BIO *bio = BIO_new(BIO_s_secmem());
-	char *data;
-	long len;
 
 	if (!bio)
 		return -ENOMEM;
@@ -78,20 +86,12 @@ static int write_private_key(EVP_PKEY *key, const char *path)
 		ERR_clear_error();
 		return -EIO;
 	}
-	len = BIO_get_mem_data(bio, &data);
-	if (len <= 0)
-		return -EIO;
-	return write_file_atomic(path, data, (size_t)len, 0600, ATOMIC_NO_REPLACE);
+	return write_bio(bio, path, 0600);
 }
 
-static int write_cert(X509 *cert, const char *pem_path, const char *der_path, struct outputs *o)
+static int write_cert_pem(X509 *cert, const char *path)
 {
 	_cleanup_(BIO_freep) BIO *bio = BIO_new(BIO_s_mem());
-	_cleanup_free_ unsigned char *der = NULL;
-	size_t der_len;
-	char *data;
-	long len;
-	int r;
 
 	if (!bio)
 		return -ENOMEM;
@@ -99,36 +99,36 @@ static int write_cert(X509 *cert, const char *pem_path, const char *der_path, st
 		ERR_clear_error();
 		return -EIO;
 	}
-	len = BIO_get_mem_data(bio, &data);
-	r = write_file_atomic(pem_path, data, (size_t)len, 0644, ATOMIC_NO_REPLACE);
-	if (r < 0)
-		return log_error_errno(r, "%s: cannot write the certificate: %m", pem_path);
-	o->crt_done = true;
-
-	r = cert_to_der(cert, &der, &der_len);
-	if (r < 0)
-		return log_error_errno(r, "cannot encode the certificate: %m");
-	r = write_file_atomic(der_path, der, der_len, 0644, ATOMIC_NO_REPLACE);
-	if (r < 0)
-		return log_error_errno(r, "%s: cannot write the certificate: %m", der_path);
-	o->der_done = true;
-	return 0;
+	return write_bio(bio, path, 0644);
 }
 
-static int ensure_dir(const char *dir)
+/*
+ * mkdir -p: every missing component of @dir is created with @mode (a new
+ * directory holds a private key: nobody else needs to list it).
+ */
+static int mkdir_p(const char *dir, mode_t mode)
 {
+	_cleanup_free_ char *p = strdup(dir);
 	struct stat st;
 
-	/* A new directory holds a private key: nobody else needs to list it. */
-	if (mkdir(dir, 0700) == 0)
+	if (!p)
+		return -ENOMEM;
+	for (char *s = p; *s; s++) {
+		/* Each component in turn: "a", "a/b", ... (a leading '/' is the root). */
+		if (*s != '/' || s == p || s[-1] == '/')
+			continue;
+		*s = 0;
+		if (mkdir(p, mode) < 0 && errno != EEXIST)
+			return -errno;
+		*s = '/';
+	}
+	if (mkdir(p, mode) == 0)
 		return 0;
 	if (errno != EEXIST)
-		return log_error_errno(-errno, "%s: cannot create the output directory: %m", dir);
-	if (stat(dir, &st) < 0)
-		return log_error_errno(-errno, "%s: %m", dir);
-	if (!S_ISDIR(st.st_mode))
-		return log_error_errno(-ENOTDIR, "%s: not a directory", dir);
-	return 0;
+		return -errno;
+	if (stat(p, &st) < 0)
+		return -errno;
+	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
 }
 
 int verb_generate(int argc, char *argv[])
@@ -148,10 +148,12 @@ int verb_generate(int argc, char *argv[])
 	_cleanup_(X509_freep) X509 *cert = NULL, *issuer_cert = NULL;
 	_cleanup_(outputs_done) struct outputs o = {};
 	_cleanup_free_ char *desc = NULL, *fpr = NULL;
+	_cleanup_free_ unsigned char *der = NULL;
 	const char *out_dir = NULL, *cn = NULL, *issuer_key_path = NULL, *issuer_cert_path = NULL;
 	enum key_algorithm alg = KEY_ALG_RSA3072;
 	struct cert_params params = {};
 	uint32_t days = DEFAULT_DAYS;
+	size_t der_len;
 	const char *base;
 	bool ca = false;
 	int c, r;
@@ -196,10 +198,9 @@ int verb_generate(int argc, char *argv[])
 		return usage_error("--cn must not be empty");
 
 	base = ca ? "ca" : "signing";
-	if (asprintf(&o.key, "%s/%s.key", out_dir, base) < 0 ||
-	    asprintf(&o.crt, "%s/%s.crt", out_dir, base) < 0 ||
-	    asprintf(&o.der, "%s/%s.der", out_dir, base) < 0)
-		return log_error_errno(-ENOMEM, "out of memory");
+	for (unsigned i = 0; i < OUT_N; i++)
+		if (asprintf(&o.path[i], "%s/%s.%s", out_dir, base, out_suffix[i]) < 0)
+			return log_error_errno(-ENOMEM, "out of memory");
 
 	if (issuer_key_path) {
 		r = load_issuer(issuer_key_path, issuer_cert_path, &issuer_key, &issuer_cert);
@@ -207,13 +208,13 @@ int verb_generate(int argc, char *argv[])
 			return r;
 	}
 
-	r = ensure_dir(out_dir);
+	r = mkdir_p(out_dir, 0700);
 	if (r < 0)
-		return r;
+		return log_error_errno(r, "%s: cannot create the output directory: %m", out_dir);
 	/* Checked up front so an existing file is never half-replaced by a set of three. */
-	for (const char *const *p = (const char *const[]){ o.key, o.crt, o.der, NULL }; *p; p++)
-		if (access(*p, F_OK) == 0)
-			return log_error_errno(-EEXIST, "%s: already exists, refusing to overwrite it", *p);
+	for (unsigned i = 0; i < OUT_N; i++)
+		if (access(o.path[i], F_OK) == 0)
+			return log_error_errno(-EEXIST, "%s: already exists, refusing to overwrite it", o.path[i]);
 
 	r = key_generate(alg, &key);
 	if (r < 0)
@@ -230,25 +231,31 @@ int verb_generate(int argc, char *argv[])
 	r = cert_build(key, &params, &cert);
 	if (r < 0)
 		return log_error_errno(r, "cannot issue the certificate: %m");
-
-	r = write_private_key(key, o.key);
+	r = cert_to_der(cert, &der, &der_len);
 	if (r < 0)
-		return log_error_errno(r, "%s: cannot write the private key: %m", o.key);
-	o.key_done = true;
-	r = write_cert(cert, o.crt, o.der, &o);
-	if (r < 0)
-		return r;
-
+		return log_error_errno(r, "cannot encode the certificate: %m");
 	r = cert_kernel_description(cert, &desc);
 	if (r >= 0)
 		r = cert_fingerprint_sha256(cert, &fpr);
 	if (r < 0)
 		return log_error_errno(r, "cannot describe the certificate: %m");
 
-	printf("key:         %s (0600)\n", o.key);
-	printf("certificate: %s, %s\n", o.crt, o.der);
+	r = write_private_key(key, o.path[OUT_KEY]);
+	if (r < 0)
+		return log_error_errno(r, "%s: cannot write the private key: %m", o.path[OUT_KEY]);
+	o.n_written++;
+	r = write_cert_pem(cert, o.path[OUT_CRT]);
+	if (r < 0)
+		return log_error_errno(r, "%s: cannot write the certificate: %m", o.path[OUT_CRT]);
+	o.n_written++;
+	r = write_file_atomic(o.path[OUT_DER], der, der_len, 0644, ATOMIC_NO_REPLACE);
+	if (r < 0)
+		return log_error_errno(r, "%s: cannot write the certificate: %m", o.path[OUT_DER]);
+
+	printf("key:         %s (0600)\n", o.path[OUT_KEY]);
+	printf("certificate: %s, %s\n", o.path[OUT_CRT], o.path[OUT_DER]);
 	printf("kernel key:  \"%s\"\n", desc);
 	printf("sha256:      %s\n", fpr);
-	o.key_done = o.crt_done = o.der_done = false;
+	o.n_written = 0; /* keep them */
 	return 0;
 }

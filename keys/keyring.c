@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Finding, reading and adding to kernel keyrings. */
+#include <stdint.h>
 #include <stdio.h>
 
 #include "keys/keyring.h"
@@ -114,34 +115,22 @@ void key_info_done(struct key_info *k)
 int key_describe(key_serial_t id, struct key_info *ret)
 {
 	_cleanup_free_ char *buf = NULL;
-	char *fields[5], *p;
-	unsigned long uid, gid, perm;
+	char *desc;
 
 	if (keyctl_describe_alloc(id, &buf) < 0)
 		return -errno;
 	/* "type;uid;gid;perm;description": the description may itself contain ';'. */
-	p = buf;
+	desc = buf;
 	for (int i = 0; i < 4; i++) {
-		char *semi = strchr(p, ';');
-
-		if (!semi)
+		desc = strchr(desc, ';');
+		if (!desc)
 			return -EBADMSG;
-		*semi = 0;
-		fields[i] = p;
-		p = semi + 1;
+		desc++;
 	}
-	fields[4] = p;
-	uid = strtoul(fields[1], NULL, 10);
-	gid = strtoul(fields[2], NULL, 10);
-	perm = strtoul(fields[3], NULL, 16);
-
 	*ret = (struct key_info){
 		.id = id,
-		.uid = (uid_t)uid,
-		.gid = (gid_t)gid,
-		.perm = (uint32_t)perm,
-		.type = strdup(fields[0]),
-		.description = strdup(fields[4]),
+		.type = strndup(buf, strcspn(buf, ";")),
+		.description = strdup(desc),
 	};
 	if (!ret->type || !ret->description) {
 		key_info_done(ret);

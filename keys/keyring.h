@@ -7,8 +7,6 @@
  * Library code: returns 0 or -errno, never prints.
  */
 #include <stddef.h>
-#include <stdint.h>
-#include <sys/types.h>
 
 #include <keyutils.h>
 
@@ -25,14 +23,11 @@ struct key_info {
 	key_serial_t id;
 	char *type;
 	char *description;
-	uid_t uid;
-	gid_t gid;
-	uint32_t perm;
 };
 
 void key_info_done(struct key_info *k);
 
-/* keyctl_describe(): type, owner, permissions, description. Return: 0 or -errno. */
+/* keyctl_describe(): the key's type and description. Return: 0 or -errno. */
 int key_describe(key_serial_t id, struct key_info *ret);
 
 /**

@@ -71,8 +71,6 @@ static bool key_matches(struct cert_match *m, const struct key_info *k, const ch
 {
 	json_object *o;
 
-	if (!m->desc)
-		return false;
 	if (streq(k->type, "asymmetric") && streq(k->description, m->desc)) {
 		if (!streq(ring_name, ".blacklist"))
 			m->present = true;
@@ -107,7 +105,7 @@ static const char *keyring_status(int r)
 	}
 }
 
-/* List one keyring into @out (JSON) and, unless @json, as text on stdout. */
+/* One keyring as a JSON object (NULL: out of memory) and, unless @json, as text on stdout. */
 static json_object *list_keyring(const char *name, struct cert_match *m, bool json)
 {
 	_cleanup_free_ key_serial_t *ids = NULL;

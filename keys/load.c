@@ -5,16 +5,22 @@
 #include "lib/log.h"
 #include "policy/keyfile.h"
 
+/* The errors certificate and key files share: @what names the object, @kind its format. */
+static int log_load_error(int r, const char *path, const char *what, const char *kind)
+{
+	if (r == -EBADMSG)
+		return log_error_errno(r, "%s: not a PEM or DER %s", path, kind);
+	if (r == -EFBIG)
+		return log_error_errno(r, "%s: too large for a %s", path, what);
+	return log_error_errno(r, "%s: cannot read the %s: %m", path, what);
+}
+
 int load_cert_logged(const char *path, X509 **ret)
 {
 	int r = cert_load(path, ret);
 
-	if (r == -EBADMSG)
-		return log_error_errno(r, "%s: not a PEM or DER X.509 certificate", path);
-	if (r == -EFBIG)
-		return log_error_errno(r, "%s: too large for a certificate", path);
 	if (r < 0)
-		return log_error_errno(r, "%s: cannot read the certificate: %m", path);
+		return log_load_error(r, path, "certificate", "X.509 certificate");
 	return 0;
 }
 
@@ -29,12 +35,8 @@ int load_key_logged(const char *path, X509 *cert, const char *cert_path, EVP_PKE
 				       path);
 	if (r == -EOPNOTSUPP)
 		return log_error_errno(r, "%s: encrypted private keys are not supported", path);
-	if (r == -EBADMSG)
-		return log_error_errno(r, "%s: not a PEM or DER private key", path);
-	if (r == -EFBIG)
-		return log_error_errno(r, "%s: too large for a private key", path);
 	if (r < 0)
-		return log_error_errno(r, "%s: cannot read the private key: %m", path);
+		return log_load_error(r, path, "private key", "private key");
 	if (cert && key_matches_cert(key, cert) < 0)
 		return log_error_errno(-EKEYREJECTED, "%s: key does not match the certificate %s", path,
 				       cert_path);

@@ -4,6 +4,7 @@
 /* _cleanup_ helpers for the OpenSSL objects ipe-keys owns. */
 #include <openssl/bio.h>
 #include <openssl/bn.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/pkcs7.h>
 #include <openssl/x509.h>
@@ -18,3 +19,9 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(X509 *, X509_free);
 DEFINE_TRIVIAL_CLEANUP_FUNC(X509_EXTENSION *, X509_EXTENSION_free);
 DEFINE_TRIVIAL_CLEANUP_FUNC(PKCS7 *, PKCS7_free);
 DEFINE_TRIVIAL_CLEANUP_FUNC(ASN1_INTEGER *, ASN1_INTEGER_free);
+
+/* For buffers OpenSSL allocated, such as the output of i2d_*(obj, &NULL). */
+static inline void openssl_freep(void *p)
+{
+	OPENSSL_free(*(void **)p);
+}

@@ -40,6 +40,14 @@ static void print_first_line(const unsigned char *content, size_t len)
 	printf("content: %.*s\n", (int)n, (const char *)content);
 }
 
+static bool is_attached(const char *sig, size_t len)
+{
+	_cleanup_free_ unsigned char *content = NULL;
+	size_t content_len;
+
+	return pkcs7_content(sig, len, &content, &content_len) >= 0;
+}
+
 int verb_verify(int argc, char *argv[])
 {
 	static const struct option options[] = {
@@ -52,6 +60,7 @@ int verb_verify(int argc, char *argv[])
 	_cleanup_free_ unsigned char *content = NULL;
 	const char *cert_path = NULL, *data_path = NULL, *sig_path;
 	size_t sig_len, data_len = 0, content_len = 0;
+	bool attached;
 	int c, r;
 
 	while ((c = getopt_long(argc, argv, "c:d:", options, NULL)) >= 0) {
@@ -90,22 +99,20 @@ int verb_verify(int argc, char *argv[])
 		return EXIT_NEGATIVE;
 	}
 	/* Attached or detached decides whether --data belongs, as for the kernel's callers. */
-	r = pkcs7_content(sig, sig_len, &content, &content_len);
-	if (!data_path && r < 0) {
+	attached = is_attached(sig, sig_len);
+	if (!data_path && !attached) {
 		log_error("%s: a detached signature: give the signed data with --data FILE", sig_path);
 		return EXIT_NEGATIVE;
 	}
-	if (data_path && r >= 0) {
+	if (data_path && attached) {
 		log_error("%s: the signature carries its own content (an IPE policy?): verify it without --data",
 			  sig_path);
 		return EXIT_NEGATIVE;
 	}
-	free(content);
-	content = NULL;
 
 	warn_profile(cert, cert_path);
-	r = pkcs7_verify(sig, sig_len, cert, data_path ? (data_len ? data : "") : NULL, data_len,
-			 &content, &content_len);
+	/* @data is the file's bytes (never NULL, even when empty) or NULL without --data. */
+	r = pkcs7_verify(sig, sig_len, cert, data, data_len, &content, &content_len);
 	switch (r) {
 	case 0:
 		break;

@@ -8,21 +8,24 @@
 #include "lib/hexdecoct.h"
 #include "lib/macro.h"
 
+/* RSA sizes go to EVP_PKEY_Q_keygen() as a size_t, EC curves as a name. */
+static const struct {
+	const char *name;
+	const char *type;
+	size_t rsa_bits;
+	const char *curve;
+} algorithms[] = {
+	[KEY_ALG_RSA3072] = { "rsa3072", "RSA", 3072, NULL },
+	[KEY_ALG_RSA4096] = { "rsa4096", "RSA", 4096, NULL },
+	[KEY_ALG_EC_P256] = { "ec-p256", "EC", 0, "P-256" },
+	[KEY_ALG_EC_P384] = { "ec-p384", "EC", 0, "P-384" },
+};
+
 int key_algorithm_from_string(const char *s, enum key_algorithm *ret)
 {
-	static const struct {
-		const char *name;
-		enum key_algorithm alg;
-	} table[] = {
-		{ "rsa3072", KEY_ALG_RSA3072 },
-		{ "rsa4096", KEY_ALG_RSA4096 },
-		{ "ec-p256", KEY_ALG_EC_P256 },
-		{ "ec-p384", KEY_ALG_EC_P384 },
-	};
-
-	for (size_t i = 0; i < ELEMENTSOF(table); i++)
-		if (streq(s, table[i].name)) {
-			*ret = table[i].alg;
+	for (size_t i = 0; i < ELEMENTSOF(algorithms); i++)
+		if (streq(s, algorithms[i].name)) {
+			*ret = (enum key_algorithm)i;
 			return 0;
 		}
 	return -EINVAL;
@@ -30,24 +33,14 @@ int key_algorithm_from_string(const char *s, enum key_algorithm *ret)
 
 int key_generate(enum key_algorithm alg, EVP_PKEY **ret)
 {
-	EVP_PKEY *key = NULL;
+	EVP_PKEY *key;
 
-	switch (alg) {
-	case KEY_ALG_RSA3072:
-		key = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)3072);
-		break;
-	case KEY_ALG_RSA4096:
-		key = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)4096);
-		break;
-	case KEY_ALG_EC_P256:
-		key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-		break;
-	case KEY_ALG_EC_P384:
-		key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384");
-		break;
-	default:
+	if ((unsigned)alg >= ELEMENTSOF(algorithms))
 		return -EINVAL;
-	}
+	if (algorithms[alg].curve)
+		key = EVP_PKEY_Q_keygen(NULL, NULL, algorithms[alg].type, algorithms[alg].curve);
+	else
+		key = EVP_PKEY_Q_keygen(NULL, NULL, algorithms[alg].type, algorithms[alg].rsa_bits);
 	ERR_clear_error();
 	if (!key)
 		return -EIO;
@@ -233,19 +226,14 @@ static int fabricate_name(const X509_NAME *name, char **ret)
 /* The serial's DER content bytes (with any leading 0x00), as the kernel's raw_serial. */
 static int serial_content_hex(X509 *cert, char **ret)
 {
-	_cleanup_free_ unsigned char *der = NULL;
-	unsigned char *p;
-	int n;
+	_cleanup_(openssl_freep) unsigned char *der = NULL;
+	int n = i2d_ASN1_INTEGER(X509_get0_serialNumber(cert), &der);
 	size_t hdr = 2;
 
-	n = i2d_ASN1_INTEGER(X509_get0_serialNumber(cert), NULL);
-	if (n <= 2)
+	if (n <= 2) {
+		ERR_clear_error();
 		return -EBADMSG;
-	der = malloc((size_t)n);
-	if (!der)
-		return -ENOMEM;
-	p = der;
-	i2d_ASN1_INTEGER(X509_get0_serialNumber(cert), &p);
+	}
 	if (der[1] & 0x80)
 		hdr += der[1] & 0x7f;
 	if ((size_t)n <= hdr)
@@ -254,26 +242,24 @@ static int serial_content_hex(X509 *cert, char **ret)
 	return *ret ? 0 : -ENOMEM;
 }
 
+/* Lowercase hex of a key identifier; -ENODATA when the certificate has none. */
+static int key_id_hex(const ASN1_OCTET_STRING *id, char **ret)
+{
+	ERR_clear_error();
+	if (!id)
+		return -ENODATA;
+	*ret = hex_encode(ASN1_STRING_get0_data(id), (size_t)ASN1_STRING_length(id), false);
+	return *ret ? 0 : -ENOMEM;
+}
+
 int cert_skid_hex(X509 *cert, char **ret)
 {
-	const ASN1_OCTET_STRING *skid = X509_get0_subject_key_id(cert);
-
-	ERR_clear_error();
-	if (!skid)
-		return -ENODATA;
-	*ret = hex_encode(ASN1_STRING_get0_data(skid), (size_t)ASN1_STRING_length(skid), false);
-	return *ret ? 0 : -ENOMEM;
+	return key_id_hex(X509_get0_subject_key_id(cert), ret);
 }
 
 int cert_akid_hex(X509 *cert, char **ret)
 {
-	const ASN1_OCTET_STRING *akid = X509_get0_authority_key_id(cert);
-
-	ERR_clear_error();
-	if (!akid)
-		return -ENODATA;
-	*ret = hex_encode(ASN1_STRING_get0_data(akid), (size_t)ASN1_STRING_length(akid), false);
-	return *ret ? 0 : -ENOMEM;
+	return key_id_hex(X509_get0_authority_key_id(cert), ret);
 }
 
 int cert_kernel_description(X509 *cert, char **ret)
@@ -296,11 +282,10 @@ int cert_kernel_description(X509 *cert, char **ret)
 
 int cert_blacklist_description(X509 *cert, char **ret)
 {
-	_cleanup_free_ unsigned char *tbs = NULL;
+	_cleanup_(openssl_freep) unsigned char *tbs = NULL;
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned md_len = 0;
 	const EVP_MD *alg;
-	unsigned char *p;
 	char *hex;
 	int n, mdnid = NID_undef;
 
@@ -310,14 +295,12 @@ int cert_blacklist_description(X509 *cert, char **ret)
 	alg = EVP_get_digestbynid(mdnid);
 	if (!alg)
 		return -EOPNOTSUPP;
-	n = i2d_re_X509_tbs(cert, NULL);
-	if (n <= 0)
+	n = i2d_re_X509_tbs(cert, &tbs);
+	if (n <= 0) {
+		ERR_clear_error();
 		return -EBADMSG;
-	tbs = malloc((size_t)n);
-	if (!tbs)
-		return -ENOMEM;
-	p = tbs;
-	if (i2d_re_X509_tbs(cert, &p) != n || EVP_Digest(tbs, (size_t)n, md, &md_len, alg, NULL) != 1) {
+	}
+	if (EVP_Digest(tbs, (size_t)n, md, &md_len, alg, NULL) != 1) {
 		ERR_clear_error();
 		return -EIO;
 	}
@@ -331,20 +314,19 @@ int cert_blacklist_description(X509 *cert, char **ret)
 
 int cert_to_der(X509 *cert, unsigned char **ret, size_t *ret_len)
 {
-	unsigned char *der = NULL, *copy;
+	_cleanup_(openssl_freep) unsigned char *der = NULL;
 	int n = i2d_X509(cert, &der);
+	unsigned char *copy;
 
 	if (n <= 0) {
 		ERR_clear_error();
 		return -EBADMSG;
 	}
+	/* A copy from malloc(), so that callers free() it like everything else. */
 	copy = malloc((size_t)n);
-	if (!copy) {
-		OPENSSL_free(der);
+	if (!copy)
 		return -ENOMEM;
-	}
 	memcpy(copy, der, (size_t)n);
-	OPENSSL_free(der);
 	*ret = copy;
 	*ret_len = (size_t)n;
 	return 0;

@@ -1,27 +1,42 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <fcntl.h>
 #include <libgen.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <sys/stat.h>
 
 #include "lib/fileio.h"
 #include "lib/macro.h"
 
-int read_full_file(const char *path, size_t max, char **ret_buf, size_t *ret_len)
+static void buf_free(char *buf, size_t size, bool secret)
 {
-	_cleanup_close_ int fd = -1;
-	_cleanup_free_ char *buf = NULL;
-	size_t len = 0, cap = 0;
-	int in;
+	if (secret)
+		erase_and_free(buf, size);
+	else
+		free(buf);
+}
 
-	if (streq(path, "-"))
-		in = STDIN_FILENO;
-	else {
-		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-		if (fd < 0)
-			return -errno;
-		in = fd;
+/* realloc(), except that for a secret the old block is wiped before it is freed. */
+static char *buf_grow(char *buf, size_t size, size_t new_size, bool secret)
+{
+	char *p;
+
+	if (!secret)
+		return realloc(buf, new_size);
+	p = malloc(new_size);
+	if (p && buf) {
+		memcpy(p, buf, size);
+		buf_free(buf, size, true);
 	}
+	return p;
+}
+
+int read_full_fd(int fd, size_t max, unsigned flags, char **ret_buf, size_t *ret_len)
+{
+	bool secret = flags & READ_FULL_SECRET;
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	int r;
 
 	for (;;) {
 		ssize_t n;
@@ -32,25 +47,32 @@ int read_full_file(const char *path, size_t max, char **ret_buf, size_t *ret_len
 
 			if (ncap > max + 4096 + 1)
 				ncap = max + 4096 + 1;
-			if (ncap <= cap)
-				return -EFBIG;
-			nbuf = realloc(buf, ncap);
-			if (!nbuf)
-				return -ENOMEM;
+			if (ncap <= cap) {
+				r = -EFBIG;
+				goto fail;
+			}
+			nbuf = buf_grow(buf, cap, ncap, secret);
+			if (!nbuf) {
+				r = -ENOMEM;
+				goto fail;
+			}
 			buf = nbuf;
 			cap = ncap;
 		}
-		n = read(in, buf + len, cap - len - 1);
+		n = read(fd, buf + len, cap - len - 1);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return -errno;
+			r = -errno;
+			goto fail;
 		}
 		if (n == 0)
 			break;
 		len += (size_t)n;
-		if (len > max)
-			return -EFBIG;
+		if (len > max) {
+			r = -EFBIG;
+			goto fail;
+		}
 	}
 	if (!buf) {
 		buf = malloc(1);
@@ -58,9 +80,24 @@ int read_full_file(const char *path, size_t max, char **ret_buf, size_t *ret_len
 			return -ENOMEM;
 	}
 	buf[len] = 0;
-	*ret_buf = TAKE_PTR(buf);
+	*ret_buf = buf;
 	*ret_len = len;
 	return 0;
+fail:
+	buf_free(buf, cap, secret);
+	return r;
+}
+
+int read_full_file(const char *path, size_t max, char **ret_buf, size_t *ret_len)
+{
+	_cleanup_close_ int fd = -1;
+
+	if (streq(path, "-"))
+		return read_full_fd(STDIN_FILENO, max, 0, ret_buf, ret_len);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	return read_full_fd(fd, max, 0, ret_buf, ret_len);
 }
 
 int write_all(int fd, const void *buf, size_t len)

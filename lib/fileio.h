@@ -7,12 +7,23 @@
 /* Largest input any tool reads into memory (policies, certificates, signatures). */
 #define READ_FULL_MAX (64u << 20)
 
+/* Flags for read_full_fd(). */
+#define READ_FULL_SECRET 1u /* key material: every buffer freed on the way is wiped first */
+
 /**
- * read_full_file() - read a whole file ("-" is stdin) into a NUL-terminated buffer.
- * @path: file name, or "-"
- * @max: refuse files larger than this many bytes (-EFBIG)
+ * read_full_fd() - read @fd to its end into a NUL-terminated buffer.
+ * @max: refuse more than this many bytes (-EFBIG)
+ * @flags: READ_FULL_SECRET, and the caller frees the result with
+ *         erase_and_free(buf, len + 1)
  * @ret_buf: malloc'd contents, with a NUL byte after the last one
  * @ret_len: number of bytes read (not counting the added NUL)
+ * Return: 0 or -errno.
+ */
+int read_full_fd(int fd, size_t max, unsigned flags, char **ret_buf, size_t *ret_len);
+
+/**
+ * read_full_file() - read_full_fd() of a file ("-" is stdin).
+ * @path: file name, or "-"
  * Return: 0 or -errno.
  */
 int read_full_file(const char *path, size_t max, char **ret_buf, size_t *ret_len);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "lib/log.h"
@@ -17,6 +18,14 @@ static void print_help(const char *about, const struct verb *verbs, unsigned n)
 		printf("  %s %s\n", log_program(), verbs[i].synopsis);
 	printf("\nSee %s(1). Exit status: 0 success, 1 negative result, 2 usage or system error.\n",
 	       log_program());
+}
+
+static bool wants_help(int argc, char *argv[])
+{
+	for (int i = 1; i < argc && !streq(argv[i], "--"); i++)
+		if (streq(argv[i], "--help"))
+			return true;
+	return false;
 }
 
 int usage_error(const char *fmt, ...)
@@ -52,6 +61,12 @@ int dispatch_verb(int argc, char *argv[], const struct verb *verbs, unsigned n, 
 	for (unsigned i = 0; i < n; i++) {
 		if (!streq(verbs[i].name, name))
 			continue;
+		if (wants_help(argc - 1, argv + 1)) {
+			printf("Usage: %s %s\n", log_program(), verbs[i].synopsis);
+			if (verbs[i].help)
+				printf("\n%s", verbs[i].help);
+			return 0;
+		}
 		optind = 0; /* each verb parses its own options from scratch */
 		r = verbs[i].run(argc - 1, argv + 1);
 		if (r < 0)

@@ -17,11 +17,13 @@ struct verb {
 	const char *name;
 	int (*run)(int argc, char *argv[]);
 	const char *synopsis; /* "NAME ARGS" line for --help */
+	const char *help;     /* what the verb does and its options, for "VERB --help" */
 };
 
 /**
  * dispatch_verb() - run the verb named by argv[1].
- * Handles --help/-h/help and --version itself; logs unknown verbs.
+ * Handles --help/-h/help, --version and "VERB --help" (anywhere before a
+ * "--") itself, so verbs only parse their real options; logs unknown verbs.
  * Return: the process exit status.
  */
 int dispatch_verb(int argc, char *argv[], const struct verb *verbs, unsigned n, const char *about);

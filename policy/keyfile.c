@@ -14,55 +14,22 @@
 #include "lib/macro.h"
 #include "policy/keyfile.h"
 
-/* Far above any RSA/EC key in PEM; keeps the single allocation bounded. */
+/* Far above any RSA/EC key in PEM; bounds what is read into memory. */
 #define KEY_FILE_MAX (1u << 20)
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(BIO *, BIO_free);
 DEFINE_TRIVIAL_CLEANUP_FUNC(EVP_PKEY *, EVP_PKEY_free);
 DEFINE_TRIVIAL_CLEANUP_FUNC(X509 *, X509_free);
 
+/* A key file's contents: wiped when freed (see READ_FULL_SECRET). */
 struct secret_buf {
-	unsigned char *p;
+	char *p;
 	size_t size;
 };
 
 static void secret_buf_done(struct secret_buf *b)
 {
 	erase_and_free(b->p, b->size);
-}
-
-/*
- * Read the whole key file with one allocation sized from fstat(), so no
- * realloc() leaves an unwiped copy of the key behind.
- */
-static int read_secret_fd(int fd, const struct stat *st, struct secret_buf *b, size_t *ret_len)
-{
-	size_t len = 0;
-
-	if (st->st_size <= 0)
-		return -EBADMSG;
-	if ((uint64_t)st->st_size > KEY_FILE_MAX)
-		return -EFBIG;
-	b->size = (size_t)st->st_size + 1;
-	b->p = malloc(b->size);
-	if (!b->p)
-		return -ENOMEM;
-	while (len < b->size) {
-		ssize_t n = read(fd, b->p + len, b->size - len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	if (len == b->size) /* the file grew while being read */
-		return -EBUSY;
-	*ret_len = len;
-	return 0;
 }
 
 /* Password callback: notes that the key is encrypted and declines. */
@@ -75,7 +42,7 @@ static int refuse_password(char *buf, int size, int rwflag, void *userdata)
 	return -1;
 }
 
-static bool looks_pem(const unsigned char *p, size_t len)
+static bool looks_pem(const void *p, size_t len)
 {
 	static const char marker[] = "-----BEGIN ";
 
@@ -104,9 +71,14 @@ int key_load_private(const char *path, EVP_PKEY **ret)
 	if (st.st_mode & 0077)
 		return -EACCES;
 
-	r = read_secret_fd(fd, &st, &b, &len);
+	r = read_full_fd(fd, KEY_FILE_MAX, READ_FULL_SECRET, &b.p, &len);
 	if (r < 0)
 		return r;
+	b.size = len + 1;
+	if (len == 0)
+		return -EBADMSG;
+	if (len > (uint64_t)st.st_size) /* the file grew while being read */
+		return -EBUSY;
 
 	bio = BIO_new_mem_buf(b.p, (int)len);
 	if (!bio)
@@ -141,7 +113,7 @@ int cert_load(const char *path, X509 **ret)
 	bio = BIO_new_mem_buf(buf, (int)len);
 	if (!bio)
 		return -ENOMEM;
-	if (looks_pem((const unsigned char *)buf, len))
+	if (looks_pem(buf, len))
 		cert = PEM_read_bio_X509(bio, NULL, NULL, NULL);
 	else
 		cert = d2i_X509_bio(bio, NULL);

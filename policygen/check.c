@@ -24,16 +24,6 @@
 /* kmalloc() limit with 4 KiB pages (KMALLOC_MAX_SIZE): the kernel copies the whole policy with it. */
 #define KERNEL_COPY_MAX (4u << 20)
 
-static void help(void)
-{
-	printf("%s check [--json] FILE...\n\n"
-	       "Check IPE policies (text, or signed .p7b) as the kernel parses them.\n"
-	       "\"-\" reads standard input. Diagnostics go to standard output as\n"
-	       "FILE:LINE: error|warning: MESSAGE; --json prints one JSON object per file.\n\n"
-	       "Exit status: 0 every policy loads, 1 some would be refused, 2 usage or I/O error.\n",
-	       log_program());
-}
-
 /* A string as valid UTF-8 for JSON: bytes that are not UTF-8 become "\xHH" text. */
 static char *utf8_clean(const char *s)
 {
@@ -228,20 +218,16 @@ int verb_check(int argc, char *argv[])
 	enum { ARG_JSON = 0x100 };
 	static const struct option options[] = {
 		{ "json", no_argument, NULL, ARG_JSON },
-		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
 	bool json = false, io_error = false, refused = false;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
+	while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0)
 		switch (c) {
 		case ARG_JSON:
 			json = true;
 			break;
-		case 'h':
-			help();
-			return 0;
 		default:
 			return -EINVAL;
 		}

@@ -10,7 +10,6 @@
 #include "lib/fileio.h"
 #include "lib/hexdecoct.h"
 #include "lib/log.h"
-#include "lib/parse_util.h"
 #include "lib/verbs.h"
 #include "policygen/verbs.h"
 #include "policygen/verity_tree.h"
@@ -46,55 +45,48 @@ static int print_json(const struct verity_manifest *m, const struct verity_geome
 
 int verb_dump(int argc, char *argv[])
 {
-	enum { ARG_JSON = 0x100, ARG_HASH_OFFSET };
+	enum { ARG_JSON = VERITY_OPT_VERB };
 	static const struct option options[] = {
 		{ "json", no_argument, NULL, ARG_JSON },
-		{ "hash-offset", required_argument, NULL, ARG_HASH_OFFSET },
+		{ "hash-offset", required_argument, NULL, VERITY_OPT_HASH_OFFSET },
 		{}
 	};
 	struct verity_manifest m = { 0 };
-	unsigned char sb[VERITY_SB_SIZE];
 	char salt[2 * VERITY_MAX_SALT + 1], uuid[37];
 	_cleanup_close_ int fd = -1;
 	struct verity_geometry g;
-	uint64_t offset = 0;
-	const char *path;
+	uint64_t offset;
+	const char *path, *why;
 	bool json = false;
-	int c, r, ds;
+	int c, i = 0, r;
 
-	while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0)
-		switch (c) {
-		case ARG_JSON:
-			json = true;
-			break;
-		case ARG_HASH_OFFSET:
-			if (safe_atou64(optarg, &offset) < 0 || offset % 512)
-				return usage_error("--hash-offset: '%s' is not a multiple of 512 bytes", optarg);
-			break;
-		default:
+	while ((c = getopt_long(argc, argv, "", options, &i)) >= 0) {
+		r = verity_parse_option(c, optarg, &m, NULL, &why);
+		if (r < 0)
+			return usage_error("--%s: '%s' %s", options[i].name, optarg, why);
+		if (r > 0)
+			continue;
+		if (c != ARG_JSON)
 			return -EINVAL;
-		}
+		json = true;
+	}
 	if (argc - optind != 1)
 		return usage_error("dump [--json] [--hash-offset N] HASH");
 	path = argv[optind];
+	offset = m.hash_offset;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return log_error_errno(-errno, "%s: cannot open: %m", path);
-	r = pread_all(fd, sb, sizeof(sb), (off_t)offset);
-	if (r == 0)
-		r = verity_superblock_parse(sb, &m);
-	if (r == -EIO || r == -EBADMSG) {
+	r = verity_superblock_read(fd, offset, &m);
+	if (r == -EBADMSG) {
 		log_error("%s: no verity superblock at offset %" PRIu64, path, offset);
 		return EXIT_NEGATIVE;
 	}
+	if (r == -EOPNOTSUPP)
+		return log_error_errno(r, "%s: unsupported hash algorithm '%s'", path, m.hash_alg);
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot read: %m", path);
-	m.hash_offset = offset;
-	ds = verity_digest_size(m.hash_alg);
-	if (ds < 0)
-		return log_error_errno(ds, "%s: unsupported hash algorithm '%s'", path, m.hash_alg);
-	m.digest_size = (uint32_t)ds;
 	r = verity_manifest_geometry(&m, &g);
 	if (r < 0)
 		return log_error_errno(r, "%s: impossible parameters in the superblock: %m", path);

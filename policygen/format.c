@@ -10,7 +10,6 @@
 #include "lib/fileio.h"
 #include "lib/hexdecoct.h"
 #include "lib/log.h"
-#include "lib/parse_util.h"
 #include "lib/verbs.h"
 #include "policygen/verbs.h"
 #include "policygen/verity_tree.h"
@@ -21,14 +20,13 @@
 struct format_args {
 	const char *data_path;
 	const char *hash_path;
-	const char *salt;
-	const char *uuid;
 	const char *seed;
 	const char *root_hash_file;
 	const char *manifest;
-	uint64_t data_blocks;      /* 0: from the size of DATA */
 	unsigned threads;
 	unsigned manifest_flags;
+	bool salt_given;
+	bool uuid_given;
 	bool no_verify;
 	bool allow_partial;
 };
@@ -66,71 +64,36 @@ static void show_progress(uint64_t done, uint64_t total, void *userdata)
 static int parse_args(int argc, char *argv[], struct format_args *a, struct verity_manifest *m)
 {
 	enum {
-		ARG_HASH = 0x100, ARG_DBS, ARG_HBS, ARG_SALT, ARG_UUID, ARG_HASH_OFFSET,
-		ARG_DATA_BLOCKS, ARG_NO_SUPERBLOCK, ARG_FORMAT, ARG_ROOT_HASH_FILE, ARG_SEED,
-		ARG_THREADS, ARG_MANIFEST, ARG_COMPACT, ARG_NO_VERIFY, ARG_ALLOW_PARTIAL,
+		ARG_UUID = VERITY_OPT_VERB, ARG_ROOT_HASH_FILE, ARG_SEED, ARG_MANIFEST, ARG_COMPACT,
+		ARG_NO_VERIFY, ARG_ALLOW_PARTIAL,
 	};
 	static const struct option options[] = {
-		{ "hash", required_argument, NULL, ARG_HASH },
-		{ "data-block-size", required_argument, NULL, ARG_DBS },
-		{ "hash-block-size", required_argument, NULL, ARG_HBS },
-		{ "salt", required_argument, NULL, ARG_SALT },
+		VERITY_GEOMETRY_OPTIONS,
 		{ "uuid", required_argument, NULL, ARG_UUID },
-		{ "hash-offset", required_argument, NULL, ARG_HASH_OFFSET },
-		{ "data-blocks", required_argument, NULL, ARG_DATA_BLOCKS },
-		{ "no-superblock", no_argument, NULL, ARG_NO_SUPERBLOCK },
-		{ "format", required_argument, NULL, ARG_FORMAT },
 		{ "root-hash-file", required_argument, NULL, ARG_ROOT_HASH_FILE },
 		{ "seed", required_argument, NULL, ARG_SEED },
-		{ "threads", required_argument, NULL, ARG_THREADS },
 		{ "manifest", required_argument, NULL, ARG_MANIFEST },
 		{ "compact", no_argument, NULL, ARG_COMPACT },
 		{ "no-verify", no_argument, NULL, ARG_NO_VERIFY },
 		{ "allow-partial", no_argument, NULL, ARG_ALLOW_PARTIAL },
 		{}
 	};
-	uint32_t u32;
-	int c;
+	const char *why;
+	int c, i = 0, r;
 
-	while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0)
+	while ((c = getopt_long(argc, argv, "", options, &i)) >= 0) {
+		r = verity_parse_option(c, optarg, m, &a->threads, &why);
+		if (r < 0)
+			return usage_error("--%s: '%s' %s", options[i].name, optarg, why);
+		if (c == VERITY_OPT_SALT)
+			a->salt_given = true;
+		if (r > 0)
+			continue;
 		switch (c) {
-		case ARG_HASH:
-			if (verity_parse_alg(optarg, m) < 0)
-				return usage_error("--hash: '%s' is not a hash both OpenSSL and the kernel know (e.g. sha256)", optarg);
-			break;
-		case ARG_DBS:
-			if (verity_parse_block_size(optarg, &m->data_block_size) < 0)
-				return usage_error("--data-block-size: '%s' is not a power of 2 from 512 to 524288", optarg);
-			break;
-		case ARG_HBS:
-			if (verity_parse_block_size(optarg, &m->hash_block_size) < 0)
-				return usage_error("--hash-block-size: '%s' is not a power of 2 from 512 to 524288", optarg);
-			break;
-		case ARG_SALT:
-			if (verity_parse_salt(optarg, m) < 0)
-				return usage_error("--salt: expected up to 256 bytes of hex, or '-' for none");
-			a->salt = optarg;
-			break;
 		case ARG_UUID:
 			if (verity_parse_uuid(optarg, m->uuid) < 0)
 				return usage_error("--uuid: '%s' is not a UUID", optarg);
-			a->uuid = optarg;
-			break;
-		case ARG_HASH_OFFSET:
-			if (safe_atou64(optarg, &m->hash_offset) < 0 || m->hash_offset % 512)
-				return usage_error("--hash-offset: '%s' is not a multiple of 512 bytes", optarg);
-			break;
-		case ARG_DATA_BLOCKS:
-			if (safe_atou64(optarg, &a->data_blocks) < 0 || a->data_blocks == 0)
-				return usage_error("--data-blocks: '%s' is not a positive number", optarg);
-			break;
-		case ARG_NO_SUPERBLOCK:
-			m->superblock = false;
-			break;
-		case ARG_FORMAT:
-			if (safe_atou32(optarg, &u32) < 0 || u32 > 1)
-				return usage_error("--format: '%s' is neither 1 (normal) nor 0 (Chrome OS)", optarg);
-			m->hash_type = u32;
+			a->uuid_given = true;
 			break;
 		case ARG_ROOT_HASH_FILE:
 			a->root_hash_file = optarg;
@@ -139,11 +102,6 @@ static int parse_args(int argc, char *argv[], struct format_args *a, struct veri
 			if (!*optarg)
 				return usage_error("--seed: the seed must not be empty");
 			a->seed = optarg;
-			break;
-		case ARG_THREADS:
-			if (safe_atou32(optarg, &u32) < 0 || u32 == 0 || u32 > 256)
-				return usage_error("--threads: '%s' is not a number from 1 to 256", optarg);
-			a->threads = u32;
 			break;
 		case ARG_MANIFEST:
 			a->manifest = optarg;
@@ -160,6 +118,7 @@ static int parse_args(int argc, char *argv[], struct format_args *a, struct veri
 		default:
 			return -EINVAL;
 		}
+	}
 	if (argc - optind != 2)
 		return usage_error("format [OPTIONS] DATA HASH");
 	a->data_path = argv[optind];
@@ -173,24 +132,24 @@ static int choose_salt_uuid(const struct format_args *a, struct verity_manifest 
 	unsigned char salt[32], uuid[16];
 	int r;
 
-	if (a->salt && (a->uuid || !m->superblock))
+	if (a->salt_given && (a->uuid_given || !m->superblock))
 		return 0;
 	if (a->seed)
 		r = verity_seed_derive(a->seed, salt, uuid);
 	else {
 		r = verity_random_salt_uuid(salt, uuid);
-		if (r == 0 && a->salt)
+		if (r == 0 && a->salt_given)
 			log_info("no --uuid or --seed: using a random UUID");
 		else if (r == 0)
 			log_info("no --salt or --seed: using a random salt and UUID; the root hash differs on every run");
 	}
 	if (r < 0)
 		return log_error_errno(r, "cannot derive the salt and UUID: %m");
-	if (!a->salt) {
+	if (!a->salt_given) {
 		memcpy(m->salt, salt, sizeof(salt));
 		m->salt_size = sizeof(salt);
 	}
-	if (!a->uuid)
+	if (!a->uuid_given)
 		memcpy(m->uuid, uuid, sizeof(uuid));
 	return 0;
 }
@@ -345,14 +304,7 @@ static int write_in_place(const struct format_args *a, const struct verity_manif
 int verb_format(int argc, char *argv[])
 {
 	struct format_args a = { .threads = verity_default_threads() };
-	_cleanup_(manifest_done) struct verity_manifest m = {
-		.hash_alg = "sha256",
-		.digest_size = 32,
-		.hash_type = 1,
-		.data_block_size = 4096,
-		.hash_block_size = 4096,
-		.superblock = true,
-	};
+	_cleanup_(manifest_done) struct verity_manifest m = VERITY_MANIFEST_DEFAULTS;
 	_cleanup_(atomic_file_discard) struct atomic_file out = ATOMIC_FILE_INIT;
 	_cleanup_free_ unsigned char *tree = NULL;
 	_cleanup_close_ int data_fd = -1;
@@ -382,11 +334,10 @@ int verb_format(int argc, char *argv[])
 		return log_error_errno(-EINVAL, "%s: data and hash are the same file: --hash-offset must place the hash area after the data", a.hash_path);
 	/* In one file the data area ends where the hash area begins, unless told otherwise. */
 	limit = in_place ? MIN(size, m.hash_offset) : size;
-	if (a.data_blocks) {
-		if (a.data_blocks > limit / m.data_block_size)
+	if (m.data_blocks) { /* --data-blocks */
+		if (m.data_blocks > limit / m.data_block_size)
 			return log_error_errno(-EINVAL, "%s: --data-blocks %" PRIu64 " is more than the %" PRIu64 " blocks of %" PRIu32 " bytes it holds",
-					       a.data_path, a.data_blocks, limit / m.data_block_size, m.data_block_size);
-		m.data_blocks = a.data_blocks;
+					       a.data_path, m.data_blocks, limit / m.data_block_size, m.data_block_size);
 	} else {
 		m.data_blocks = limit / m.data_block_size;
 		if (limit % m.data_block_size && !a.allow_partial)

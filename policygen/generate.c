@@ -16,6 +16,7 @@
 #include "policy/policy.h"
 #include "policygen/generate_policy.h"
 #include "policygen/manifest.h"
+#include "policygen/verb_util.h"
 #include "policygen/verbs.h"
 #include "policygen/verity.h"
 
@@ -30,25 +31,6 @@ static void gen_args_done(struct gen_args *a)
 	gen_images_free(a->spec.allow, a->spec.n_allow);
 	gen_images_free(a->spec.deny, a->spec.n_deny);
 	free(a->name_from_previous);
-}
-
-static void help(void)
-{
-	printf("Usage: %s generate --name NAME (--version X.Y.Z | --version-from PREVIOUS) IMAGES... [OPTIONS]\n\n"
-	       "Write an IPE policy that allows the given dm-verity images.\n\n"
-	       "  --name NAME              policy name ([A-Za-z0-9_.-]); default with --version-from:\n"
-	       "                           the previous policy's name\n"
-	       "  --version X.Y.Z          policy version\n"
-	       "  --version-from FILE      next version after a previous policy (text or .p7b)\n"
-	       "  --manifest FILE          allow the image a verity manifest describes\n"
-	       "  --image DATA:HASH        allow an image formatted with a superblock\n"
-	       "  --roothash ALG:HEX       allow a root hash given by hand\n"
-	       "  --deny-roothash ALG:HEX  deny a root hash (revocation; placed first)\n"
-	       "  --op OP                  enforce OP (repeatable; default EXECUTE)\n"
-	       "  --signed                 allow any volume with a verified root-hash signature\n"
-	       "  --boot-verified          allow the initramfs (early boot only)\n"
-	       "  -o, --output FILE        default: stdout\n",
-	       log_program());
 }
 
 static const char *file_label(const char *path, char *buf, size_t size)
@@ -241,21 +223,6 @@ static bool unexpected_warnings(const struct ipe_check_result *res, const char *
 	return false;
 }
 
-static void print_diags(const struct ipe_check_result *res)
-{
-	for (size_t i = 0; i < res->n_diags; i++) {
-		const struct ipe_diag *d = &res->diags[i];
-		char where[32] = "";
-
-		if (d->line > 0) /* line 0: the whole policy */
-			snprintf(where, sizeof(where), "%u:", d->line);
-		if (d->severity == IPE_SEVERITY_ERROR)
-			log_error("generated policy:%s %s", where, d->message);
-		else
-			log_warning("generated policy:%s %s", where, d->message);
-	}
-}
-
 int verb_generate(int argc, char *argv[])
 {
 	enum {
@@ -274,7 +241,6 @@ int verb_generate(int argc, char *argv[])
 		{ "signed", no_argument, NULL, ARG_SIGNED },
 		{ "boot-verified", no_argument, NULL, ARG_BOOT_VERIFIED },
 		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
 	_cleanup_(gen_args_done) struct gen_args a = {};
@@ -284,7 +250,7 @@ int verb_generate(int argc, char *argv[])
 	size_t len;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "o:h", options, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, "o:", options, NULL)) >= 0) {
 		switch (c) {
 		case ARG_NAME:
 			a.spec.name = optarg;
@@ -334,9 +300,6 @@ int verb_generate(int argc, char *argv[])
 		case 'o':
 			output = optarg;
 			break;
-		case 'h':
-			help();
-			return 0;
 		default:
 			return -EINVAL;
 		}
@@ -376,16 +339,12 @@ int verb_generate(int argc, char *argv[])
 	r = ipe_policy_check(text, len, &res);
 	if (r < 0)
 		return log_error_errno(r, "checking the policy: %m");
+	/* Said either way: the boot_verified warnings were asked for, but still worth a line. */
+	log_policy_diags("generated policy", &res);
 	if (res.kernel_errno != 0 || unexpected_warnings(&res, text, a.spec.boot_verified)) {
-		print_diags(&res);
 		log_error("the generated policy does not pass check; nothing written");
 		return EXIT_NEGATIVE;
 	}
-	/* The boot_verified warnings were asked for; still say them. */
-	print_diags(&res);
 
-	r = write_file_atomic(output, text, len, 0644, 0);
-	if (r < 0)
-		return log_error_errno(r, "%s: %m", output);
-	return 0;
+	return write_output_logged(output, text, len);
 }

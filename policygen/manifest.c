@@ -4,17 +4,16 @@
 #include <inttypes.h>
 
 #include "lib/log.h"
-#include "lib/parse_util.h"
 #include "lib/verbs.h"
 #include "policygen/verbs.h"
 #include "policygen/verity_tree.h"
 
 int verb_manifest(int argc, char *argv[])
 {
-	enum { ARG_HASH_OFFSET = 0x100, ARG_VERIFY, ARG_COMPACT, ARG_DATA_DEVICE, ARG_HASH_DEVICE };
+	enum { ARG_VERIFY = VERITY_OPT_VERB, ARG_COMPACT, ARG_DATA_DEVICE, ARG_HASH_DEVICE };
 	static const struct option options[] = {
 		{ "output", required_argument, NULL, 'o' },
-		{ "hash-offset", required_argument, NULL, ARG_HASH_OFFSET },
+		{ "hash-offset", required_argument, NULL, VERITY_OPT_HASH_OFFSET },
 		{ "verify", no_argument, NULL, ARG_VERIFY },
 		{ "compact", no_argument, NULL, ARG_COMPACT },
 		{ "data-device", required_argument, NULL, ARG_DATA_DEVICE },
@@ -22,20 +21,22 @@ int verb_manifest(int argc, char *argv[])
 		{}
 	};
 	_cleanup_(manifest_done) struct verity_manifest m = { 0 };
-	const char *out = "-", *data_dev = NULL, *hash_dev = NULL;
-	uint64_t offset = 0;
+	const char *out = "-", *data_dev = NULL, *hash_dev = NULL, *why;
+	uint64_t offset;
 	unsigned flags = 0;
 	bool verify = false;
-	int c, r;
+	int c, i = 0, r;
 
-	while ((c = getopt_long(argc, argv, "o:", options, NULL)) >= 0)
+	/* --hash-offset is parsed into m, which verity_image_describe() then fills. */
+	while ((c = getopt_long(argc, argv, "o:", options, &i)) >= 0) {
+		r = verity_parse_option(c, optarg, &m, NULL, &why);
+		if (r < 0)
+			return usage_error("--%s: '%s' %s", options[i].name, optarg, why);
+		if (r > 0)
+			continue;
 		switch (c) {
 		case 'o':
 			out = optarg;
-			break;
-		case ARG_HASH_OFFSET:
-			if (safe_atou64(optarg, &offset) < 0 || offset % 512)
-				return usage_error("--hash-offset: '%s' is not a multiple of 512 bytes", optarg);
 			break;
 		case ARG_VERIFY:
 			verify = true;
@@ -52,8 +53,10 @@ int verb_manifest(int argc, char *argv[])
 		default:
 			return -EINVAL;
 		}
+	}
 	if (argc - optind != 2)
 		return usage_error("manifest [OPTIONS] DATA HASH [-o OUT.json]");
+	offset = m.hash_offset;
 
 	r = verity_image_describe(argv[optind], argv[optind + 1], offset, &m);
 	if (r == -EBADMSG) {

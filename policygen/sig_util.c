@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Key loading, root-hash text and encodings shared by the signing verbs. */
+/* Root-hash text and signature encodings for sign-roothash. */
 #include <ctype.h>
 
 #include <openssl/err.h>
@@ -8,55 +8,8 @@
 
 #include "lib/hexdecoct.h"
 #include "lib/macro.h"
-#include "policy/keyfile.h"
 #include "policy/policy.h"
 #include "policygen/sig_util.h"
-
-DEFINE_TRIVIAL_CLEANUP_FUNC(EVP_PKEY *, EVP_PKEY_free);
-DEFINE_TRIVIAL_CLEANUP_FUNC(X509 *, X509_free);
-
-int sig_load_signer(const char *key_path, const char *cert_path, EVP_PKEY **ret_key,
-		    X509 **ret_cert, const char **ret_failed)
-{
-	_cleanup_(EVP_PKEY_freep) EVP_PKEY *key = NULL;
-	_cleanup_(X509_freep) X509 *cert = NULL;
-	int r;
-
-	*ret_failed = cert_path;
-	r = cert_load(cert_path, &cert);
-	if (r < 0)
-		return r;
-	*ret_failed = key_path;
-	r = key_load_private(key_path, &key);
-	if (r < 0)
-		return r;
-	r = key_matches_cert(key, cert);
-	if (r < 0)
-		return r;
-	*ret_failed = NULL;
-	*ret_key = TAKE_PTR(key);
-	*ret_cert = TAKE_PTR(cert);
-	return 0;
-}
-
-const char *sig_load_strerror(int error, bool about_key)
-{
-	switch (-error) {
-	case EACCES:
-		return about_key ? "private key is readable or writable by group or others "
-				   "(chmod 600 it)" : "permission denied";
-	case EBADMSG:
-		return about_key ? "not a PEM or DER private key" : "not a PEM or DER X.509 certificate";
-	case EOPNOTSUPP:
-		return "encrypted private keys are not supported";
-	case EKEYREJECTED:
-		return "private key does not match the certificate";
-	case EFBIG:
-		return "file too large";
-	default:
-		return NULL;
-	}
-}
 
 int sig_root_hash_normalize(char *hex)
 {

@@ -1,25 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 #pragma once
 
-#include <stdbool.h>
 #include <stddef.h>
 
-#include <openssl/evp.h>
 #include <openssl/x509.h>
 
-/* Helpers shared by the signing verbs (sign, sign-roothash). They never print. */
-
-/**
- * sig_load_signer() - load the certificate and private key and check that they belong together.
- * @ret_failed: on failure, the path the error is about (@key_path or @cert_path)
- * Return: 0; key_load_private()/cert_load() errors; -EKEYREJECTED when the
- * key is not the private half of the certificate's public key.
- */
-int sig_load_signer(const char *key_path, const char *cert_path, EVP_PKEY **ret_key,
-		    X509 **ret_cert, const char **ret_failed);
-
-/* A short reason for a sig_load_signer() error, to follow the file name in a message. */
-const char *sig_load_strerror(int error, bool about_key);
+/* Root-hash text and signature encodings for sign-roothash. They never print. */
 
 /**
  * sig_root_hash_normalize() - turn user input into the text the kernel checks.

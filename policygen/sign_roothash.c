@@ -12,9 +12,10 @@
 #include "lib/log.h"
 #include "lib/macro.h"
 #include "lib/verbs.h"
-#include "policy/pkcs7.h"
 #include "policygen/manifest.h"
 #include "policygen/sig_util.h"
+#include "policygen/signer.h"
+#include "policygen/verb_util.h"
 #include "policygen/verbs.h"
 
 /* systemd's verity-sig partition payload is NUL-padded to whole 4 KiB blocks. */
@@ -37,24 +38,6 @@ static int format_from_name(const char *name)
 		if (streq(name, format_names[i]))
 			return (int)i;
 	return -EINVAL;
-}
-
-DEFINE_TRIVIAL_CLEANUP_FUNC(EVP_PKEY *, EVP_PKEY_free);
-DEFINE_TRIVIAL_CLEANUP_FUNC(X509 *, X509_free);
-
-static void help(void)
-{
-	printf("Usage: %s sign-roothash --key KEY --cert CERT [OPTIONS] ROOTHASH\n"
-	       "       %s sign-roothash --key KEY --cert CERT [OPTIONS] --root-hash-file FILE\n"
-	       "       %s sign-roothash --key KEY --cert CERT [OPTIONS] --manifest MANIFEST\n\n"
-	       "Sign a dm-verity root hash (detached DER PKCS#7 over the lowercase hex text).\n\n"
-	       "  --key KEY            private key, PEM or DER, mode 0600\n"
-	       "  --cert CERT          its X.509 certificate, PEM or DER\n"
-	       "  --nocerts            do not embed the certificate in the signature\n"
-	       "  --format FORMAT      der (default), base64, verity-sig\n"
-	       "  --hash ALG           algorithm of a bare root hash (checks its length)\n"
-	       "  -o, --output FILE    where to write the signature (default: stdout)\n",
-	       log_program(), log_program(), log_program());
 }
 
 /* One line of text from a root-hash file (veritysetup --root-hash-file or a shell `> file`). */
@@ -125,42 +108,30 @@ static int encode_output(enum sig_format format, const unsigned char *der, size_
 
 int verb_sign_roothash(int argc, char *argv[])
 {
-	enum { ARG_KEY = 0x100, ARG_CERT, ARG_NOCERTS, ARG_FORMAT, ARG_HASH, ARG_ROOT_HASH_FILE, ARG_MANIFEST };
+	enum { ARG_FORMAT = SIGNER_OPT_VERB, ARG_HASH, ARG_ROOT_HASH_FILE, ARG_MANIFEST };
 	static const struct option options[] = {
-		{ "key", required_argument, NULL, ARG_KEY },
-		{ "cert", required_argument, NULL, ARG_CERT },
-		{ "nocerts", no_argument, NULL, ARG_NOCERTS },
+		SIGNER_OPTIONS,
 		{ "format", required_argument, NULL, ARG_FORMAT },
 		{ "hash", required_argument, NULL, ARG_HASH },
 		{ "root-hash-file", required_argument, NULL, ARG_ROOT_HASH_FILE },
 		{ "manifest", required_argument, NULL, ARG_MANIFEST },
 		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
 	_cleanup_(manifest_done) struct verity_manifest m = {};
-	_cleanup_(EVP_PKEY_freep) EVP_PKEY *key = NULL;
-	_cleanup_(X509_freep) X509 *cert = NULL;
+	_cleanup_(signer_done) struct signer signer = {};
 	_cleanup_free_ char *hex = NULL, *out_buf = NULL;
 	_cleanup_free_ unsigned char *der = NULL;
-	const char *key_path = NULL, *cert_path = NULL, *hash_alg = NULL, *root_hash_file = NULL;
-	const char *manifest_path = NULL, *output = "-", *source, *alg, *failed;
+	const char *hash_alg = NULL, *root_hash_file = NULL, *manifest_path = NULL, *output = "-";
+	const char *source, *alg;
 	enum sig_format format = FORMAT_DER;
-	bool nocerts = false;
 	size_t der_len, out_len, want;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "o:h", options, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, "o:", options, NULL)) >= 0) {
+		if (signer_parse_option(c, optarg, &signer))
+			continue;
 		switch (c) {
-		case ARG_KEY:
-			key_path = optarg;
-			break;
-		case ARG_CERT:
-			cert_path = optarg;
-			break;
-		case ARG_NOCERTS:
-			nocerts = true;
-			break;
 		case ARG_FORMAT:
 			r = format_from_name(optarg);
 			if (r < 0)
@@ -179,23 +150,24 @@ int verb_sign_roothash(int argc, char *argv[])
 		case 'o':
 			output = optarg;
 			break;
-		case 'h':
-			help();
-			return 0;
 		default:
 			return -EINVAL;
 		}
 	}
-	if (!key_path || !cert_path)
-		return usage_error("sign-roothash needs --key and --cert");
+	r = signer_check_usage(&signer, "sign-roothash");
+	if (r < 0)
+		return r;
 	if ((optind < argc) + !!root_hash_file + !!manifest_path != 1)
 		return usage_error("give exactly one of ROOTHASH, --root-hash-file or --manifest");
 	if (optind + 1 < argc)
 		return usage_error("unexpected argument \"%s\"", argv[optind + 1]);
 	if (manifest_path && streq(output, "-"))
 		return usage_error("--manifest records the signature file: give -o FILE");
-	if (format != FORMAT_BASE64 && streq(output, "-") && isatty(STDOUT_FILENO))
-		return usage_error("not writing a binary signature to a terminal: give -o FILE");
+	if (format != FORMAT_BASE64) {
+		r = refuse_binary_terminal(output);
+		if (r < 0)
+			return r;
+	}
 
 	/* The text to sign, and the algorithm that fixes its length. */
 	if (manifest_path) {
@@ -244,29 +216,19 @@ int verb_sign_roothash(int argc, char *argv[])
 		return log_error_errno(-EINVAL, "%s: %zu hex digits, but a %s root hash has %zu",
 				       source, strlen(hex), alg, 2 * want);
 
-	r = sig_load_signer(key_path, cert_path, &key, &cert, &failed);
-	if (r == -EKEYREJECTED)
-		return log_error_errno(r, "%s does not match the certificate %s", key_path, cert_path);
-	if (r < 0) {
-		const char *why = sig_load_strerror(r, failed == key_path);
-
-		return why ? log_error_errno(r, "%s: %s", failed, why) : log_error_errno(r, "%s: %m", failed);
-	}
-
-	r = pkcs7_sign(key, cert, hex, strlen(hex), false, !nocerts, &der, &der_len);
+	r = signer_load(&signer);
 	if (r < 0)
-		return log_error_errno(r, "signing with %s failed: %m", key_path);
-	/* What the kernel will do with it, before it leaves this process. */
-	r = pkcs7_verify(der, der_len, cert, hex, strlen(hex), NULL, NULL);
+		return r;
+	r = signer_sign(&signer, hex, strlen(hex), false, source, &der, &der_len);
 	if (r < 0)
-		return log_error_errno(r, "the new signature does not verify against %s: %m", cert_path);
+		return r;
 
-	r = encode_output(format, der, der_len, hex, cert, &out_buf, &out_len);
+	r = encode_output(format, der, der_len, hex, signer.cert, &out_buf, &out_len);
 	if (r < 0)
 		return log_error_errno(r, "encoding the signature: %m");
-	r = write_file_atomic(output, out_buf, out_len, 0644, 0);
+	r = write_output_logged(output, out_buf, out_len);
 	if (r < 0)
-		return log_error_errno(r, "%s: %m", output);
+		return r;
 
 	if (manifest_path) {
 		r = manifest_add_signature(manifest_path, output, format_names[format]);

@@ -7,7 +7,6 @@
 
 #include "lib/fileio.h"
 #include "lib/log.h"
-#include "lib/parse_util.h"
 #include "lib/verbs.h"
 #include "policygen/verbs.h"
 #include "policygen/verity_tree.h"
@@ -22,71 +21,25 @@ struct verify_args {
 
 static int parse_args(int argc, char *argv[], struct verify_args *a, struct verity_manifest *m)
 {
-	enum {
-		ARG_HASH = 0x100, ARG_DBS, ARG_HBS, ARG_SALT, ARG_HASH_OFFSET, ARG_DATA_BLOCKS,
-		ARG_NO_SUPERBLOCK, ARG_FORMAT, ARG_ROOT_HASH_FILE, ARG_THREADS,
-	};
+	enum { ARG_ROOT_HASH_FILE = VERITY_OPT_VERB };
 	static const struct option options[] = {
-		{ "hash", required_argument, NULL, ARG_HASH },
-		{ "data-block-size", required_argument, NULL, ARG_DBS },
-		{ "hash-block-size", required_argument, NULL, ARG_HBS },
-		{ "salt", required_argument, NULL, ARG_SALT },
-		{ "hash-offset", required_argument, NULL, ARG_HASH_OFFSET },
-		{ "data-blocks", required_argument, NULL, ARG_DATA_BLOCKS },
-		{ "no-superblock", no_argument, NULL, ARG_NO_SUPERBLOCK },
-		{ "format", required_argument, NULL, ARG_FORMAT },
+		VERITY_GEOMETRY_OPTIONS,
 		{ "root-hash-file", required_argument, NULL, ARG_ROOT_HASH_FILE },
-		{ "threads", required_argument, NULL, ARG_THREADS },
 		{}
 	};
-	uint32_t u32;
-	int c;
+	const char *why;
+	int c, i = 0, r;
 
-	while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0)
-		switch (c) {
-		case ARG_HASH:
-			if (verity_parse_alg(optarg, m) < 0)
-				return usage_error("--hash: '%s' is not a supported hash", optarg);
-			break;
-		case ARG_DBS:
-			if (verity_parse_block_size(optarg, &m->data_block_size) < 0)
-				return usage_error("--data-block-size: '%s' is not a power of 2 from 512 to 524288", optarg);
-			break;
-		case ARG_HBS:
-			if (verity_parse_block_size(optarg, &m->hash_block_size) < 0)
-				return usage_error("--hash-block-size: '%s' is not a power of 2 from 512 to 524288", optarg);
-			break;
-		case ARG_SALT:
-			if (verity_parse_salt(optarg, m) < 0)
-				return usage_error("--salt: expected up to 256 bytes of hex, or '-' for none");
-			break;
-		case ARG_HASH_OFFSET:
-			if (safe_atou64(optarg, &m->hash_offset) < 0 || m->hash_offset % 512)
-				return usage_error("--hash-offset: '%s' is not a multiple of 512 bytes", optarg);
-			break;
-		case ARG_DATA_BLOCKS:
-			if (safe_atou64(optarg, &m->data_blocks) < 0 || m->data_blocks == 0)
-				return usage_error("--data-blocks: '%s' is not a positive number", optarg);
-			break;
-		case ARG_NO_SUPERBLOCK:
-			m->superblock = false;
-			break;
-		case ARG_FORMAT:
-			if (safe_atou32(optarg, &u32) < 0 || u32 > 1)
-				return usage_error("--format: '%s' is neither 1 nor 0", optarg);
-			m->hash_type = u32;
-			break;
-		case ARG_ROOT_HASH_FILE:
-			a->root_hash_file = optarg;
-			break;
-		case ARG_THREADS:
-			if (safe_atou32(optarg, &u32) < 0 || u32 == 0 || u32 > 256)
-				return usage_error("--threads: '%s' is not a number from 1 to 256", optarg);
-			a->threads = u32;
-			break;
-		default:
+	while ((c = getopt_long(argc, argv, "", options, &i)) >= 0) {
+		r = verity_parse_option(c, optarg, m, &a->threads, &why);
+		if (r < 0)
+			return usage_error("--%s: '%s' %s", options[i].name, optarg, why);
+		if (r > 0)
+			continue;
+		if (c != ARG_ROOT_HASH_FILE)
 			return -EINVAL;
-		}
+		a->root_hash_file = optarg;
+	}
 	if (argc - optind != (a->root_hash_file ? 2 : 3))
 		return usage_error("verify [OPTIONS] DATA HASH (ROOTHASH | --root-hash-file F)");
 	a->data_path = argv[optind];
@@ -100,9 +53,8 @@ static int parse_args(int argc, char *argv[], struct verify_args *a, struct veri
 static int load_params(const struct verify_args *a, int data_fd, struct verity_manifest *m)
 {
 	_cleanup_close_ int fd = -1;
-	unsigned char sb[VERITY_SB_SIZE];
 	struct verity_manifest from_sb = { 0 };
-	int r, ds;
+	int r;
 
 	if (!m->superblock) {
 		if (m->data_blocks == 0) {
@@ -120,19 +72,14 @@ static int load_params(const struct verify_args *a, int data_fd, struct verity_m
 	fd = open(a->hash_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return log_error_errno(-errno, "%s: cannot open: %m", a->hash_path);
-	r = pread_all(fd, sb, sizeof(sb), (off_t)m->hash_offset);
-	if (r == 0)
-		r = verity_superblock_parse(sb, &from_sb);
-	if (r == -EIO || r == -EBADMSG)
-		return log_error_errno(-EBADMSG, "%s: no verity superblock at offset %" PRIu64 " (--no-superblock?)",
+	r = verity_superblock_read(fd, m->hash_offset, &from_sb);
+	if (r == -EBADMSG)
+		return log_error_errno(r, "%s: no verity superblock at offset %" PRIu64 " (--no-superblock?)",
 				       a->hash_path, m->hash_offset);
+	if (r == -EOPNOTSUPP)
+		return log_error_errno(r, "%s: unsupported hash algorithm '%s'", a->hash_path, from_sb.hash_alg);
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot read: %m", a->hash_path);
-	ds = verity_digest_size(from_sb.hash_alg);
-	if (ds < 0)
-		return log_error_errno(ds, "%s: unsupported hash algorithm '%s'", a->hash_path, from_sb.hash_alg);
-	from_sb.digest_size = (uint32_t)ds;
-	from_sb.hash_offset = m->hash_offset;
 	*m = from_sb;
 	return 0;
 }
@@ -221,14 +168,7 @@ static void explain(const struct verify_args *a, const struct verity_manifest *m
 int verb_verify(int argc, char *argv[])
 {
 	struct verify_args a = { .threads = verity_default_threads() };
-	struct verity_manifest m = {
-		.hash_alg = "sha256",
-		.digest_size = 32,
-		.hash_type = 1,
-		.data_block_size = 4096,
-		.hash_block_size = 4096,
-		.superblock = true,
-	};
+	struct verity_manifest m = VERITY_MANIFEST_DEFAULTS;
 	unsigned char root[VERITY_MAX_DIGEST];
 	_cleanup_close_ int data_fd = -1;
 	struct verity_geometry g;

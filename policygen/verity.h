@@ -17,6 +17,12 @@
 #define VERITY_MIN_BLOCK 512u
 #define VERITY_MAX_BLOCK (512u * 1024u)
 
+/* A data or hash block size dm-verity accepts: a power of 2 from 512 to 512 KiB. */
+static inline bool verity_block_size_valid(uint32_t bs)
+{
+	return bs >= VERITY_MIN_BLOCK && bs <= VERITY_MAX_BLOCK && !(bs & (bs - 1));
+}
+
 /* Where each level of the tree lives, for given parameters. */
 struct verity_geometry {
 	uint32_t digest_size;
@@ -45,6 +51,14 @@ int verity_geometry_compute(uint64_t data_blocks, uint32_t hash_block_size, uint
  * Return: 0 or -EBADMSG (not a verity superblock or unsupported values).
  */
 int verity_superblock_parse(const void *buf, struct verity_manifest *m);
+
+/**
+ * verity_superblock_read() - verity_superblock_parse() of the superblock at
+ * @hash_offset of @fd, with digest_size and hash_offset set too.
+ * Return: 0, -EBADMSG (no superblock there, or the file ends before it),
+ * -EOPNOTSUPP (an algorithm this build cannot hash; m->hash_alg names it), -errno.
+ */
+int verity_superblock_read(int fd, uint64_t hash_offset, struct verity_manifest *m);
 
 /* Encode the superblock of @m into @buf (VERITY_SB_SIZE bytes). */
 void verity_superblock_build(const struct verity_manifest *m, void *buf);

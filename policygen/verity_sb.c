@@ -30,11 +30,6 @@ _Static_assert(sizeof(struct verity_sb) == VERITY_SB_SIZE, "superblock is 512 by
 
 static const uint8_t sb_signature[8] = "verity\0";
 
-static bool block_size_ok(uint32_t bs)
-{
-	return bs >= VERITY_MIN_BLOCK && bs <= VERITY_MAX_BLOCK && !(bs & (bs - 1));
-}
-
 int verity_superblock_parse(const void *buf, struct verity_manifest *m)
 {
 	struct verity_sb sb;
@@ -53,7 +48,8 @@ int verity_superblock_parse(const void *buf, struct verity_manifest *m)
 			return -EBADMSG;
 	if (le16toh(sb.salt_size) > VERITY_MAX_SALT)
 		return -EBADMSG;
-	if (!block_size_ok(le32toh(sb.data_block_size)) || !block_size_ok(le32toh(sb.hash_block_size)))
+	if (!verity_block_size_valid(le32toh(sb.data_block_size)) ||
+	    !verity_block_size_valid(le32toh(sb.hash_block_size)))
 		return -EBADMSG;
 	if (le64toh(sb.data_blocks) == 0)
 		return -EBADMSG;
@@ -122,34 +118,44 @@ static int root_of_tree(const char *data_path, int hash_fd, struct verity_manife
 	return verity_digest_one(m, block, m->hash_block_size, m->root_hash);
 }
 
+int verity_superblock_read(int fd, uint64_t hash_offset, struct verity_manifest *m)
+{
+	unsigned char buf[VERITY_SB_SIZE];
+	int r, ds;
+
+	r = pread_all(fd, buf, sizeof(buf), (off_t)hash_offset);
+	if (r == -EIO) /* the file ends before a whole superblock */
+		return -EBADMSG;
+	if (r < 0)
+		return r;
+	r = verity_superblock_parse(buf, m);
+	if (r < 0)
+		return r;
+	ds = verity_digest_size(m->hash_alg);
+	if (ds < 0)
+		return ds;
+	m->digest_size = (uint32_t)ds;
+	m->hash_offset = hash_offset;
+	return 0;
+}
+
 int verity_image_describe(const char *data_path, const char *hash_path, uint64_t hash_offset,
 			  struct verity_manifest *ret)
 {
 	_cleanup_close_ int fd = -1;
-	unsigned char buf[VERITY_SB_SIZE];
 	struct verity_manifest m = { 0 };
 	struct verity_geometry g;
 	uint64_t size;
-	int r, ds;
+	int r;
 
 	if (hash_offset % 512)
 		return -EINVAL;
 	fd = open(hash_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
-	r = pread_all(fd, buf, sizeof(buf), (off_t)hash_offset);
-	if (r == -EIO)
-		return -EBADMSG;
+	r = verity_superblock_read(fd, hash_offset, &m);
 	if (r < 0)
 		return r;
-	r = verity_superblock_parse(buf, &m);
-	if (r < 0)
-		return r;
-	ds = verity_digest_size(m.hash_alg);
-	if (ds < 0)
-		return ds;
-	m.digest_size = (uint32_t)ds;
-	m.hash_offset = hash_offset;
 	r = verity_manifest_geometry(&m, &g);
 	if (r < 0)
 		return -EBADMSG;

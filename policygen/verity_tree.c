@@ -86,7 +86,7 @@ int verity_geometry_compute(uint64_t n, uint32_t hbs, uint32_t ds, uint32_t hash
 	*g = (struct verity_geometry){ 0 };
 	if (n == 0 || ds == 0 || ds > VERITY_MAX_DIGEST || hash_type > 1)
 		return -EINVAL;
-	if (hbs < VERITY_MIN_BLOCK || hbs > VERITY_MAX_BLOCK || (hbs & (hbs - 1)))
+	if (!verity_block_size_valid(hbs))
 		return -EINVAL;
 	if (hash_offset % 512 || (!superblock && hash_offset % hbs))
 		return -EINVAL;

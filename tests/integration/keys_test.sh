@@ -24,6 +24,37 @@ err_has() {
 
 mkdir out
 
+# --- verb table and help ------------------------------------------------------
+# out_has NAME TEXT: the last command's stdout contains TEXT.
+out_has() {
+	if grep -qF -- "$2" "$T/out"; then pass "$1"; else fail "$1" "stdout lacks '$2': $(head -c 300 "$T/out")"; fi
+}
+for verb in generate uefi-db enroll-uefi enroll list verify; do
+	run "help_$verb" 0 $K $verb --help
+	if [ "$(head -n 1 "$T/out")" = "Usage: $K $verb" ] || head -n 1 "$T/out" | grep -q "^Usage: $K $verb "; then
+		pass "help_${verb}_usage_line"
+	else fail "help_${verb}_usage_line" "$(head -n 1 "$T/out")"; fi
+	# The usage line, an empty line, then the verb's own text.
+	if [ "$(sed -n 2p "$T/out")" = "" ] && [ "$(wc -l <"$T/out")" -ge 4 ]; then
+		pass "help_${verb}_text"
+	else fail "help_${verb}_text" "$(cat "$T/out")"; fi
+done
+# --help wins over other (even bad) arguments, but not after "--".
+run help_after_options 0 $K enroll --keyring nowhere --help
+out_has help_after_options_usage "Usage: $K enroll CERT"
+run help_after_dashdash_is_an_argument 2 $K enroll -- --help
+run help_generate_lists_out_dir 0 $K generate --help
+out_has help_generate_out_dir "--out-dir DIR"
+run no_verb 2 $K
+err_has no_verb_message "no verb given"
+run unknown_verb 2 $K frobnicate
+err_has unknown_verb_message "unknown verb 'frobnicate'"
+run abbreviated_verb 2 $K gen --out-dir out/abbrev
+err_has abbreviated_verb_message "unknown verb 'gen'"
+[ ! -e out/abbrev ] && pass abbreviated_verb_did_nothing || fail abbreviated_verb_did_nothing
+run tool_help 0 $K --help
+out_has tool_help_lists_verify "$K verify SIG --cert CERT"
+
 # --- generate ---------------------------------------------------------------
 run generate_ca 0 $K generate --out-dir out/ca --ca --cn "ipe-tools test CA"
 run generate_leaf 0 $K generate --out-dir out/leaf --cn "Test signer" \
@@ -87,6 +118,28 @@ run refuses_malformed_cert 2 $K generate --out-dir out/x5 --issuer-key out/ca/ca
 err_has malformed_message "junk.crt: not a PEM or DER X.509 certificate"
 run unknown_algorithm_is_usage_error 2 $K generate --out-dir out/x6 --algorithm rsa1024
 
+# --out-dir is created like mkdir -p, each new directory 0700; an existing one is left as it is.
+mkdir -m 755 out/existing
+run generate_creates_out_dir 0 $K generate --out-dir out/existing/deep/er --cn "Nested"
+for d in out/existing/deep out/existing/deep/er; do
+	m=$(stat -c %a "$d")
+	if [ "$m" = 700 ]; then pass "new_dir_mode_0700 $d"; else fail "new_dir_mode_0700 $d" "mode $m"; fi
+done
+m=$(stat -c %a out/existing)
+if [ "$m" = 755 ]; then pass existing_dir_mode_kept; else fail existing_dir_mode_kept "mode $m"; fi
+[ -f out/existing/deep/er/signing.key ] && [ -f out/existing/deep/er/signing.crt ] &&
+	[ -f out/existing/deep/er/signing.der ] && pass nested_out_dir_has_files || fail nested_out_dir_has_files
+sum_before=$(cat out/existing/deep/er/* | sha256sum)
+run nested_refuses_overwrite 2 $K generate --out-dir out/existing/deep/er/
+err_has nested_refuses_overwrite_message "already exists"
+if [ "$(cat out/existing/deep/er/* | sha256sum)" = "$sum_before" ]; then pass nested_left_files_alone; else fail nested_left_files_alone; fi
+run generate_ca_beside_signing_key 0 $K generate --out-dir out/existing/deep/er --ca
+touch out/plainfile
+run out_dir_is_a_file 2 $K generate --out-dir out/plainfile
+err_has out_dir_is_a_file_message "out/plainfile: cannot create the output directory"
+run out_dir_below_a_file 2 $K generate --out-dir out/plainfile/sub
+err_has out_dir_below_a_file_message "out/plainfile/sub: cannot create the output directory"
+
 # --- verify -------------------------------------------------------------------
 printf 'policy_name=test policy_version=0.0.1\nDEFAULT action=ALLOW\n' >policy.pol
 printf '%s' 4392bbd4e1bdd46d7d0c0a6a5a10a3c1e3e0f1d2c3b4a59687766554433221100 >roothash
@@ -115,6 +168,11 @@ printf '\x55' | dd of=flipped.p7s bs=1 seek=$((sz - 10)) conv=notrunc 2>/dev/nul
 run verify_rejects_flipped_signature 1 $K verify flipped.p7s --cert out/leaf/signing.crt --data roothash
 printf '%s\n' "$(cat roothash)" >roothash.nl
 run verify_rejects_trailing_newline 1 $K verify roothash.p7s --cert out/leaf/signing.crt --data roothash.nl
+: >empty.dat
+openssl smime -sign -binary -noattr -outform der -in empty.dat \
+	-signer out/leaf/signing.crt -inkey out/leaf/signing.key -out empty.p7s
+run verify_detached_empty_data 0 $K verify empty.p7s --cert out/leaf/signing.crt --data empty.dat
+run verify_empty_signature_rejects_data 1 $K verify empty.p7s --cert out/leaf/signing.crt --data roothash
 run verify_rejects_other_cert 1 $K verify roothash.p7s --cert out/ec/signing.crt --data roothash
 err_has other_cert_message "not signed by"
 run verify_detached_needs_data 1 $K verify roothash.p7s --cert out/leaf/signing.crt

@@ -103,6 +103,19 @@ TEST(auth2_unsigned_layout)
 	ASSERT_EQ(EFI_SECURE_VARIABLE_ATTRIBUTES, 0x27);
 }
 
+TEST(varfs_payload_layout)
+{
+	static const unsigned char data[3] = { 7, 8, 9 };
+	_cleanup_free_ unsigned char *out = NULL;
+	size_t len;
+
+	ASSERT_OK(efi_varfs_payload(EFI_SECURE_VARIABLE_ATTRIBUTES | EFI_VARIABLE_APPEND_WRITE, data,
+				    sizeof(data), &out, &len));
+	ASSERT_EQ(len, 4 + sizeof(data));
+	ASSERT_EQ(le32(out), 0x67); /* little-endian attributes first */
+	ASSERT_MEMEQ(out + 4, data, sizeof(data));
+}
+
 static X509 *make_cert(EVP_PKEY *key, bool ca, X509 *issuer, EVP_PKEY *issuer_key, time_t start,
 		       unsigned days)
 {
@@ -289,4 +302,34 @@ TEST(algorithm_names)
 	ASSERT_EQ(a, KEY_ALG_EC_P384);
 	ASSERT_EQ(key_algorithm_from_string("rsa1024", &a), -EINVAL);
 	ASSERT_EQ(key_algorithm_from_string("RSA3072", &a), -EINVAL);
+}
+
+TEST(key_ids_and_der)
+{
+	_cleanup_(EVP_PKEY_freep) EVP_PKEY *ca_key = NULL, *key = NULL;
+	_cleanup_(X509_freep) X509 *ca = NULL, *leaf = NULL, *back = NULL;
+	_cleanup_free_ char *ca_skid = NULL, *akid = NULL;
+	_cleanup_free_ unsigned char *der = NULL;
+	const unsigned char *p;
+	size_t len;
+
+	ASSERT_OK(key_generate(KEY_ALG_EC_P256, &ca_key));
+	ASSERT_EQ(EVP_PKEY_get_bits(ca_key), 256);
+	ASSERT_OK(key_generate(KEY_ALG_EC_P384, &key));
+	ASSERT_EQ(EVP_PKEY_get_bits(key), 384);
+	ASSERT_EQ(key_generate((enum key_algorithm)99, &key), -EINVAL);
+	ca = make_cert(ca_key, true, NULL, NULL, time(NULL), 30);
+	leaf = make_cert(key, false, ca, ca_key, time(NULL), 30);
+
+	ASSERT_OK(cert_skid_hex(ca, &ca_skid));
+	ASSERT_OK(cert_akid_hex(leaf, &akid));
+	ASSERT_STREQ(akid, ca_skid);
+	ASSERT_EQ(strlen(akid), 40); /* SHA-1 of the public key */
+
+	ASSERT_OK(cert_to_der(leaf, &der, &len));
+	p = der;
+	back = d2i_X509(NULL, &p, (long)len);
+	ASSERT_TRUE(back != NULL);
+	ASSERT_EQ(X509_cmp(back, leaf), 0);
+	ASSERT_EQ((size_t)(p - der), len);
 }

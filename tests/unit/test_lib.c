@@ -93,3 +93,33 @@ TEST(read_full_file_limit)
 	ASSERT_EQ(read_full_file(path, 9, &buf, &n), -EFBIG);
 	ASSERT_EQ(read_full_file("/nonexistent/x", 9, &buf, &n), -ENOENT);
 }
+
+/* Past the first 64 KiB buffer, so the growth path (plain and wiping) is taken. */
+TEST(read_full_fd_grows)
+{
+	static const unsigned flags[] = { 0, READ_FULL_SECRET };
+	const size_t size = 200000;
+	_cleanup_free_ char *data = malloc(size);
+	char path[256];
+
+	ASSERT_TRUE(data);
+	for (size_t i = 0; i < size; i++)
+		data[i] = (char)('a' + i % 26);
+	snprintf(path, sizeof(path), "%s/grow", test_tmp_dir());
+	ASSERT_OK(write_file_atomic(path, data, size, 0600, 0));
+
+	for (size_t k = 0; k < ELEMENTSOF(flags); k++) {
+		_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+		_cleanup_close_ int fd2 = open(path, O_RDONLY | O_CLOEXEC);
+		char *buf = NULL;
+		size_t n = 0;
+
+		ASSERT_TRUE(fd >= 0 && fd2 >= 0);
+		ASSERT_OK(read_full_fd(fd, size, flags[k], &buf, &n));
+		ASSERT_EQ(n, size);
+		ASSERT_EQ(buf[n], 0);
+		ASSERT_MEMEQ(buf, data, size);
+		erase_and_free(buf, n + 1);
+		ASSERT_EQ(read_full_fd(fd2, size - 1, flags[k], &buf, &n), -EFBIG);
+	}
+}

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The signing key of sign and sign-roothash: options, loading and signing, with their messages. */
+#include <getopt.h>
+
+#include "lib/log.h"
+#include "lib/macro.h"
+#include "lib/verbs.h"
+#include "policy/keyfile.h"
+#include "policy/pkcs7.h"
+#include "policygen/signer.h"
+
+DEFINE_TRIVIAL_CLEANUP_FUNC(EVP_PKEY *, EVP_PKEY_free);
+DEFINE_TRIVIAL_CLEANUP_FUNC(X509 *, X509_free);
+
+void signer_done(struct signer *s)
+{
+	EVP_PKEY_free(s->key);
+	X509_free(s->cert);
+	s->key = NULL;
+	s->cert = NULL;
+}
+
+int signer_parse_option(int c, const char *arg, struct signer *s)
+{
+	switch (c) {
+	case SIGNER_OPT_KEY:
+		s->key_path = arg;
+		return 1;
+	case SIGNER_OPT_CERT:
+		s->cert_path = arg;
+		return 1;
+	case SIGNER_OPT_NOCERTS:
+		s->nocerts = true;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int signer_check_usage(const struct signer *s, const char *verb)
+{
+	if (!s->key_path || !s->cert_path)
+		return usage_error("%s needs --key and --cert", verb);
+	return 0;
+}
+
+/*
+ * Load the certificate, then the key, and check that they belong together.
+ * Return: 0, or -errno with *ret_failed the path the error is about;
+ * -EKEYREJECTED when the key is not the certificate's private half.
+ */
+static int load_pair(const char *key_path, const char *cert_path, EVP_PKEY **ret_key,
+		     X509 **ret_cert, const char **ret_failed)
+{
+	_cleanup_(EVP_PKEY_freep) EVP_PKEY *key = NULL;
+	_cleanup_(X509_freep) X509 *cert = NULL;
+	int r;
+
+	*ret_failed = cert_path;
+	r = cert_load(cert_path, &cert);
+	if (r < 0)
+		return r;
+	*ret_failed = key_path;
+	r = key_load_private(key_path, &key);
+	if (r < 0)
+		return r;
+	r = key_matches_cert(key, cert);
+	if (r < 0)
+		return r;
+	*ret_key = TAKE_PTR(key);
+	*ret_cert = TAKE_PTR(cert);
+	return 0;
+}
+
+/* A short reason for a load_pair() error, to follow the file name. */
+static const char *load_strerror(int error, bool about_key)
+{
+	switch (-error) {
+	case EACCES:
+		return about_key ? "private key is readable or writable by group or others "
+				   "(chmod 600 it)" : "permission denied";
+	case EBADMSG:
+		return about_key ? "not a PEM or DER private key" : "not a PEM or DER X.509 certificate";
+	case EOPNOTSUPP:
+		return "encrypted private keys are not supported";
+	case EFBIG:
+		return "file too large";
+	default:
+		return NULL;
+	}
+}
+
+int signer_load(struct signer *s)
+{
+	const char *failed, *why;
+	int r;
+
+	r = load_pair(s->key_path, s->cert_path, &s->key, &s->cert, &failed);
+	if (r == -EKEYREJECTED)
+		return log_error_errno(r, "%s does not match the certificate %s", s->key_path, s->cert_path);
+	if (r < 0) {
+		why = load_strerror(r, failed == s->key_path);
+		return why ? log_error_errno(r, "%s: %s", failed, why) : log_error_errno(r, "%s: %m", failed);
+	}
+	return 0;
+}
+
+int signer_sign(const struct signer *s, const void *data, size_t len, bool attached,
+		const char *what, unsigned char **ret_der, size_t *ret_len)
+{
+	_cleanup_free_ unsigned char *der = NULL, *content = NULL;
+	size_t der_len, content_len;
+	int r;
+
+	r = pkcs7_sign(s->key, s->cert, data, len, attached, !s->nocerts, &der, &der_len);
+	if (r < 0)
+		return log_error_errno(r, "signing with %s failed: %m", s->key_path);
+	if (attached)
+		r = pkcs7_verify(der, der_len, s->cert, NULL, 0, &content, &content_len);
+	else
+		r = pkcs7_verify(der, der_len, s->cert, data, len, NULL, NULL);
+	if (r < 0)
+		return log_error_errno(r, "the new signature does not verify against %s: %m", s->cert_path);
+	if (attached && (content_len != len || memcmp(content, data, len) != 0))
+		return log_error_errno(-EIO, "the signed content differs from %s", what);
+	*ret_der = TAKE_PTR(der);
+	*ret_len = der_len;
+	return 0;
+}

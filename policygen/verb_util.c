@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Verb-side steps shared by sign, sign-roothash and generate, with the messages users act on. */
+#include <stdio.h>
+
+#include "lib/fileio.h"
+#include "lib/log.h"
+#include "lib/macro.h"
+#include "lib/verbs.h"
+#include "policygen/verb_util.h"
+
+void log_policy_diags(const char *label, const struct ipe_check_result *res)
+{
+	for (size_t i = 0; i < res->n_diags; i++) {
+		const struct ipe_diag *d = &res->diags[i];
+		char where[32] = "";
+
+		if (d->line > 0) /* line 0: the whole policy */
+			snprintf(where, sizeof(where), "%u:", d->line);
+		if (d->severity == IPE_SEVERITY_ERROR)
+			log_error("%s:%s %s", label, where, d->message);
+		else
+			log_warning("%s:%s %s", label, where, d->message);
+	}
+	if (res->n_suppressed)
+		log_warning("%s: %zu more diagnostics not shown", label, res->n_suppressed);
+}
+
+int refuse_binary_terminal(const char *output)
+{
+	if (streq(output, "-") && isatty(STDOUT_FILENO))
+		return usage_error("not writing a binary signature to a terminal: give -o FILE");
+	return 0;
+}
+
+int write_output_logged(const char *path, const void *buf, size_t len)
+{
+	int r = write_file_atomic(path, buf, len, 0644, 0);
+
+	if (r < 0)
+		return log_error_errno(r, "%s: %m", path);
+	return 0;
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#pragma once
+
+#include <stddef.h>
+
+#include "policy/policy.h"
+
+/*
+ * Steps several verbs share, with their messages: each logs its failure once,
+ * as the verb would, and returns -errno.
+ */
+
+/* Log the checker's diagnostics of a policy as "LABEL:LINE: MESSAGE", and how many were left out. */
+void log_policy_diags(const char *label, const struct ipe_check_result *res);
+
+/* A usage error (-EINVAL) when a binary output would go to a terminal. */
+int refuse_binary_terminal(const char *output);
+
+/* write_file_atomic() of an output (mode 0644; "-" is stdout). Return: 0 or -errno. */
+int write_output_logged(const char *path, const void *buf, size_t len);
