@@ -1,45 +1,207 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# Build the policy fuzz target with libFuzzer, ASan and UBSan, and run it.
+# Build the fuzz targets with libFuzzer, ASan and UBSan, and run them.
 #
-#   tests/fuzz/run.sh [SECONDS]     (default 60)
+#   tests/fuzz/run.sh [TARGET] [SECONDS]
 #
-# Seeds come from tests/data/policies; new inputs and crashes stay in
-# $O/fuzz (nothing is written into the source tree). Exit 0 when nothing
+# TARGET is one of policy, verity_sb, manifest, pkcs7, keys, a list of them
+# separated by commas, or all (the default); SECONDS (default 60) is the wall time of the whole run, split
+# between the targets. FUZZ_JOBS=N (default 1) runs N targets at once.
+# `run.sh SECONDS` runs all of them.
+#
+# Seeds come from tests/data/policies and from samples made at run time
+# (ipe-policygen format, openssl, the targets' own start-up); new inputs and
+# crashes stay in $O/fuzz (nothing is written into the source tree). Each
+# target's result is printed after a "== TARGET" line. Exit 0 when nothing
 # was found, 77 when the toolchain is missing, 1 on a finding.
 set -eu
 cd "$(dirname "$0")/../.."
 O=${O:-build}
-seconds=${1:-60}
 CLANG=${CLANG:-clang}
+jobs=${FUZZ_JOBS:-1}
+all_targets=(policy verity_sb manifest pkcs7 keys)
 out=$O/fuzz
-rm -rf "$out/artifacts"
-mkdir -p "$out/corpus" "$out/artifacts"
+
+target=all
+case ${1:-} in
+'' | [0-9]*) ;;
+*) target=$1; shift ;;
+esac
+seconds=${1:-60}
+if [ "$target" = all ]; then
+	targets=("${all_targets[@]}")
+else
+	IFS=, read -ra targets <<<"$target"
+	for t in "${targets[@]}"; do
+		if [[ " ${all_targets[*]} " != *" $t "* ]]; then
+			echo "unknown target '$t' (${all_targets[*]})" >&2
+			exit 2
+		fi
+	done
+fi
 
 if ! command -v "$CLANG" >/dev/null; then
 	echo "no $CLANG" >&2
 	exit 77
 fi
-srcs=(policy/buf.c policy/check.c policy/eval.c policy/format.c policy/model.c policy/names.c
-	policy/parse.c policy/version.c lib/hexdecoct.c tests/fuzz/fuzz_policy.c)
-if ! "$CLANG" -g -O1 -std=gnu11 -D_GNU_SOURCE -I. -fsanitize=fuzzer,address,undefined \
-	-fno-sanitize-recover=undefined -o "$out/fuzz_policy" "${srcs[@]}" 2>"$out/build.log"; then
-	if grep -q -e 'fuzzer' -e 'cannot find' "$out/build.log"; then
+
+# Sources of each target besides its tests/fuzz/fuzz_TARGET.c.
+sources() {
+	case $1 in
+	policy) echo policy/buf.c policy/check.c policy/eval.c policy/format.c policy/model.c \
+		policy/names.c policy/parse.c policy/version.c lib/hexdecoct.c ;;
+	verity_sb | manifest) echo lib/*.c policygen/verity_*.c ;;
+	pkcs7) echo policy/pkcs7.c ;;
+	keys) echo lib/*.c policy/keyfile.c keys/efi_siglist.c keys/x509_profile.c ;;
+	esac
+}
+libs() {
+	case $1 in
+	policy) ;;
+	verity_sb | manifest) pkg-config --libs libcrypto json-c libcryptsetup; echo -lpthread ;;
+	pkcs7) pkg-config --libs libcrypto ;;
+	keys) pkg-config --libs libcrypto json-c libkeyutils ;;
+	esac
+}
+
+cflags=(-g -O1 -std=gnu11 -D_GNU_SOURCE -I. -fsanitize=address,undefined
+	-fno-sanitize-recover=undefined $(pkg-config --cflags libcrypto json-c libcryptsetup libkeyutils 2>/dev/null || true))
+
+# An object is rebuilt when it or anything its .d file names is newer.
+stale() {
+	local obj=$1 src=$2 dep
+	[ -e "$obj" ] && [ -e "${obj%.o}.d" ] && [ ! "$src" -nt "$obj" ] || return 0
+	for dep in $(sed -e 's/\\$//' -e 's/^[^:]*://' "${obj%.o}.d"); do
+		[ "$dep" -nt "$obj" ] && return 0
+	done
+	return 1
+}
+
+build_log=$out/build.log
+toolchain_missing() {
+	if grep -q -e 'fuzzer' -e 'cannot find' "$build_log"; then
 		echo "libFuzzer is not available for $CLANG (install libclang-rt-dev)" >&2
 		exit 77
 	fi
-	cat "$out/build.log" >&2
+	cat "$build_log" >&2
 	exit 1
-fi
+}
 
-seeds=(tests/data/policies/corpus tests/data/policies/msipe)
+# Compile every object the targets need (two at a time), then link each target.
+build() {
+	local srcs=() src obj t n=0 failed=0
+	mkdir -p "$out/obj"
+	: >"$build_log"
+	for t in "${targets[@]}"; do
+		srcs+=($(sources "$t") "tests/fuzz/fuzz_$t.c")
+	done
+	for src in $(printf '%s\n' "${srcs[@]}" | sort -u); do
+		obj=$out/obj/${src%.c}.o
+		stale "$obj" "$src" || continue
+		mkdir -p "$(dirname "$obj")"
+		"$CLANG" "${cflags[@]}" -fsanitize=fuzzer-no-link -MMD -c "$src" -o "$obj" 2>>"$build_log" &
+		if [ $((++n % 2)) -eq 0 ]; then wait -n || failed=1; fi
+	done
+	while [ "$(jobs -rp | wc -l)" -gt 0 ]; do wait -n || failed=1; done
+	[ "$failed" -eq 0 ] || toolchain_missing
+	for t in "${targets[@]}"; do
+		local objs=()
+		for src in $(sources "$t") "tests/fuzz/fuzz_$t.c"; do objs+=("$out/obj/${src%.c}.o"); done
+		"$CLANG" "${cflags[@]}" -fsanitize=fuzzer -o "$out/fuzz_$t" "${objs[@]}" $(libs "$t") \
+			2>>"$build_log" || toolchain_missing
+	done
+}
+
+# Small valid samples, made afresh: the real thing is the best start.
+seed_verity() {
+	local dir=$1 policygen=$O/ipe-policygen d=$T/verity-${1##*/}
+	command -v "$policygen" >/dev/null || policygen=$(command -v ipe-policygen) || {
+		echo "no ipe-policygen to make verity seeds; starting from the corpus alone" >&2
+		return 0
+	}
+	mkdir -p "$d"
+	head -c 5120 /dev/urandom >"$d/data"
+	local i=0 opts
+	for opts in "--data-block-size 512 --hash-block-size 512" \
+		"--data-block-size 512 --hash-block-size 1024 --format 0 --hash sha1 --salt -" \
+		"--data-block-size 1024 --hash-block-size 512 --hash sha512 --compact" \
+		"--data-block-size 4096 --hash-block-size 4096 --salt 00ff --seed fuzz" \
+		"--data-block-size 512 --hash-block-size 512 --no-superblock"; do
+		i=$((i + 1))
+		# shellcheck disable=SC2086
+		"$policygen" format $opts --allow-partial --no-verify --manifest "$d/m$i.json" \
+			"$d/data" "$d/hash$i" >/dev/null 2>>"$out/seeds.log" || continue
+		case $(basename "$dir") in
+		verity_sb) [[ $opts == *no-superblock* ]] || cp "$d/hash$i" "$dir/hash$i" ;;
+		manifest) cp "$d/m$i.json" "$dir/m$i.json" ;;
+		esac
+	done
+}
+
+seed_pkcs7() {
+	local dir=$1 d=$T/pkcs7
+	command -v openssl >/dev/null || return 0
+	mkdir -p "$d"
+	printf 'policy_name=seed policy_version=0.0.1\nDEFAULT action=DENY\n' >"$d/policy"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=seed -days 1 \
+		-keyout "$d/key" -out "$d/cert" 2>>"$out/seeds.log" || return 0
+	# As `openssl smime` signs by default: with signed attributes, and with the MIME-free -binary.
+	openssl smime -sign -binary -nodetach -outform DER -in "$d/policy" -signer "$d/cert" \
+		-inkey "$d/key" -out "$dir/openssl-attached" 2>>"$out/seeds.log" || true
+	openssl smime -sign -binary -noattr -outform DER -in "$d/policy" -signer "$d/cert" \
+		-inkey "$d/key" -out "$dir/openssl-detached" 2>>"$out/seeds.log" || true
+}
+
+run_target() {
+	local t=$1 secs=$2 seeds=$out/seeds/$t max_len=4096 args=()
+	rm -rf "$seeds" "$out/artifacts/$t"
+	mkdir -p "$seeds" "$out/corpus/$t" "$out/artifacts/$t"
+	case $t in
+	policy) args=(-dict=tests/fuzz/policy.dict tests/data/policies/corpus tests/data/policies/msipe) ;;
+	verity_sb) seed_verity "$seeds"; max_len=8192 ;;
+	manifest) seed_verity "$seeds"; args=(-dict=tests/fuzz/manifest.dict) ;;
+	pkcs7) seed_pkcs7 "$seeds" ;;
+	keys) ;;
+	esac
+	FUZZ_SEED_DIR=$seeds "$out/fuzz_$t" -max_total_time="$secs" -max_len=$max_len -timeout=10 \
+		-rss_limit_mb=2048 -artifact_prefix="$out/artifacts/$t/" -print_final_stats=1 \
+		"${args[@]}" "$out/corpus/$t" "$seeds" >"$out/$t.log" 2>&1
+}
+
+report() {
+	local t=$1 rc=$2
+	echo "== $t"
+	grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb|^#[0-9]+.*DONE' "$out/$t.log" || true
+	if [ "$rc" -ne 0 ] || ls "$out/artifacts/$t"/crash-* "$out/artifacts/$t"/leak-* \
+		"$out/artifacts/$t"/timeout-* >/dev/null 2>&1; then
+		tail -n 40 "$out/$t.log" >&2
+		echo "FOUND: $t (see $out/artifacts/$t)"
+		return 1
+	fi
+	return 0
+}
+
+mkdir -p "$out"
+rm -f "$out/seeds.log"
+build
+T=$(mktemp -d /tmp/ipe-fuzz.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+
+# Wall time: the targets run in rounds of $jobs.
+rounds=$(((${#targets[@]} + jobs - 1) / jobs))
+per=$((seconds / rounds))
+[ "$per" -ge 1 ] || per=1
+declare -A pid_of=()
 rc=0
-"$out/fuzz_policy" -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
-	-dict=tests/fuzz/policy.dict -artifact_prefix="$out/artifacts/" -print_final_stats=1 \
-	"$out/corpus" "${seeds[@]}" 2>"$out/fuzz.log" || rc=$?
-grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb|^#[0-9]+.*DONE' "$out/fuzz.log" || true
-if [ "$rc" -ne 0 ] || ls "$out"/artifacts/crash-* "$out"/artifacts/leak-* "$out"/artifacts/timeout-* >/dev/null 2>&1; then
-	tail -n 40 "$out/fuzz.log" >&2
-	exit 1
-fi
-exit 0
+for ((i = 0; i < ${#targets[@]}; i += jobs)); do
+	for t in "${targets[@]:i:jobs}"; do
+		run_target "$t" "$per" &
+		pid_of[$t]=$!
+	done
+	for t in "${targets[@]:i:jobs}"; do
+		r=0
+		wait "${pid_of[$t]}" || r=$?
+		report "$t" "$r" || rc=1
+	done
+done
+exit $rc
