@@ -89,6 +89,13 @@ static int parse_signed_data(const void *der, size_t der_len, PKCS7 **ret)
 
 	if (der_len == 0 || der_len > PKCS7_MAX_INPUT)
 		return -EBADMSG;
+	/*
+	 * d2i takes any BER header (a high tag number form, lengths padded with
+	 * zero bytes) that pkcs7_looks_like() and the kernel do not: callers
+	 * tell signed from plain text by pkcs7_looks_like(), so both must agree.
+	 */
+	if (!pkcs7_looks_like(der, der_len))
+		return -EBADMSG;
 	p7 = d2i_PKCS7(NULL, &p, (long)der_len);
 	if (!p7)
 		return -EBADMSG;

@@ -5,9 +5,9 @@
 #   tests/fuzz/run.sh [TARGET] [SECONDS]
 #
 # TARGET is one of policy, verity_sb, manifest, pkcs7, keys, a list of them
-# separated by commas, or all (the default); SECONDS (default 60) is the wall time of the whole run, split
-# between the targets. FUZZ_JOBS=N (default 1) runs N targets at once.
-# `run.sh SECONDS` runs all of them.
+# separated by commas, or all (the default). SECONDS (default 60) is the wall
+# time of the whole run, split between the targets; FUZZ_JOBS=N (default 1)
+# runs N targets at once. `run.sh SECONDS` runs them all, as it always did.
 #
 # Seeds come from tests/data/policies and from samples made at run time
 # (ipe-policygen format, openssl, the targets' own start-up); new inputs and
@@ -145,7 +145,7 @@ seed_pkcs7() {
 	printf 'policy_name=seed policy_version=0.0.1\nDEFAULT action=DENY\n' >"$d/policy"
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=seed -days 1 \
 		-keyout "$d/key" -out "$d/cert" 2>>"$out/seeds.log" || return 0
-	# As `openssl smime` signs by default: with signed attributes, and with the MIME-free -binary.
+	# Attached with signed attributes (openssl's default), detached without (as sign-roothash).
 	openssl smime -sign -binary -nodetach -outform DER -in "$d/policy" -signer "$d/cert" \
 		-inkey "$d/key" -out "$dir/openssl-attached" 2>>"$out/seeds.log" || true
 	openssl smime -sign -binary -noattr -outform DER -in "$d/policy" -signer "$d/cert" \
@@ -153,19 +153,24 @@ seed_pkcs7() {
 }
 
 run_target() {
-	local t=$1 secs=$2 seeds=$out/seeds/$t max_len=4096 args=()
-	rm -rf "$seeds" "$out/artifacts/$t"
-	mkdir -p "$seeds" "$out/corpus/$t" "$out/artifacts/$t"
+	local t=$1 secs=$2 made=$out/seeds/$t max_len=4096 args=() seeds
+	rm -rf "$made" "$out/artifacts/$t"
+	mkdir -p "$made" "$out/corpus/$t" "$out/artifacts/$t"
+	seeds=("$made")
 	case $t in
-	policy) args=(-dict=tests/fuzz/policy.dict tests/data/policies/corpus tests/data/policies/msipe) ;;
-	verity_sb) seed_verity "$seeds"; max_len=8192 ;;
-	manifest) seed_verity "$seeds"; args=(-dict=tests/fuzz/manifest.dict) ;;
-	pkcs7) seed_pkcs7 "$seeds" ;;
+	policy)
+		args=(-dict=tests/fuzz/policy.dict)
+		seeds+=(tests/data/policies/corpus tests/data/policies/msipe)
+		;;
+	verity_sb) seed_verity "$made"; max_len=8192 ;;
+	manifest) seed_verity "$made"; args=(-dict=tests/fuzz/manifest.dict) ;;
+	pkcs7) seed_pkcs7 "$made"; args=(-dict=tests/fuzz/pkcs7.dict) ;;
 	keys) ;;
 	esac
-	FUZZ_SEED_DIR=$seeds "$out/fuzz_$t" -max_total_time="$secs" -max_len=$max_len -timeout=10 \
+	# libFuzzer adds new inputs to the first directory: the one in $O, never a seed directory.
+	FUZZ_SEED_DIR=$made "$out/fuzz_$t" -max_total_time="$secs" -max_len=$max_len -timeout=10 \
 		-rss_limit_mb=2048 -artifact_prefix="$out/artifacts/$t/" -print_final_stats=1 \
-		"${args[@]}" "$out/corpus/$t" "$seeds" >"$out/$t.log" 2>&1
+		"${args[@]}" "$out/corpus/$t" "${seeds[@]}" >"$out/$t.log" 2>&1
 }
 
 report() {

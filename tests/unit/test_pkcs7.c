@@ -236,6 +236,47 @@ TEST(looks_like)
 	ASSERT_TRUE(!pkcs7_looks_like("", 0));
 }
 
+/*
+ * OpenSSL's d2i also takes a BER header the kernel refuses: a high tag number
+ * form, or a length padded with zero bytes to more than 4. Such a blob must
+ * not be a signed policy to pkcs7_content()/pkcs7_verify() while
+ * pkcs7_looks_like() calls it plain text (found by tests/fuzz/fuzz_pkcs7.c).
+ */
+TEST(content_only_where_looks_like)
+{
+	EVP_PKEY *key;
+	X509 *cert;
+	_cleanup_free_ unsigned char *der = NULL, *padded = NULL, *high_tag = NULL,
+				     *content = NULL;
+	size_t len, clen;
+
+	make_cert("signer", 7, &key, &cert);
+	ASSERT_OK(pkcs7_sign(key, cert, policy, strlen(policy), true, true, &der, &len));
+	ASSERT_TRUE(der[0] == 0x30 && der[1] == 0x82);
+
+	/* 30 85 00 00 00 LL LL: the same length, in five bytes. */
+	padded = malloc(len + 3);
+	ASSERT_TRUE(padded);
+	memcpy(padded, "\x30\x85\x00\x00\x00", 5);
+	memcpy(padded + 5, der + 2, len - 2);
+	ASSERT_TRUE(!pkcs7_looks_like(padded, len + 3));
+	ASSERT_EQ(pkcs7_content(padded, len + 3, &content, &clen), -EBADMSG);
+	ASSERT_EQ(pkcs7_verify(padded, len + 3, cert, NULL, 0, NULL, NULL), -EBADMSG);
+
+	/* 3f 10: SEQUENCE in the high tag number form. */
+	high_tag = malloc(len + 1);
+	ASSERT_TRUE(high_tag);
+	memcpy(high_tag, "\x3f\x10", 2);
+	memcpy(high_tag + 2, der + 1, len - 1);
+	ASSERT_TRUE(!pkcs7_looks_like(high_tag, len + 1));
+	ASSERT_EQ(pkcs7_content(high_tag, len + 1, &content, &clen), -EBADMSG);
+	ASSERT_EQ(pkcs7_verify(high_tag, len + 1, cert, NULL, 0, NULL, NULL), -EBADMSG);
+
+	ASSERT_TRUE(pkcs7_looks_like(der, len));
+	ASSERT_OK(pkcs7_content(der, len, &content, &clen));
+	ASSERT_TRUE(ERR_peek_error() == 0);
+}
+
 TEST(key_load_pem_der_and_match)
 {
 	EVP_PKEY *key, *key2, *loaded = NULL, *loaded_der = NULL;
