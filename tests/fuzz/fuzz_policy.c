@@ -11,16 +11,7 @@
 #include <string.h>
 
 #include "policy/policy.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define REQUIRE(e)                                                                  \
-	do {                                                                        \
-		if (!(e)) {                                                         \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #e); \
-			abort();                                                    \
-		}                                                                   \
-	} while (0)
+#include "tests/fuzz/fuzz.h"
 
 static void evaluate_some(const struct ipe_policy *p)
 {
