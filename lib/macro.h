@@ -11,6 +11,7 @@
 #define _printf_(a, b) __attribute__((__format__(printf, a, b)))
 #define _noreturn_ __attribute__((__noreturn__))
 #define _warn_unused_result_ __attribute__((__warn_unused_result__))
+#define _fallthrough_ __attribute__((__fallthrough__))
 
 #define ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))

@@ -210,7 +210,7 @@ static bool check_rule_props(struct checker *c, const struct ipe_rule *r)
 			if (!c->boot_verified_seen)
 				warn(c, r->line, "boot_verified=TRUE trusts every file in the initramfs, also files written there at run time; replace this policy once the system has booted");
 			c->boot_verified_seen = true;
-			/* fall through */
+			_fallthrough_;
 		default:
 			other = seen[opposite(p->type)];
 			break;

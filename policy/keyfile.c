@@ -19,7 +19,6 @@
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(BIO *, BIO_free);
 DEFINE_TRIVIAL_CLEANUP_FUNC(EVP_PKEY *, EVP_PKEY_free);
-DEFINE_TRIVIAL_CLEANUP_FUNC(X509 *, X509_free);
 
 /* A key file's contents: wiped when freed (see READ_FULL_SECRET). */
 struct secret_buf {
