@@ -42,3 +42,16 @@ static inline void fuzz_memfd_set(int fd, const void *data, size_t size)
 	REQUIRE(ftruncate(fd, 0) == 0);
 	REQUIRE(size == 0 || pwrite(fd, data, size, 0) == (ssize_t)size);
 }
+
+/* Write one seed input @name into the corpus directory @dir. */
+static inline void fuzz_write_seed(const char *dir, const char *name, const void *p, size_t len)
+{
+	char file[4096];
+	FILE *f;
+
+	snprintf(file, sizeof(file), "%s/%s", dir, name);
+	f = fopen(file, "we");
+	REQUIRE(f);
+	REQUIRE(fwrite(p, 1, len, f) == len);
+	REQUIRE(fclose(f) == 0);
+}

@@ -28,18 +28,6 @@
 static int fd = -1;
 static char path[32];
 
-static void write_seed(const char *dir, const char *name, const void *p, size_t len)
-{
-	char file[4096];
-	FILE *f;
-
-	snprintf(file, sizeof(file), "%s/%s", dir, name);
-	f = fopen(file, "we");
-	REQUIRE(f);
-	REQUIRE(fwrite(p, 1, len, f) == len);
-	REQUIRE(fclose(f) == 0);
-}
-
 static void write_cert_seeds(const char *dir, const char *name, X509 *x)
 {
 	char file[256];
@@ -52,13 +40,13 @@ static void write_cert_seeds(const char *dir, const char *name, X509 *x)
 	n = i2d_X509(x, &der);
 	REQUIRE(n > 0);
 	snprintf(file, sizeof(file), "%s.der", name);
-	write_seed(dir, file, der, (size_t)n);
+	fuzz_write_seed(dir, file, der, (size_t)n);
 	OPENSSL_free(der);
 
 	REQUIRE(bio && PEM_write_bio_X509(bio, x));
 	pem_len = BIO_get_mem_data(bio, &pem);
 	snprintf(file, sizeof(file), "%s.pem", name);
-	write_seed(dir, file, pem, (size_t)pem_len);
+	fuzz_write_seed(dir, file, pem, (size_t)pem_len);
 	BIO_free(bio);
 }
 
@@ -80,7 +68,7 @@ static void write_seeds(const char *dir)
 	REQUIRE(cert_build(leaf_key, &p, &leaf) == 0);
 	write_cert_seeds(dir, "ca", ca);
 	write_cert_seeds(dir, "leaf", leaf);
-	write_seed(dir, "proc-keys", proc_keys, strlen(proc_keys));
+	fuzz_write_seed(dir, "proc-keys", proc_keys, strlen(proc_keys));
 	X509_free(ca);
 	X509_free(leaf);
 	EVP_PKEY_free(ca_key);

@@ -53,18 +53,6 @@ static X509 *make_cert(EVP_PKEY *key)
 	return x;
 }
 
-static void write_seed(const char *dir, const char *name, const unsigned char *p, size_t len)
-{
-	char path[4096];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "we");
-	REQUIRE(f);
-	REQUIRE(fwrite(p, 1, len, f) == len);
-	REQUIRE(fclose(f) == 0);
-}
-
 static void write_seeds(EVP_PKEY *key, const char *dir)
 {
 	static const struct {
@@ -84,7 +72,7 @@ static void write_seeds(EVP_PKEY *key, const char *dir)
 
 		REQUIRE(pkcs7_sign(key, cert, content, strlen(content), seeds[i].attached,
 				   seeds[i].include_cert, &der, &len) == 0);
-		write_seed(dir, seeds[i].name, der, len);
+		fuzz_write_seed(dir, seeds[i].name, der, len);
 		free(der);
 	}
 }
