@@ -62,7 +62,7 @@ for gib in $SIZES; do
 	cat "$img" >/dev/null
 	vs=() ours=() ours_v=() vs_cpu=() ours_cpu=() ours_v_cpu=()
 	for ((i = 0; i < RUNS; i++)); do
-		rm -f "$W/h_vs"
+		rm -f "$W"/h_* # every tool creates its output, as in a build
 		read -r t c < <(time_run "$W/vs.out" veritysetup format --salt "$SALT" --uuid "$UUID" "$img" "$W/h_vs")
 		vs+=("$t") vs_cpu+=("$c")
 		read -r t c < <(time_run "$W/ours.out" "$P" format --no-verify --salt "$SALT" --uuid "$UUID" "$img" "$W/h_ours")

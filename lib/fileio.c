@@ -139,6 +139,25 @@ int pread_all(int fd, void *buf, size_t len, off_t off)
 	return 0;
 }
 
+int pwrite_all(int fd, const void *buf, size_t len, off_t off)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = pwrite(fd, p, len, off);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += n;
+		len -= (size_t)n;
+		off += n;
+	}
+	return 0;
+}
+
 int atomic_file_open(struct atomic_file *f, const char *path, mode_t mode, unsigned flags)
 {
 	_cleanup_free_ char *copy = NULL, *tmp = NULL, *target = NULL;

@@ -61,3 +61,6 @@ int write_all(int fd, const void *buf, size_t len);
 
 /* pread() exactly @len bytes at @off; -EIO on a short file. Return: 0 or -errno. */
 int pread_all(int fd, void *buf, size_t len, off_t off);
+
+/* pwrite() all of @buf at @off, retrying short writes and EINTR. Return: 0 or -errno. */
+int pwrite_all(int fd, const void *buf, size_t len, off_t off);

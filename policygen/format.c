@@ -9,6 +9,7 @@
 
 #include "lib/fileio.h"
 #include "lib/hexdecoct.h"
+#include "lib/hugemem.h"
 #include "lib/log.h"
 #include "lib/verbs.h"
 #include "policygen/verbs.h"
@@ -169,16 +170,12 @@ static bool is_block_device(const char *path)
 	return stat(path, &st) == 0 && S_ISBLK(st.st_mode);
 }
 
-static int pwrite_all(int fd, const void *buf, size_t len, uint64_t off)
-{
-	if (lseek(fd, (off_t)off, SEEK_SET) < 0)
-		return -errno;
-	return write_all(fd, buf, len);
-}
-
-/* Superblock (if any) and tree into @fd, which is at least as long as the hash area. */
-static int write_hash_area(int fd, const struct verity_manifest *m, const struct verity_geometry *g,
-			   const unsigned char *tree)
+/*
+ * The superblock (if any) and the levels above the leaves: the hashing
+ * workers wrote the leaf level, which comes last on disk.
+ */
+static int write_upper_levels(int fd, const struct verity_manifest *m,
+			      const struct verity_geometry *g, const unsigned char *tree)
 {
 	int r;
 
@@ -186,14 +183,14 @@ static int write_hash_area(int fd, const struct verity_manifest *m, const struct
 		unsigned char sb[VERITY_SB_SIZE];
 
 		verity_superblock_build(m, sb);
-		r = pwrite_all(fd, sb, sizeof(sb), m->hash_offset);
+		r = pwrite_all(fd, sb, sizeof(sb), (off_t)m->hash_offset);
 		if (r < 0)
 			return r;
 	}
-	if (g->hash_blocks == 0)
+	if (g->levels < 2)
 		return 0;
-	return pwrite_all(fd, tree, g->hash_blocks * m->hash_block_size,
-			  g->hash_start * m->hash_block_size);
+	return pwrite_all(fd, tree, g->level_start[0] * m->hash_block_size,
+			  (off_t)(g->hash_start * m->hash_block_size));
 }
 
 /* Bytes before --hash-offset in an existing separate hash file are kept. */
@@ -219,11 +216,58 @@ static int copy_prefix(const char *path, int out_fd, uint64_t len)
 		r = pread_all(fd, buf, n, (off_t)off);
 		if (r < 0)
 			return r;
-		r = pwrite_all(out_fd, buf, n, off);
+		r = pwrite_all(out_fd, buf, n, (off_t)off);
 		if (r < 0)
 			return r;
 		off += n;
 	}
+	return 0;
+}
+
+/*
+ * Get the output ready before hashing starts, both to fail early and because
+ * the workers write the leaf level into it: a separate regular hash file is
+ * written beside its name (renamed into place once checked); data and hash
+ * in one file, or a block device, are written in place (the data area is
+ * never touched). Return: the fd to write to (owned by @f in the first case).
+ */
+static int open_output(const struct format_args *a, bool in_place, const struct verity_manifest *m,
+		       const struct verity_geometry *g, struct atomic_file *f, int *ret_fd)
+{
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+	uint64_t size;
+	int r;
+
+	if (!in_place) {
+		if (stat(a->hash_path, &st) == 0 && !S_ISREG(st.st_mode))
+			return log_error_errno(-EINVAL, "%s: not a regular file or block device", a->hash_path);
+		r = atomic_file_open(f, a->hash_path, 0644, 0);
+		if (r < 0)
+			return log_error_errno(r, "%s: cannot create: %m", a->hash_path);
+		r = copy_prefix(a->hash_path, f->fd, m->hash_offset);
+		if (r < 0)
+			return log_error_errno(r, "%s: cannot copy the bytes before the hash offset: %m", a->hash_path);
+		if (ftruncate(f->fd, (off_t)g->hash_end) < 0)
+			return log_error_errno(-errno, "%s: cannot size the hash file: %m", a->hash_path);
+		*ret_fd = f->fd;
+		return 0;
+	}
+
+	fd = open(a->hash_path, O_RDWR | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return log_error_errno(-errno, "%s: cannot open for writing: %m", a->hash_path);
+	r = verity_fd_size(fd, &size);
+	if (r < 0)
+		return log_error_errno(r, "%s: %m", a->hash_path);
+	if (size < g->hash_end) {
+		if (is_block_device(a->hash_path))
+			return log_error_errno(-ENOSPC, "%s: the hash area needs %" PRIu64 " bytes, the device has %" PRIu64,
+					       a->hash_path, g->hash_end, size);
+		if (ftruncate(fd, (off_t)g->hash_end) < 0)
+			return log_error_errno(-errno, "%s: cannot extend: %m", a->hash_path);
+	}
+	*ret_fd = TAKE_FD(fd);
 	return 0;
 }
 
@@ -244,25 +288,20 @@ static int self_check(const struct format_args *a, const char *hash_path,
 	return 0;
 }
 
-/* A separate regular hash file: written beside its name, checked, then renamed into place. */
-static int write_atomic(const struct format_args *a, struct atomic_file *f,
-			const struct verity_manifest *m, const struct verity_geometry *g,
-			const unsigned char *tree)
+/* Finish what the workers started: the rest of the tree, to disk, checked, in place. */
+static int finish_output(const struct format_args *a, bool in_place, struct atomic_file *f, int fd,
+			 const struct verity_manifest *m, const struct verity_geometry *g,
+			 const unsigned char *tree)
 {
 	int r;
 
-	if (m->hash_offset > 0) {
-		r = copy_prefix(a->hash_path, f->fd, m->hash_offset);
-		if (r < 0)
-			return log_error_errno(r, "%s: cannot copy the bytes before the hash offset: %m", a->hash_path);
-	}
-	if (ftruncate(f->fd, (off_t)g->hash_end) < 0)
-		return log_error_errno(-errno, "%s: cannot size the hash file: %m", a->hash_path);
-	r = write_hash_area(f->fd, m, g, tree);
+	r = write_upper_levels(fd, m, g, tree);
+	if (r == 0 && in_place && fsync(fd) < 0)
+		r = -errno;
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot write: %m", a->hash_path);
-	r = self_check(a, f->tmp_path, m);
-	if (r < 0)
+	r = self_check(a, in_place ? a->hash_path : f->tmp_path, m);
+	if (r < 0 || in_place)
 		return r;
 	r = atomic_file_commit(f);
 	if (r < 0)
@@ -270,51 +309,20 @@ static int write_atomic(const struct format_args *a, struct atomic_file *f,
 	return 0;
 }
 
-/*
- * Data and hash in one file, or a block device: no rename is possible, the
- * hash area is written in place (the data area is never touched).
- */
-static int write_in_place(const struct format_args *a, const struct verity_manifest *m,
-			  const struct verity_geometry *g, const unsigned char *tree)
-{
-	_cleanup_close_ int fd = open(a->hash_path, O_RDWR | O_CLOEXEC | O_NOCTTY);
-	uint64_t size;
-	int r;
-
-	if (fd < 0)
-		return log_error_errno(-errno, "%s: cannot open for writing: %m", a->hash_path);
-	r = verity_fd_size(fd, &size);
-	if (r < 0)
-		return log_error_errno(r, "%s: %m", a->hash_path);
-	if (size < g->hash_end) {
-		if (is_block_device(a->hash_path))
-			return log_error_errno(-ENOSPC, "%s: the hash area needs %" PRIu64 " bytes, the device has %" PRIu64,
-					       a->hash_path, g->hash_end, size);
-		if (ftruncate(fd, (off_t)g->hash_end) < 0)
-			return log_error_errno(-errno, "%s: cannot extend: %m", a->hash_path);
-	}
-	r = write_hash_area(fd, m, g, tree);
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
-	if (r < 0)
-		return log_error_errno(r, "%s: cannot write: %m", a->hash_path);
-	return self_check(a, a->hash_path, m);
-}
-
 int verb_format(int argc, char *argv[])
 {
 	struct format_args a = { .threads = verity_default_threads() };
 	_cleanup_(manifest_done) struct verity_manifest m = VERITY_MANIFEST_DEFAULTS;
 	_cleanup_(atomic_file_discard) struct atomic_file out = ATOMIC_FILE_INIT;
-	_cleanup_free_ unsigned char *tree = NULL;
-	_cleanup_close_ int data_fd = -1;
-	struct stat st;
+	_cleanup_hugemem_ unsigned char *tree = NULL;
+	_cleanup_close_ int data_fd = -1, in_place_fd = -1;
 	struct verity_geometry g;
 	struct progress prog = { .last_percent = -1 };
+	struct verity_build build;
 	char root[2 * VERITY_MAX_DIGEST + 1];
 	uint64_t size, limit;
 	bool in_place;
-	int r;
+	int r, hash_fd = -1;
 
 	r = parse_args(argc, argv, &a, &m);
 	if (r < 0)
@@ -367,21 +375,24 @@ int verb_format(int argc, char *argv[])
 	if (r < 0)
 		return r;
 
-	/* Find out now, not after minutes of hashing, whether the output can be written. */
 	in_place = in_place || is_block_device(a.hash_path);
-	if (!in_place) {
-		if (stat(a.hash_path, &st) == 0 && !S_ISREG(st.st_mode))
-			return log_error_errno(-EINVAL, "%s: not a regular file or block device", a.hash_path);
-		r = atomic_file_open(&out, a.hash_path, 0644, 0);
-		if (r < 0)
-			return log_error_errno(r, "%s: cannot create: %m", a.hash_path);
-	}
+	r = open_output(&a, in_place, &m, &g, &out, &hash_fd);
+	if (r < 0)
+		return r;
+	if (in_place)
+		in_place_fd = hash_fd;
 
 	clock_gettime(CLOCK_MONOTONIC, &prog.start);
 	prog.block_size = m.data_block_size;
-	r = verity_tree_build(data_fd, &m, &g, a.threads,
-			      isatty(STDERR_FILENO) && size > PROGRESS_MIN_BYTES ? show_progress : NULL,
-			      &prog, &tree);
+	build = (struct verity_build){
+		.threads = a.threads,
+		.hash_fd = hash_fd,
+		.progress = isatty(STDERR_FILENO) && size > PROGRESS_MIN_BYTES ? show_progress : NULL,
+		.userdata = &prog,
+	};
+	r = verity_tree_build(data_fd, &m, &g, &build, &tree);
+	if (r < 0 && build.write_failed)
+		return log_error_errno(r, "%s: cannot write: %m", a.hash_path);
 	if (r == -EIO)
 		return log_error_errno(r, "%s: read error or file shrank while hashing: %m", a.data_path);
 	if (r < 0)
@@ -389,10 +400,7 @@ int verb_format(int argc, char *argv[])
 	log_debug("hashed %" PRIu64 " blocks in %.3f s on %u threads", m.data_blocks,
 		  elapsed(&prog.start), a.threads);
 
-	if (in_place)
-		r = write_in_place(&a, &m, &g, tree);
-	else
-		r = write_atomic(&a, &out, &m, &g, tree);
+	r = finish_output(&a, in_place, &out, hash_fd, &m, &g, tree);
 	if (r < 0)
 		return r;
 

@@ -4,6 +4,7 @@
  * but in one pass: the leaves on a thread pool (large preads, one digest
  * fetch, one context per thread), the upper levels in memory.
  */
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -12,11 +13,15 @@
 #include <openssl/evp.h>
 
 #include "lib/fileio.h"
+#include "lib/hugemem.h"
 #include "lib/macro.h"
 #include "policygen/verity_tree.h"
 
 /* Bytes each worker reads at once: big enough to amortise the syscall, small enough for L2. */
-#define CHUNK_BYTES (1u << 20)
+#define CHUNK_BYTES (1u << 21)
+
+/* Chunks between two kicks of the hash file's writeback: 32 MiB of data, 256 KiB of leaves. */
+#define WRITEBACK_CHUNKS 32
 
 /* Kernel crypto API names and what OpenSSL calls them. */
 static const struct {
@@ -182,9 +187,13 @@ struct leaf_job {
 	const EVP_MD *md;
 	const struct verity_manifest *m;
 	unsigned char *leaves;   /* level 0 of the tree */
+	unsigned char *level1;   /* level 1, or NULL when level 0 is the top */
+	int hash_fd;             /* where level 0 goes as it is finished, or -1 */
+	atomic_bool write_failed;
+	uint64_t leaves_offset;  /* its byte offset in hash_fd */
 	uint32_t entry_size;
 	uint32_t per_block_bits;
-	uint64_t chunk_blocks;
+	uint64_t chunk_blocks;   /* a multiple of the entries per hash block */
 	uint64_t chunks;
 	atomic_uint_fast64_t next_chunk;
 	atomic_uint_fast64_t done_blocks;
@@ -192,23 +201,55 @@ struct leaf_job {
 	atomic_int error;
 };
 
-static unsigned char *leaf_slot(const struct leaf_job *j, uint64_t k)
+/* Where the digest of block @k of the level below goes in @level. */
+static unsigned char *entry_slot(const struct leaf_job *j, unsigned char *level, uint64_t k)
 {
 	uint64_t per = UINT64_C(1) << j->per_block_bits;
 
-	return j->leaves + (k >> j->per_block_bits) * j->m->hash_block_size +
+	return level + (k >> j->per_block_bits) * j->m->hash_block_size +
 	       (k & (per - 1)) * j->entry_size;
+}
+
+/*
+ * Chunks start on a leaf block boundary, so the leaf blocks of a hashed chunk
+ * are final: write them out now, in parallel and while other chunks are
+ * hashed, and hash them into level 1 here rather than on one thread later.
+ */
+static int finish_leaf_blocks(struct leaf_job *j, EVP_MD_CTX *ctx, uint64_t first, uint64_t count)
+{
+	size_t hbs = j->m->hash_block_size;
+	uint64_t b0 = first >> j->per_block_bits;
+	uint64_t nb = ((count - 1) >> j->per_block_bits) + 1;
+	int r;
+
+	if (j->hash_fd >= 0) {
+		r = pwrite_all(j->hash_fd, j->leaves + b0 * hbs, nb * hbs,
+			       (off_t)(j->leaves_offset + b0 * hbs));
+		if (r < 0) {
+			atomic_store(&j->write_failed, true);
+			return r;
+		}
+	}
+	if (!j->level1)
+		return 0;
+	for (uint64_t b = b0; b < b0 + nb; b++) {
+		r = digest_block(ctx, j->md, j->m, j->leaves + b * hbs, hbs,
+				 entry_slot(j, j->level1, b));
+		if (r < 0)
+			return r;
+	}
+	return 0;
 }
 
 static int hash_leaves(struct leaf_job *j)
 {
 	const struct verity_manifest *m = j->m;
 	size_t dbs = m->data_block_size;
-	_cleanup_free_ unsigned char *buf = NULL;
+	_cleanup_hugemem_ unsigned char *buf = NULL;
 	EVP_MD_CTX *ctx;
 	int r = 0;
 
-	buf = aligned_alloc(4096, j->chunk_blocks * dbs);
+	buf = hugemem_alloc(j->chunk_blocks * dbs);
 	ctx = EVP_MD_CTX_new();
 	if (!buf || !ctx) {
 		EVP_MD_CTX_free(ctx);
@@ -225,12 +266,18 @@ static int hash_leaves(struct leaf_job *j)
 		if (r < 0)
 			break;
 		for (uint64_t i = 0; i < count; i++) {
-			r = digest_block(ctx, j->md, m, buf + i * dbs, dbs, leaf_slot(j, first + i));
+			r = digest_block(ctx, j->md, m, buf + i * dbs, dbs,
+					 entry_slot(j, j->leaves, first + i));
 			if (r < 0)
 				break;
 		}
+		if (r == 0)
+			r = finish_leaf_blocks(j, ctx, first, count);
 		if (r < 0)
 			break;
+		/* Start writeback now and then, so the final fsync() has little left to do. */
+		if (j->hash_fd >= 0 && (c + 1) % WRITEBACK_CHUNKS == 0)
+			(void)sync_file_range(j->hash_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 		atomic_fetch_add(&j->done_blocks, count);
 	}
 	EVP_MD_CTX_free(ctx);
@@ -280,7 +327,7 @@ static int run_leaf_pool(struct leaf_job *j, unsigned threads, verity_progress_f
 	return atomic_load(&j->error) ?: r;
 }
 
-/* Fill levels 1.. from level 0 and return the root in m->root_hash. */
+/* Fill levels 2.. from level 1 (the workers made it) and return the root in m->root_hash. */
 static int hash_upper_levels(const EVP_MD *md, struct verity_manifest *m,
 			     const struct verity_geometry *g, unsigned char *tree)
 {
@@ -291,7 +338,7 @@ static int hash_upper_levels(const EVP_MD *md, struct verity_manifest *m,
 
 	if (!ctx)
 		return -ENOMEM;
-	for (unsigned l = 1; l < g->levels && r == 0; l++) {
+	for (unsigned l = 2; l < g->levels && r == 0; l++) {
 		const unsigned char *below = tree + g->level_start[l - 1] * hbs;
 		unsigned char *here = tree + g->level_start[l] * hbs;
 
@@ -307,11 +354,10 @@ static int hash_upper_levels(const EVP_MD *md, struct verity_manifest *m,
 }
 
 int verity_tree_build(int data_fd, struct verity_manifest *m, const struct verity_geometry *g,
-		      unsigned threads, verity_progress_fn progress, void *userdata,
-		      unsigned char **ret_tree)
+		      struct verity_build *b, unsigned char **ret_tree)
 {
 	_cleanup_(evp_md_freep) EVP_MD *md = NULL;
-	_cleanup_free_ unsigned char *tree = NULL;
+	_cleanup_hugemem_ unsigned char *tree = NULL;
 	struct leaf_job j;
 	int r;
 
@@ -331,15 +377,15 @@ int verity_tree_build(int data_fd, struct verity_manifest *m, const struct verit
 		if (r == 0)
 			r = digest_block(ctx, md, m, blk, m->data_block_size, m->root_hash);
 		EVP_MD_CTX_free(ctx);
-		if (r == 0 && progress)
-			progress(1, 1, userdata);
+		if (r == 0 && b->progress)
+			b->progress(1, 1, b->userdata);
 		*ret_tree = NULL;
 		return r;
 	}
 
 	if (g->hash_blocks > SIZE_MAX / m->hash_block_size)
 		return -ENOMEM;
-	tree = calloc(g->hash_blocks, m->hash_block_size);
+	tree = hugemem_alloc(g->hash_blocks * m->hash_block_size);
 	if (!tree)
 		return -ENOMEM;
 
@@ -348,12 +394,17 @@ int verity_tree_build(int data_fd, struct verity_manifest *m, const struct verit
 		.md = md,
 		.m = m,
 		.leaves = tree + g->level_start[0] * m->hash_block_size,
+		.level1 = g->levels > 1 ? tree + g->level_start[1] * m->hash_block_size : NULL,
+		.hash_fd = b->hash_fd,
+		.leaves_offset = (g->hash_start + g->level_start[0]) * m->hash_block_size,
 		.entry_size = g->entry_size,
 		.per_block_bits = g->per_block_bits,
-		.chunk_blocks = MAX(1u, CHUNK_BYTES / m->data_block_size),
+		/* Both are powers of two: the larger is a multiple of the smaller. */
+		.chunk_blocks = MAX(CHUNK_BYTES / m->data_block_size, UINT64_C(1) << g->per_block_bits),
 	};
 	j.chunks = DIV_ROUND_UP(m->data_blocks, j.chunk_blocks);
-	r = run_leaf_pool(&j, threads, progress, userdata);
+	r = run_leaf_pool(&j, b->threads, b->progress, b->userdata);
+	b->write_failed = atomic_load(&j.write_failed);
 	if (r < 0)
 		return r;
 	r = hash_upper_levels(md, m, g, tree);
@@ -378,8 +429,10 @@ int verity_tree_locate(int data_fd, int hash_fd, const struct verity_manifest *m
 		       uint64_t *ret_index, unsigned *ret_level)
 {
 	_cleanup_(evp_md_freep) EVP_MD *md = NULL;
-	_cleanup_free_ unsigned char *stored = NULL, *fresh = NULL;
+	_cleanup_free_ unsigned char *stored = NULL;
+	_cleanup_hugemem_ unsigned char *fresh = NULL;
 	struct verity_manifest copy = *m;
+	struct verity_build build = VERITY_BUILD_IN_MEMORY(threads);
 	struct verity_geometry g;
 	unsigned char digest[VERITY_MAX_DIGEST];
 	uint32_t hbs = m->hash_block_size;
@@ -397,7 +450,7 @@ int verity_tree_locate(int data_fd, int hash_fd, const struct verity_manifest *m
 		return r;
 
 	if (g.levels == 0) {
-		r = verity_tree_build(data_fd, &copy, &g, 1, NULL, NULL, &fresh);
+		r = verity_tree_build(data_fd, &copy, &g, &build, &fresh);
 		if (r < 0)
 			return r;
 		if (memcmp(copy.root_hash, root, g.digest_size) != 0)
@@ -444,7 +497,7 @@ int verity_tree_locate(int data_fd, int hash_fd, const struct verity_manifest *m
 		return r;
 
 	/* The stored tree is consistent: compare its leaves with the data. */
-	r = verity_tree_build(data_fd, &copy, &g, threads, NULL, NULL, &fresh);
+	r = verity_tree_build(data_fd, &copy, &g, &build, &fresh);
 	if (r < 0)
 		return r;
 	for (uint64_t b = 0; b < g.level_blocks[0]; b++) {

@@ -14,17 +14,29 @@
 /* Called now and then from the hashing thread pool's supervisor. */
 typedef void (*verity_progress_fn)(uint64_t done_blocks, uint64_t total_blocks, void *userdata);
 
+/* How verity_tree_build() runs, and where its leaf level goes. */
+struct verity_build {
+	unsigned threads;
+	int hash_fd;                 /* -1, or where the leaf level is written (at its place
+				      * in the layout) as its blocks are finished */
+	verity_progress_fn progress; /* or NULL */
+	void *userdata;
+	bool write_failed;           /* out: the error came from writing @hash_fd */
+};
+
+#define VERITY_BUILD_IN_MEMORY(n) { .threads = (n), .hash_fd = -1 }
+
 /**
  * verity_tree_build() - hash @m->data_blocks blocks of @data_fd (from offset 0)
- * into a tree laid out as @g, on @threads threads.
- * @ret_tree: malloc'd g->hash_blocks * hash_block_size bytes in on-disk order
+ * into a tree laid out as @g, as @b says. With a hash_fd the caller writes the
+ * rest: the superblock and the levels above the leaves.
+ * @ret_tree: hugemem_alloc()'d g->hash_blocks * hash_block_size bytes in on-disk order
  *            (NULL when the tree is empty)
  * Sets m->root_hash and m->digest_size.
  * Return: 0, -EIO (short data), -ENOMEM, -errno.
  */
 int verity_tree_build(int data_fd, struct verity_manifest *m, const struct verity_geometry *g,
-		      unsigned threads, verity_progress_fn progress, void *userdata,
-		      unsigned char **ret_tree);
+		      struct verity_build *b, unsigned char **ret_tree);
 
 /* What verity_tree_locate() found. */
 enum verity_fault {

@@ -75,7 +75,7 @@ check_exit format_same_file_overlap_refused 2 \
 cmp -s "$T/overlap" "$T/d129" && pass format_overlap_untouched || fail format_overlap_untouched
 
 # A separate hash file that already holds bytes before --hash-offset keeps them.
-head -c 4096 "$T/random" | tr '\000-\377' '\377-\000' >"$T/pre_ours"
+head -c 4096 "$T/random" | tr '\000-\377' '\001-\377\000' >"$T/pre_ours"
 cp "$T/pre_ours" "$T/pre_theirs"
 ours=$(ipe-policygen format --hash-offset 4096 --salt - --uuid "$UUID" "$T/d129" "$T/pre_ours")
 theirs=$(veritysetup format --hash-offset 4096 --salt - --uuid "$UUID" "$T/d129" "$T/pre_theirs" | vs_root)

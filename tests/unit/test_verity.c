@@ -8,6 +8,7 @@
 #include "tests/harness.h"
 #include "lib/fileio.h"
 #include "lib/hexdecoct.h"
+#include "lib/hugemem.h"
 #include "lib/macro.h"
 #include "policygen/verity_tree.h"
 
@@ -200,7 +201,9 @@ TEST(describe_manifest_roundtrip)
 {
 	_cleanup_free_ char *data = tmp_path("data"), *hash = tmp_path("hash"), *json = tmp_path("m.json"),
 			    *sig = tmp_path("sig.p7s");
-	_cleanup_free_ unsigned char *img = malloc(300 * 4096), *tree = NULL;
+	_cleanup_free_ unsigned char *img = malloc(300 * 4096);
+	_cleanup_hugemem_ unsigned char *tree = NULL;
+	struct verity_build build = VERITY_BUILD_IN_MEMORY(3);
 	struct verity_manifest m = { .hash_alg = "sha256", .digest_size = 32, .hash_type = 1,
 				     .data_block_size = 4096, .hash_block_size = 4096,
 				     .data_blocks = 300, .superblock = true, .salt_size = 2,
@@ -219,7 +222,7 @@ TEST(describe_manifest_roundtrip)
 	fd = open(data, O_RDONLY);
 	ASSERT_TRUE(fd >= 0);
 	ASSERT_OK(verity_manifest_geometry(&m, &g));
-	ASSERT_OK(verity_tree_build(fd, &m, &g, 3, NULL, NULL, &tree));
+	ASSERT_OK(verity_tree_build(fd, &m, &g, &build, &tree));
 	close(fd);
 	fd = open(hash, O_RDWR | O_CREAT | O_TRUNC, 0644);
 	ASSERT_TRUE(fd >= 0);
