@@ -59,6 +59,7 @@ for gib in $SIZES; do
 	img=$W/img${gib}g
 	head -c "$bytes" /dev/zero |
 		openssl enc -aes-256-ctr -nosalt -K "$(printf '%064x' "$gib")" -iv 00000000000000000000000000000000 >"$img"
+	sync # no writeback of the new image behind the timed runs
 	cat "$img" >/dev/null
 	vs=() ours=() ours_v=() vs_cpu=() ours_cpu=() ours_v_cpu=()
 	for ((i = 0; i < RUNS; i++)); do

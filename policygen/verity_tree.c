@@ -17,7 +17,7 @@
 #include "lib/macro.h"
 #include "policygen/verity_tree.h"
 
-/* Bytes each worker reads at once: big enough to amortise the syscall, small enough for L2. */
+/* Bytes each worker reads at once: one huge page, so the copy out of the page cache has few TLB misses. */
 #define CHUNK_BYTES (1u << 21)
 
 /* Chunks between two kicks of the hash file's writeback: 32 MiB of data, 256 KiB of leaves. */
