@@ -2,7 +2,8 @@
 /*
  * The dm-verity hash tree, computed the way cryptsetup's lib/verity does it
  * but in one pass: the leaves on a thread pool (large preads, one digest
- * fetch, one context per thread), the upper levels in memory.
+ * fetch, one context per thread), which also writes each finished leaf block
+ * and hashes it into level 1; the levels above in memory.
  */
 #include <fcntl.h>
 #include <pthread.h>
@@ -20,7 +21,7 @@
 /* Bytes each worker reads at once: one huge page, so the copy out of the page cache has few TLB misses. */
 #define CHUNK_BYTES (1u << 21)
 
-/* Chunks between two kicks of the hash file's writeback: 32 MiB of data, 256 KiB of leaves. */
+/* Chunks between two kicks of the hash file's writeback: 64 MiB of data. */
 #define WRITEBACK_CHUNKS 32
 
 /* Kernel crypto API names and what OpenSSL calls them. */
@@ -188,12 +189,13 @@ struct leaf_job {
 	const struct verity_manifest *m;
 	unsigned char *leaves;   /* level 0 of the tree */
 	unsigned char *level1;   /* level 1, or NULL when level 0 is the top */
+	atomic_uint *filled;     /* per leaf block: the entries hashed so far */
 	int hash_fd;             /* where level 0 goes as it is finished, or -1 */
 	atomic_bool write_failed;
 	uint64_t leaves_offset;  /* its byte offset in hash_fd */
 	uint32_t entry_size;
 	uint32_t per_block_bits;
-	uint64_t chunk_blocks;   /* a multiple of the entries per hash block */
+	uint64_t chunk_blocks;
 	uint64_t chunks;
 	atomic_uint_fast64_t next_chunk;
 	atomic_uint_fast64_t done_blocks;
@@ -211,20 +213,43 @@ static unsigned char *entry_slot(const struct leaf_job *j, unsigned char *level,
 }
 
 /*
- * Chunks start on a leaf block boundary, so the leaf blocks of a hashed chunk
- * are final: write them out now, in parallel and while other chunks are
- * hashed, and hash them into level 1 here rather than on one thread later.
+ * Count the entries a chunk added to leaf block @b; true when it was the last
+ * chunk the block waited for. (A chunk may share its first and last leaf block
+ * with its neighbours, hashed by other threads.)
+ */
+static bool leaf_block_completed(struct leaf_job *j, uint64_t b, uint64_t first, uint64_t end)
+{
+	uint64_t per = UINT64_C(1) << j->per_block_bits;
+	uint64_t lo = MAX(first, b * per), hi = MIN(end, (b + 1) * per);
+	uint64_t want = MIN(per, j->m->data_blocks - b * per);
+	unsigned n = (unsigned)(hi - lo);
+
+	return atomic_fetch_add(&j->filled[b], n) + n == want;
+}
+
+/*
+ * The leaf blocks this chunk completed are final: write them out now, in
+ * parallel and while other chunks are hashed, and hash them into level 1 here
+ * rather than on one thread at the end. They are consecutive: every block
+ * inside the chunk, and the ones at its edges if their neighbours are done.
  */
 static int finish_leaf_blocks(struct leaf_job *j, EVP_MD_CTX *ctx, uint64_t first, uint64_t count)
 {
 	size_t hbs = j->m->hash_block_size;
-	uint64_t b0 = first >> j->per_block_bits;
-	uint64_t nb = ((count - 1) >> j->per_block_bits) + 1;
+	uint64_t end = first + count, lo = first >> j->per_block_bits;
+	uint64_t last = (end - 1) >> j->per_block_bits, stop = last + 1;
 	int r;
 
+	if (!leaf_block_completed(j, last, first, end))
+		stop = last;
+	if (lo < last && !leaf_block_completed(j, lo, first, end))
+		lo++;
+	if (lo >= stop)
+		return 0;
+
 	if (j->hash_fd >= 0) {
-		r = pwrite_all(j->hash_fd, j->leaves + b0 * hbs, nb * hbs,
-			       (off_t)(j->leaves_offset + b0 * hbs));
+		r = pwrite_all(j->hash_fd, j->leaves + lo * hbs, (stop - lo) * hbs,
+			       (off_t)(j->leaves_offset + lo * hbs));
 		if (r < 0) {
 			atomic_store(&j->write_failed, true);
 			return r;
@@ -232,7 +257,7 @@ static int finish_leaf_blocks(struct leaf_job *j, EVP_MD_CTX *ctx, uint64_t firs
 	}
 	if (!j->level1)
 		return 0;
-	for (uint64_t b = b0; b < b0 + nb; b++) {
+	for (uint64_t b = lo; b < stop; b++) {
 		r = digest_block(ctx, j->md, j->m, j->leaves + b * hbs, hbs,
 				 entry_slot(j, j->level1, b));
 		if (r < 0)
@@ -358,6 +383,7 @@ int verity_tree_build(int data_fd, struct verity_manifest *m, const struct verit
 {
 	_cleanup_(evp_md_freep) EVP_MD *md = NULL;
 	_cleanup_hugemem_ unsigned char *tree = NULL;
+	_cleanup_free_ atomic_uint *filled = NULL;
 	struct leaf_job j;
 	int r;
 
@@ -386,7 +412,8 @@ int verity_tree_build(int data_fd, struct verity_manifest *m, const struct verit
 	if (g->hash_blocks > SIZE_MAX / m->hash_block_size)
 		return -ENOMEM;
 	tree = hugemem_alloc(g->hash_blocks * m->hash_block_size);
-	if (!tree)
+	filled = calloc(g->level_blocks[0], sizeof(*filled));
+	if (!tree || !filled)
 		return -ENOMEM;
 
 	j = (struct leaf_job){
@@ -395,12 +422,12 @@ int verity_tree_build(int data_fd, struct verity_manifest *m, const struct verit
 		.m = m,
 		.leaves = tree + g->level_start[0] * m->hash_block_size,
 		.level1 = g->levels > 1 ? tree + g->level_start[1] * m->hash_block_size : NULL,
+		.filled = filled,
 		.hash_fd = b->hash_fd,
 		.leaves_offset = (g->hash_start + g->level_start[0]) * m->hash_block_size,
 		.entry_size = g->entry_size,
 		.per_block_bits = g->per_block_bits,
-		/* Both are powers of two: the larger is a multiple of the smaller. */
-		.chunk_blocks = MAX(CHUNK_BYTES / m->data_block_size, UINT64_C(1) << g->per_block_bits),
+		.chunk_blocks = MAX(1u, CHUNK_BYTES / m->data_block_size),
 	};
 	j.chunks = DIV_ROUND_UP(m->data_blocks, j.chunk_blocks);
 	r = run_leaf_pool(&j, b->threads, b->progress, b->userdata);

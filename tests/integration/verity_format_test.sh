@@ -50,6 +50,9 @@ compare format_v0 "$T/d129" --format 0 --salt "$SALT_SHORT" --uuid "$UUID"
 compare format_v0_sha1 "$T/d129" --format 0 --hash sha1 --data-block-size 1024 --hash-block-size 512 \
 	--salt "$SALT_LONG" --uuid "$UUID"
 compare format_data_blocks "$T/d129" --data-blocks 100 --salt "$SALT_SHORT" --uuid "$UUID"
+# Leaf blocks wider than a 2 MiB read: each is filled by 4 reads, on different threads,
+# and the last holds 3 entries.
+compare format_wide_leaf_blocks "$T/random" --hash-block-size 65536 --salt "$SALT_SHORT" --uuid "$UUID"
 
 # The other algorithms both OpenSSL and the kernel have.
 for alg in sha224 sha384 sha3-256 sha3-512 sm3 blake2b-512; do
@@ -90,6 +93,9 @@ ipe-policygen format --threads 1 --seed s "$T/random" "$T/t1" >/dev/null
 ipe-policygen format --threads 2 --seed s "$T/random" "$T/t2" >/dev/null
 ipe-policygen format --threads 7 --seed s "$T/random" "$T/t7" >/dev/null
 if cmp -s "$T/t1" "$T/t2" && cmp -s "$T/t1" "$T/t7"; then pass format_threads_identical; else fail format_threads_identical; fi
+ipe-policygen format --threads 1 --hash-block-size 65536 --seed s "$T/random" "$T/w1" >/dev/null
+ipe-policygen format --threads 7 --hash-block-size 65536 --seed s "$T/random" "$T/w7" >/dev/null
+cmp -s "$T/w1" "$T/w7" && pass format_threads_identical_wide || fail format_threads_identical_wide
 
 # An existing hash file is replaced whole, not overwritten in place (no stale tail).
 head -c 100000 /dev/urandom >"$T/stale"
