@@ -358,6 +358,10 @@ int verb_format(int argc, char *argv[])
 	if (m.data_blocks == 0)
 		return log_error_errno(-EINVAL, "%s: smaller than one data block (%" PRIu32 " bytes)",
 				       a.data_path, m.data_block_size);
+	/* dm-verity's constructor refuses data blocks above PAGE_SIZE; the image may be for another machine. */
+	if (m.data_block_size > (uint32_t)sysconf(_SC_PAGESIZE))
+		log_warning("--data-block-size %" PRIu32 ": above this machine's page size (%ld), which is the largest data block dm-verity opens",
+			    m.data_block_size, sysconf(_SC_PAGESIZE));
 
 	r = verity_manifest_geometry(&m, &g);
 	if (r == -EINVAL)

@@ -104,4 +104,13 @@ rm -f "$T/fresh"
 ipe-policygen format --salt - --uuid "$UUID" "$T/d129" "$T/fresh" >/dev/null
 cmp -s "$T/stale" "$T/fresh" && pass format_replaces_whole_file || fail format_replaces_whole_file
 
+# Data blocks above the page size: written as asked, with a warning naming the limit.
+head -c 65536 "$T/random" >"$T/d64k"
+if err=$(ipe-policygen format --data-block-size 8192 --salt - --uuid "$UUID" "$T/d64k" "$T/big" 2>&1 >/dev/null) &&
+	grep -q "above this machine's page size ($(getconf PAGESIZE))" <<<"$err" && [ -s "$T/big" ]; then
+	pass format_block_above_page_size_warns
+else
+	fail format_block_above_page_size_warns "'$err'"
+fi
+
 finish
