@@ -118,12 +118,12 @@ int write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-int pread_all(int fd, void *buf, size_t len, off_t off)
+/* pread() into @rbuf or, without it, pwrite() from @wbuf, all @len bytes: retry EINTR and short transfers. */
+static int positional_io_all(int fd, void *rbuf, const void *wbuf, size_t len, off_t off)
 {
-	char *p = buf;
-
-	while (len > 0) {
-		ssize_t n = pread(fd, p, len, off);
+	for (size_t done = 0; done < len;) {
+		ssize_t n = rbuf ? pread(fd, (char *)rbuf + done, len - done, off + (off_t)done)
+				 : pwrite(fd, (const char *)wbuf + done, len - done, off + (off_t)done);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -131,31 +131,20 @@ int pread_all(int fd, void *buf, size_t len, off_t off)
 			return -errno;
 		}
 		if (n == 0)
-			return -EIO;
-		p += n;
-		len -= (size_t)n;
-		off += n;
+			return -EIO; /* end of file; pwrite() never gets here */
+		done += (size_t)n;
 	}
 	return 0;
 }
 
+int pread_all(int fd, void *buf, size_t len, off_t off)
+{
+	return positional_io_all(fd, buf, NULL, len, off);
+}
+
 int pwrite_all(int fd, const void *buf, size_t len, off_t off)
 {
-	const char *p = buf;
-
-	while (len > 0) {
-		ssize_t n = pwrite(fd, p, len, off);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += n;
-		len -= (size_t)n;
-		off += n;
-	}
-	return 0;
+	return positional_io_all(fd, NULL, buf, len, off);
 }
 
 int atomic_file_open(struct atomic_file *f, const char *path, mode_t mode, unsigned flags)
