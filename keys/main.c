@@ -2,6 +2,7 @@
 /* ipe-keys: signing keys and certificates, and making kernels trust them. */
 #include "keys/uefi_db.h"
 #include "keys/verbs.h"
+#include "lib/fileio.h"
 #include "lib/log.h"
 #include "lib/verbs.h"
 
@@ -87,6 +88,8 @@ static const struct verb verbs[] = {
 int main(int argc, char *argv[])
 {
 	log_set_program("ipe-keys");
+	if (atomic_file_cleanup_on_signal() < 0)
+		log_warning("cannot handle signals: an interrupted run may leave a temporary file");
 	return dispatch_verb(argc, argv, verbs, ELEMENTSOF(verbs),
 			     "signing keys and certificates for IPE and dm-verity");
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <fcntl.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -147,6 +148,63 @@ int pwrite_all(int fd, const void *buf, size_t len, off_t off)
 	return positional_io_all(fd, NULL, buf, len, off);
 }
 
+/*
+ * Temporary files of the atomic files not yet committed or discarded, for
+ * the signal handler. A slot is set after the file exists and cleared before
+ * its name is freed; the handler only reads the slots and calls unlink(),
+ * which is async-signal-safe.
+ */
+static char *volatile pending[8];
+
+static void pending_add(char *tmp_path)
+{
+	for (size_t i = 0; i < ELEMENTSOF(pending); i++)
+		if (!pending[i]) {
+			pending[i] = tmp_path;
+			return;
+		}
+	/* All slots taken: this file is still removed on every path but a signal. */
+}
+
+static void pending_remove(const char *tmp_path)
+{
+	for (size_t i = 0; i < ELEMENTSOF(pending); i++)
+		if (pending[i] == tmp_path)
+			pending[i] = NULL;
+}
+
+static void unlink_pending_and_die(int sig)
+{
+	for (size_t i = 0; i < ELEMENTSOF(pending); i++) {
+		char *p = pending[i];
+
+		if (p)
+			unlink(p);
+	}
+	/* SA_RESETHAND restored the default action; it runs when the handler returns. */
+	raise(sig);
+}
+
+int atomic_file_cleanup_on_signal(void)
+{
+	static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_handler = unlink_pending_and_die, .sa_flags = SA_RESETHAND };
+
+	sigfillset(&sa.sa_mask);
+	for (size_t i = 0; i < ELEMENTSOF(signals); i++) {
+		struct sigaction old;
+
+		/* A signal ignored by whoever started us (nohup, a shell's background job) stays ignored. */
+		if (sigaction(signals[i], NULL, &old) < 0)
+			return -errno;
+		if (old.sa_handler == SIG_IGN)
+			continue;
+		if (sigaction(signals[i], &sa, NULL) < 0)
+			return -errno;
+	}
+	return 0;
+}
+
 int atomic_file_open(struct atomic_file *f, const char *path, mode_t mode, unsigned flags)
 {
 	_cleanup_free_ char *copy = NULL, *tmp = NULL, *target = NULL;
@@ -184,6 +242,7 @@ int atomic_file_open(struct atomic_file *f, const char *path, mode_t mode, unsig
 	f->flags = flags;
 	f->tmp_path = TAKE_PTR(tmp);
 	f->path = TAKE_PTR(target);
+	pending_add(f->tmp_path);
 	return 0;
 }
 
@@ -207,6 +266,7 @@ int atomic_file_commit(struct atomic_file *f)
 		r = -errno;
 	if (r < 0)
 		unlink(f->tmp_path);
+	pending_remove(f->tmp_path);
 	free(f->tmp_path);
 	free(f->path);
 	f->tmp_path = f->path = NULL;
@@ -220,6 +280,7 @@ void atomic_file_discard(struct atomic_file *f)
 	if (f->fd >= 0)
 		close(f->fd);
 	unlink(f->tmp_path);
+	pending_remove(f->tmp_path);
 	free(f->tmp_path);
 	free(f->path);
 	*f = (struct atomic_file)ATOMIC_FILE_INIT;

@@ -51,6 +51,16 @@ int atomic_file_commit(struct atomic_file *f);
 void atomic_file_discard(struct atomic_file *f);
 
 /**
+ * atomic_file_cleanup_on_signal() - make SIGINT, SIGTERM and SIGHUP remove the
+ * temporary files of atomic files still open, then end the process as the
+ * signal does by default. For main(), before any atomic file is opened; the
+ * handler must run on the thread that opens them, so other threads block
+ * these signals.
+ * Return: 0 or -errno.
+ */
+int atomic_file_cleanup_on_signal(void);
+
+/**
  * write_file_atomic() - write @len bytes to @path atomically with @mode.
  * Return: 0 or -errno.
  */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* ipe-policygen: build-time half of ipe-tools (verity trees, signatures, IPE policies). */
+#include "lib/fileio.h"
 #include "lib/log.h"
 #include "lib/verbs.h"
 #include "policygen/verbs.h"
@@ -123,6 +124,8 @@ static const struct verb verbs[] = {
 int main(int argc, char *argv[])
 {
 	log_set_program("ipe-policygen");
+	if (atomic_file_cleanup_on_signal() < 0)
+		log_warning("cannot handle signals: an interrupted run may leave a temporary file");
 	return dispatch_verb(argc, argv, verbs, ELEMENTSOF(verbs),
 			     "dm-verity hash trees, root-hash signatures and IPE policies");
 }

@@ -7,6 +7,7 @@
  */
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <time.h>
@@ -324,17 +325,22 @@ static int run_leaf_pool(struct leaf_job *j, unsigned threads, verity_progress_f
 			 void *userdata)
 {
 	pthread_t tids[256];
+	sigset_t all, saved;
 	unsigned started = 0;
 	int r = 0;
 
 	threads = MAX(1u, MIN(threads, (unsigned)ELEMENTSOF(tids)));
 	if (threads > j->chunks)
 		threads = (unsigned)j->chunks;
+	/* Workers inherit a full mask: signals (and their handlers) stay on this thread. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &saved);
 	for (; started < threads; started++) {
 		r = -pthread_create(&tids[started], NULL, leaf_worker, j);
 		if (r < 0)
 			break;
 	}
+	pthread_sigmask(SIG_SETMASK, &saved, NULL);
 	if (started == 0)
 		return r;
 	r = 0; /* fewer threads than asked still hash every chunk */

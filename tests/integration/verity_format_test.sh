@@ -113,4 +113,24 @@ else
 	fail format_block_above_page_size_warns "'$err'"
 fi
 
+# SIGTERM while hashing: the run ends as SIGTERM ends it (143), removes its temporary
+# file and leaves the old hash file. 8 GiB of holes take seconds on one thread.
+mkdir "$T/int"
+echo old >"$T/int/tree"
+truncate -s 8G "$T/holes"
+ipe-policygen format --threads 1 --no-verify --salt - --uuid "$UUID" "$T/holes" "$T/int/tree" >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 200); do
+	[ -n "$(find "$T/int" -name '.tree.*')" ] && break # the temporary file exists
+	sleep 0.02
+done
+kill -TERM $pid
+wait $pid
+rc=$?
+if [ $rc = 143 ] && [ "$(ls -A "$T/int")" = tree ] && [ "$(cat "$T/int/tree")" = old ]; then
+	pass format_sigterm_leaves_nothing
+else
+	fail format_sigterm_leaves_nothing "exit $rc, left: $(ls -A "$T/int" | tr '\n' ' ')"
+fi
+
 finish
