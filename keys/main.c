@@ -88,6 +88,7 @@ static const struct verb verbs[] = {
 int main(int argc, char *argv[])
 {
 	log_set_program("ipe-keys");
+	log_parse_environment();
 	if (atomic_file_cleanup_on_signal() < 0)
 		log_warning("cannot handle signals: an interrupted run may leave a temporary file");
 	return dispatch_verb(argc, argv, verbs, ELEMENTSOF(verbs),

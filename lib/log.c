@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "lib/log.h"
 
@@ -20,6 +21,26 @@ const char *log_program(void)
 void log_set_level(enum log_level level)
 {
 	max_level = level;
+}
+
+void log_parse_environment(void)
+{
+	static const char *const names[] = {
+		[LOG_LEVEL_ERROR] = "error",
+		[LOG_LEVEL_WARNING] = "warning",
+		[LOG_LEVEL_INFO] = "info",
+		[LOG_LEVEL_DEBUG] = "debug",
+	};
+	const char *e = getenv("IPE_TOOLS_LOG_LEVEL");
+
+	if (!e || !*e)
+		return;
+	for (size_t i = 0; i < ELEMENTSOF(names); i++)
+		if (streq(e, names[i])) {
+			max_level = (enum log_level)i;
+			return;
+		}
+	log_warning("IPE_TOOLS_LOG_LEVEL=%s: not error, warning, info or debug; ignored", e);
 }
 
 bool log_enabled(enum log_level level)

@@ -15,6 +15,8 @@ enum log_level { LOG_LEVEL_ERROR, LOG_LEVEL_WARNING, LOG_LEVEL_INFO, LOG_LEVEL_D
 void log_set_program(const char *name);
 const char *log_program(void);
 void log_set_level(enum log_level level);
+/* Take the level from $IPE_TOOLS_LOG_LEVEL (error, warning, info, debug), if set. */
+void log_parse_environment(void);
 bool log_enabled(enum log_level level);
 
 /* "PROG: error: MESSAGE". %m expands to strerror(-error). Return: error (<0). */

@@ -69,4 +69,17 @@ check_exit help_after_dashdash_is_operand 2 $P check -- --help
 # -h is not an abbreviation of --help.
 check_exit short_h_is_usage_error 2 $P check -h
 
+# IPE_TOOLS_LOG_LEVEL: debug adds "debug:" lines on stderr, error hides warnings,
+# anything else is named in a warning and ignored.
+head -c 8192 /dev/zero >"$T/log.img"
+for tool in ipe-policygen ipe-keys; do
+	err=$(IPE_TOOLS_LOG_LEVEL=bogus $tool --help 2>&1 >/dev/null)
+	[ "$err" = "$tool: warning: IPE_TOOLS_LOG_LEVEL=bogus: not error, warning, info or debug; ignored" ] &&
+		pass "log_level_bad_value_$tool" || fail "log_level_bad_value_$tool" "$err"
+done
+err=$(IPE_TOOLS_LOG_LEVEL=debug ipe-policygen format --salt - "$T/log.img" "$T/log.hash" 2>&1 >/dev/null)
+grep -q '^ipe-policygen: debug: hashed 2 blocks' <<<"$err" && pass log_level_debug || fail log_level_debug "$err"
+err=$(IPE_TOOLS_LOG_LEVEL=error ipe-policygen format --salt - "$T/log.img" "$T/log.hash" 2>&1 >/dev/null)
+[ -z "$err" ] && pass log_level_error_hides_warnings || fail log_level_error_hides_warnings "$err"
+
 finish
