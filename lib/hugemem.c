@@ -27,7 +27,7 @@ void *hugemem_alloc(size_t size)
 		return NULL;
 	}
 	size = (size + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-	length = size + 2 * HUGE_PAGE; /* the header, then the aligned buffer */
+	length = size + HUGE_PAGE; /* the slack to align in holds the header */
 	start = mmap(NULL, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (start == MAP_FAILED)
 		return NULL;

@@ -229,7 +229,8 @@ static int copy_prefix(const char *path, int out_fd, uint64_t len)
  * the workers write the leaf level into it: a separate regular hash file is
  * written beside its name (renamed into place once checked); data and hash
  * in one file, or a block device, are written in place (the data area is
- * never touched). Return: the fd to write to (owned by @f in the first case).
+ * never touched).
+ * @ret_fd: where to write; owned by @f in the first case, by the caller in the second
  */
 static int open_output(const struct format_args *a, bool in_place, const struct verity_manifest *m,
 		       const struct verity_geometry *g, struct atomic_file *f, int *ret_fd)

@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <signal.h>
+#include <stdint.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "lib/fileio.h"
 #include "lib/hexdecoct.h"
+#include "lib/hugemem.h"
 #include "lib/macro.h"
 #include "lib/parse_util.h"
 #include "tests/harness.h"
@@ -80,6 +85,82 @@ TEST(atomic_discard_leaves_old_file)
 	atomic_file_discard(&f);
 	ASSERT_OK(read_full_file(path, 100, &buf, &n));
 	ASSERT_STREQ(buf, "old");
+}
+
+/* A signal while an atomic file is open removes its temporary file and ends the process by that signal. */
+TEST(atomic_file_removed_on_signal)
+{
+	char path[300], dir[256];
+	_cleanup_free_ char *buf = NULL;
+	struct dirent *e;
+	DIR *d;
+	int status;
+	size_t n;
+	pid_t pid;
+
+	snprintf(dir, sizeof(dir), "%s/sig", test_tmp_dir());
+	ASSERT_OK(mkdir(dir, 0700));
+	snprintf(path, sizeof(path), "%s/out", dir);
+	ASSERT_OK(write_file_atomic(path, "old", 3, 0644, 0));
+	pid = fork();
+	ASSERT_TRUE(pid >= 0);
+	if (pid == 0) {
+		struct atomic_file f = ATOMIC_FILE_INIT;
+
+		if (atomic_file_cleanup_on_signal() < 0 || atomic_file_open(&f, path, 0644, 0) < 0 ||
+		    write_all(f.fd, "partial", 7) < 0)
+			_exit(1);
+		raise(SIGTERM);
+		_exit(2);
+	}
+	ASSERT_EQ(waitpid(pid, &status, 0), pid);
+	ASSERT_TRUE(WIFSIGNALED(status));
+	ASSERT_EQ(WTERMSIG(status), SIGTERM);
+	ASSERT_OK(read_full_file(path, 100, &buf, &n));
+	ASSERT_STREQ(buf, "old");
+	/* Only "out" is left in the directory: the temporary file is gone. */
+	d = opendir(dir);
+	ASSERT_TRUE(d);
+	while ((e = readdir(d)))
+		if (!streq(e->d_name, ".") && !streq(e->d_name, ".."))
+			ASSERT_STREQ(e->d_name, "out");
+	closedir(d);
+}
+
+TEST(positional_io)
+{
+	char path[256];
+	unsigned char out[100000], in[sizeof(out)];
+	_cleanup_close_ int fd = -1;
+
+	for (size_t i = 0; i < sizeof(out); i++)
+		out[i] = (unsigned char)(i * 7);
+	snprintf(path, sizeof(path), "%s/pio", test_tmp_dir());
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ASSERT_TRUE(fd >= 0);
+	ASSERT_OK(pwrite_all(fd, out, sizeof(out), 12345));
+	ASSERT_OK(pread_all(fd, in, sizeof(in), 12345));
+	ASSERT_MEMEQ(in, out, sizeof(out));
+	/* Reading past the end is a short file, -EIO. */
+	ASSERT_EQ(pread_all(fd, in, 10, 12345 + sizeof(out) - 5), -EIO);
+}
+
+TEST(hugemem)
+{
+	const size_t size = (5u << 20) + 1;
+	unsigned char *p = hugemem_alloc(size);
+
+	ASSERT_TRUE(p);
+	ASSERT_EQ((uintptr_t)p % (2u << 20), 0);
+	for (size_t i = 0; i < size; i += 4096)
+		ASSERT_EQ(p[i], 0);
+	p[0] = p[size - 1] = 0xaa;
+	ASSERT_EQ(p[size - 1], 0xaa);
+	hugemem_free(p);
+	hugemem_free(NULL);
+	errno = 0;
+	ASSERT_TRUE(!hugemem_alloc(SIZE_MAX));
+	ASSERT_EQ(errno, ENOMEM);
 }
 
 TEST(read_full_file_limit)
