@@ -15,7 +15,7 @@ set -u
 cd "$(dirname "$0")/.."
 O=${O:-build}
 export O TOP=$PWD
-export PATH="$PWD/$O:$PATH"
+case $O in /*) export PATH="$O:$PATH" ;; *) export PATH="$PWD/$O:$PATH" ;; esac
 filter=${1:-}
 logdir=$O/tests/logs
 mkdir -p "$logdir"
