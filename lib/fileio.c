@@ -156,6 +156,8 @@ int pwrite_all(int fd, const void *buf, size_t len, off_t off)
  */
 static char *volatile pending[8];
 
+static const int cleanup_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
 static void pending_add(char *tmp_path)
 {
 	for (size_t i = 0; i < ELEMENTSOF(pending); i++)
@@ -187,19 +189,18 @@ static void unlink_pending_and_die(int sig)
 
 int atomic_file_cleanup_on_signal(void)
 {
-	static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
 	struct sigaction sa = { .sa_handler = unlink_pending_and_die, .sa_flags = SA_RESETHAND };
 
 	sigfillset(&sa.sa_mask);
-	for (size_t i = 0; i < ELEMENTSOF(signals); i++) {
+	for (size_t i = 0; i < ELEMENTSOF(cleanup_signals); i++) {
 		struct sigaction old;
 
 		/* A signal ignored by whoever started us (nohup, a shell's background job) stays ignored. */
-		if (sigaction(signals[i], NULL, &old) < 0)
+		if (sigaction(cleanup_signals[i], NULL, &old) < 0)
 			return -errno;
 		if (old.sa_handler == SIG_IGN)
 			continue;
-		if (sigaction(signals[i], &sa, NULL) < 0)
+		if (sigaction(cleanup_signals[i], &sa, NULL) < 0)
 			return -errno;
 	}
 	return 0;
@@ -208,41 +209,58 @@ int atomic_file_cleanup_on_signal(void)
 int atomic_file_open(struct atomic_file *f, const char *path, mode_t mode, unsigned flags)
 {
 	_cleanup_free_ char *copy = NULL, *tmp = NULL, *target = NULL;
+	sigset_t block, saved;
 	struct stat st;
 	const char *dir, *base;
-	int fd;
+	int fd, r;
 
 	*f = (struct atomic_file)ATOMIC_FILE_INIT;
 	if (streq(path, "-")) {
 		f->fd = STDOUT_FILENO;
 		return 0;
 	}
-	if ((flags & ATOMIC_NO_REPLACE) && lstat(path, &st) == 0)
-		return -EEXIST;
-
-	copy = strdup(path);
-	target = strdup(path);
-	if (!copy || !target)
+	if (lstat(path, &st) == 0) {
+		if (flags & ATOMIC_NO_REPLACE)
+			return -EEXIST;
+		/* Replace what a symlink points to, not the link, as writing through it would. */
+		if (S_ISLNK(st.st_mode))
+			target = realpath(path, NULL);
+	}
+	if (!target)
+		target = strdup(path);
+	copy = target ? strdup(target) : NULL;
+	if (!copy)
 		return -ENOMEM;
-	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	base = strrchr(target, '/') ? strrchr(target, '/') + 1 : target;
 	dir = dirname(copy);
 	if (asprintf(&tmp, "%s/.%s.XXXXXX", dir, base) < 0)
 		return -ENOMEM;
-	/* mkostemp creates 0600; the final mode is set before data is written. */
+	/*
+	 * mkostemp creates 0600; the final mode is set before data is written.
+	 * No signal comes between creating the file and recording it for the handler.
+	 */
+	sigemptyset(&block);
+	for (size_t i = 0; i < ELEMENTSOF(cleanup_signals); i++)
+		sigaddset(&block, cleanup_signals[i]);
+	pthread_sigmask(SIG_BLOCK, &block, &saved);
 	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
+	if (fd >= 0)
+		pending_add(tmp);
+	r = fd < 0 ? -errno : 0;
+	pthread_sigmask(SIG_SETMASK, &saved, NULL);
+	if (r < 0)
+		return r;
 	if (fchmod(fd, mode & 07777) < 0) {
-		int r = -errno;
+		r = -errno;
 		close(fd);
 		unlink(tmp);
+		pending_remove(tmp);
 		return r;
 	}
 	f->fd = fd;
 	f->flags = flags;
-	f->tmp_path = TAKE_PTR(tmp);
+	f->tmp_path = TAKE_PTR(tmp); /* the pointer pending[] holds */
 	f->path = TAKE_PTR(target);
-	pending_add(f->tmp_path);
 	return 0;
 }
 

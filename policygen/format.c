@@ -246,7 +246,7 @@ static int open_output(const struct format_args *a, bool in_place, const struct 
 		r = atomic_file_open(f, a->hash_path, 0644, 0);
 		if (r < 0)
 			return log_error_errno(r, "%s: cannot create: %m", a->hash_path);
-		r = copy_prefix(a->hash_path, f->fd, m->hash_offset);
+		r = m->hash_offset > 0 ? copy_prefix(a->hash_path, f->fd, m->hash_offset) : 0;
 		if (r < 0)
 			return log_error_errno(r, "%s: cannot copy the bytes before the hash offset: %m", a->hash_path);
 		if (ftruncate(f->fd, (off_t)g->hash_end) < 0)

@@ -39,7 +39,12 @@ int verity_cryptsetup_check(const char *data_path, const char *hash_path,
 	if (m->superblock)
 		r = crypt_load(cd, CRYPT_VERITY, &p);
 	else {
-		/* No superblock: every parameter comes from us, as `veritysetup verify` does. */
+		/*
+		 * No superblock: every parameter comes from us, as `veritysetup verify`
+		 * does, the data device too (crypt_format() wants it named when data and
+		 * hash are one file).
+		 */
+		p.data_device = data_path;
 		p.hash_name = m->hash_alg;
 		p.data_block_size = m->data_block_size;
 		p.hash_block_size = m->hash_block_size;

@@ -197,7 +197,7 @@ struct leaf_job {
 	unsigned char *level1;   /* level 1, or NULL when level 0 is the top */
 	atomic_uint *filled;     /* per leaf block: the entries hashed so far */
 	int hash_fd;             /* where level 0 goes as it is finished, or -1 */
-	atomic_bool write_failed;
+	atomic_bool write_failed; /* the error kept in @error came from writing hash_fd */
 	uint64_t leaves_offset;  /* its byte offset in hash_fd */
 	uint32_t entry_size;
 	uint32_t per_block_bits;
@@ -239,7 +239,8 @@ static bool leaf_block_completed(struct leaf_job *j, uint64_t b, uint64_t first,
  * rather than on one thread at the end. They are consecutive: every block
  * inside the chunk, and the ones at its edges if their neighbours are done.
  */
-static int finish_leaf_blocks(struct leaf_job *j, EVP_MD_CTX *ctx, uint64_t first, uint64_t count)
+static int finish_leaf_blocks(struct leaf_job *j, EVP_MD_CTX *ctx, uint64_t first, uint64_t count,
+			      bool *ret_write_failed)
 {
 	size_t hbs = j->m->hash_block_size;
 	uint64_t end = first + count, lo = first >> j->per_block_bits;
@@ -257,7 +258,7 @@ static int finish_leaf_blocks(struct leaf_job *j, EVP_MD_CTX *ctx, uint64_t firs
 		r = pwrite_all(j->hash_fd, j->leaves + lo * hbs, (stop - lo) * hbs,
 			       (off_t)(j->leaves_offset + lo * hbs));
 		if (r < 0) {
-			atomic_store(&j->write_failed, true);
+			*ret_write_failed = true;
 			return r;
 		}
 	}
@@ -272,7 +273,7 @@ static int finish_leaf_blocks(struct leaf_job *j, EVP_MD_CTX *ctx, uint64_t firs
 	return 0;
 }
 
-static int hash_leaves(struct leaf_job *j)
+static int hash_leaves(struct leaf_job *j, bool *ret_write_failed)
 {
 	const struct verity_manifest *m = j->m;
 	size_t dbs = m->data_block_size;
@@ -303,7 +304,7 @@ static int hash_leaves(struct leaf_job *j)
 				break;
 		}
 		if (r == 0)
-			r = finish_leaf_blocks(j, ctx, first, count);
+			r = finish_leaf_blocks(j, ctx, first, count, ret_write_failed);
 		if (r < 0)
 			break;
 		/* Start writeback now and then, so the final fsync() has little left to do. */
@@ -318,10 +319,12 @@ static int hash_leaves(struct leaf_job *j)
 static void *leaf_worker(void *arg)
 {
 	struct leaf_job *j = arg;
-	int r = hash_leaves(j), expected = 0;
+	bool write_failed = false;
+	int r = hash_leaves(j, &write_failed), expected = 0;
 
-	if (r < 0)
-		atomic_compare_exchange_strong(&j->error, &expected, r);
+	/* The first error wins, and with it whether it was a write. */
+	if (r < 0 && atomic_compare_exchange_strong(&j->error, &expected, r))
+		atomic_store(&j->write_failed, write_failed);
 	atomic_fetch_add(&j->finished, 1);
 	return NULL;
 }

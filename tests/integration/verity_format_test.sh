@@ -50,6 +50,22 @@ compare format_v0 "$T/d129" --format 0 --salt "$SALT_SHORT" --uuid "$UUID"
 compare format_v0_sha1 "$T/d129" --format 0 --hash sha1 --data-block-size 1024 --hash-block-size 512 \
 	--salt "$SALT_LONG" --uuid "$UUID"
 compare format_data_blocks "$T/d129" --data-blocks 100 --salt "$SALT_SHORT" --uuid "$UUID"
+# One data block: no tree, the root is its digest, the file ends after hash block hash_start.
+# veritysetup stops writing after the superblock's 4096 bytes, which for hash blocks above
+# 4096 bytes leaves a file dm-verity refuses ("Hash device is too small"); the bytes it
+# writes are equal.
+head -c 4096 "$T/random" >"$T/d1"
+rm -f "$T/one_ours" "$T/one_theirs"
+ours=$(ipe-policygen format --hash-block-size 8192 --salt "$SALT_SHORT" --uuid "$UUID" "$T/d1" "$T/one_ours")
+theirs=$(veritysetup format --hash-block-size 8192 --salt "$SALT_SHORT" --uuid "$UUID" "$T/d1" "$T/one_theirs" | vs_root)
+if [ -n "$ours" ] && [ "$ours" = "$theirs" ] && [ "$(stat -c %s "$T/one_ours")" = 8192 ] &&
+	cmp -s "$T/one_theirs" <(head -c "$(stat -c %s "$T/one_theirs")" "$T/one_ours") &&
+	veritysetup verify --hash-block-size 8192 "$T/d1" "$T/one_ours" "$ours" >/dev/null; then
+	pass format_one_block_wide_hash_block
+else
+	fail format_one_block_wide_hash_block "root '$ours' vs '$theirs', $(stat -c %s "$T/one_ours") bytes"
+fi
+
 # Leaf blocks wider than a 2 MiB read: each is filled by 4 reads, on different threads,
 # and the last holds 3 entries.
 compare format_wide_leaf_blocks "$T/random" --hash-block-size 65536 --salt "$SALT_SHORT" --uuid "$UUID"
@@ -59,19 +75,24 @@ for alg in sha224 sha384 sha3-256 sha3-512 sm3 blake2b-512; do
 	compare "format_alg_$alg" "$T/d129" --hash "$alg" --salt "$SALT_SHORT" --uuid "$UUID"
 done
 
-# Data and hash in one file: the tree goes after the data, the data stays untouched.
+# Data and hash in one file: the tree goes after the data, the data stays untouched;
+# with a superblock and without one (then libcryptsetup's check needs the data device named).
 off=$((129 * 4096))
-cp "$T/d129" "$T/same_ours"
-cp "$T/d129" "$T/same_theirs"
-ours=$(ipe-policygen format --hash-offset $off --salt "$SALT_SHORT" --uuid "$UUID" "$T/same_ours" "$T/same_ours")
-theirs=$(veritysetup format --hash-offset $off --data-blocks 129 --salt "$SALT_SHORT" --uuid "$UUID" \
-	"$T/same_theirs" "$T/same_theirs" | vs_root)
-if [ -n "$ours" ] && [ "$ours" = "$theirs" ] && cmp -s "$T/same_ours" "$T/same_theirs" &&
-	cmp -s -n $off "$T/same_ours" "$T/d129"; then
-	pass format_same_file
-else
-	fail format_same_file "root '$ours' vs '$theirs' or files differ"
-fi
+for sb in "" --no-superblock; do
+	cp "$T/d129" "$T/same_ours"
+	cp "$T/d129" "$T/same_theirs"
+	uuid=(--uuid "$UUID")
+	[ -z "$sb" ] || uuid=()
+	ours=$(ipe-policygen format $sb --hash-offset $off --salt "$SALT_SHORT" "${uuid[@]}" "$T/same_ours" "$T/same_ours")
+	theirs=$(veritysetup format $sb --hash-offset $off --data-blocks 129 --salt "$SALT_SHORT" "${uuid[@]}" \
+		"$T/same_theirs" "$T/same_theirs" | vs_root)
+	if [ -n "$ours" ] && [ "$ours" = "$theirs" ] && cmp -s "$T/same_ours" "$T/same_theirs" &&
+		cmp -s -n $off "$T/same_ours" "$T/d129"; then
+		pass "format_same_file${sb:+_no_superblock}"
+	else
+		fail "format_same_file${sb:+_no_superblock}" "root '$ours' vs '$theirs' or files differ"
+	fi
+done
 cp "$T/d129" "$T/overlap"
 check_exit format_same_file_overlap_refused 2 \
 	ipe-policygen format --hash-offset 4096 --data-blocks 2 --salt - "$T/overlap" "$T/overlap"

@@ -71,6 +71,27 @@ TEST(atomic_write_replaces_whole_file)
 	ASSERT_EQ(write_file_atomic(path, "x", 1, 0600, ATOMIC_NO_REPLACE), -EEXIST);
 }
 
+/* Through a symlink the file it points to is replaced, and the link stays. */
+TEST(atomic_write_through_symlink)
+{
+	char real[256], link[256];
+	_cleanup_free_ char *buf = NULL;
+	struct stat st;
+	size_t n;
+
+	snprintf(real, sizeof(real), "%s/real", test_tmp_dir());
+	snprintf(link, sizeof(link), "%s/link", test_tmp_dir());
+	ASSERT_OK(write_file_atomic(real, "old", 3, 0644, 0));
+	ASSERT_OK(symlink("real", link));
+	ASSERT_OK(write_file_atomic(link, "new", 3, 0644, 0));
+	ASSERT_OK(lstat(link, &st));
+	ASSERT_TRUE(S_ISLNK(st.st_mode));
+	ASSERT_OK(read_full_file(real, 100, &buf, &n));
+	ASSERT_STREQ(buf, "new");
+	/* A symlink is an existing file for ATOMIC_NO_REPLACE, whatever it points to. */
+	ASSERT_EQ(write_file_atomic(link, "x", 1, 0600, ATOMIC_NO_REPLACE), -EEXIST);
+}
+
 TEST(atomic_discard_leaves_old_file)
 {
 	struct atomic_file f = ATOMIC_FILE_INIT;
