@@ -42,12 +42,16 @@ time_run() {
 }
 
 ncpu=$(nproc)
-ceiling=$(openssl speed -seconds 3 -evp sha256 -bytes 4096 -multi "$ncpu" 2>/dev/null |
-	awk '$1 == "sha256" { sub(/k$/, "", $2); printf "%.0f", $2 / 1000 }')
+# The ceiling, in MB/s; measured once per run of the tools, because a shared
+# machine's speed drifts within minutes.
+measure_ceiling() {
+	openssl speed -seconds 2 -evp sha256 -bytes 4096 -multi "$ncpu" 2>/dev/null |
+		awk '$1 == "sha256" { sub(/k$/, "", $2); printf "%.0f\n", $2 / 1000 }'
+}
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(uname -r)"
 echo "versions: $(veritysetup --version | head -1), $(openssl version | cut -d' ' -f1-2)"
 echo "files: $DIR ($fs), page cache warm; runs: median of $RUNS"
-echo "OpenSSL ceiling: openssl speed -evp sha256 -bytes 4096 -multi $ncpu = $ceiling MB/s"
+echo "OpenSSL ceiling: openssl speed -evp sha256 -bytes 4096 -multi $ncpu, the median of one measurement per run"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 printf '| %-5s | %-44s | %8s | %7s | %8s | %8s | %9s |\n' size tool "wall s" "CPU s" "MB/s" "speed-up" "ceiling"
@@ -61,8 +65,9 @@ for gib in $SIZES; do
 		openssl enc -aes-256-ctr -nosalt -K "$(printf '%064x' "$gib")" -iv 00000000000000000000000000000000 >"$img"
 	sync # no writeback of the new image behind the timed runs
 	cat "$img" >/dev/null
-	vs=() ours=() ours_v=() vs_cpu=() ours_cpu=() ours_v_cpu=()
+	vs=() ours=() ours_v=() vs_cpu=() ours_cpu=() ours_v_cpu=() ceilings=()
 	for ((i = 0; i < RUNS; i++)); do
+		ceilings+=("$(measure_ceiling)")
 		rm -f "$W"/h_* # every tool creates its output, as in a build
 		read -r t c < <(time_run "$W/vs.out" veritysetup format --salt "$SALT" --uuid "$UUID" "$img" "$W/h_vs")
 		vs+=("$t") vs_cpu+=("$c")
@@ -79,6 +84,7 @@ for gib in $SIZES; do
 		ident="MISMATCH"
 		status=1
 	fi
+	ceiling=$(printf '%s\n' "${ceilings[@]}" | median)
 	t_vs=$(printf '%s\n' "${vs[@]}" | median)
 	t_ours=$(printf '%s\n' "${ours[@]}" | median)
 	t_ours_v=$(printf '%s\n' "${ours_v[@]}" | median)
@@ -90,7 +96,7 @@ for gib in $SIZES; do
 			"$(mbps "$bytes" "$t")" "$(awk -v a="$t_vs" -v b="$t" 'BEGIN { printf "%.2f", a / b }')" \
 			"$(awk -v b="$bytes" -v t="$t" -v c="$ceiling" 'BEGIN { printf "%.0f", b / t / 1e6 / c * 100 }')"
 	done
-	echo "| ${gib} GiB | outputs: $ident; wall runs: veritysetup ${vs[*]}, --no-verify ${ours[*]}, with check ${ours_v[*]} |"
+	echo "| ${gib} GiB | outputs: $ident; wall runs: veritysetup ${vs[*]}, --no-verify ${ours[*]}, with check ${ours_v[*]}; ceiling MB/s ${ceilings[*]} |"
 	rm -f "$img" "$W"/h_*
 done
 echo
