@@ -52,6 +52,8 @@ UNIT_LIBS :=
 
 include lib/build.mk
 include policy/build.mk
+include crypto/build.mk
+include verity/build.mk
 include policygen/build.mk
 include keys/build.mk
 include tests/build.mk

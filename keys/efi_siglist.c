@@ -5,7 +5,7 @@
 #include <openssl/err.h>
 
 #include "keys/efi_siglist.h"
-#include "keys/openssl_util.h"
+#include "crypto/openssl_util.h"
 #include "lib/hexdecoct.h"
 #include "lib/macro.h"
 

@@ -8,7 +8,7 @@
 #include <openssl/pem.h>
 
 #include "keys/load.h"
-#include "keys/openssl_util.h"
+#include "crypto/openssl_util.h"
 #include "keys/verbs.h"
 #include "keys/x509_profile.h"
 #include "lib/fileio.h"

@@ -12,7 +12,7 @@
 
 #include "keys/keyring.h"
 #include "keys/load.h"
-#include "keys/openssl_util.h"
+#include "crypto/openssl_util.h"
 #include "keys/verbs.h"
 #include "keys/x509_profile.h"
 #include "lib/log.h"

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Verb-side loading of certificates and keys, with the messages users act on. */
 #include "keys/load.h"
-#include "keys/openssl_util.h"
+#include "crypto/openssl_util.h"
 #include "lib/log.h"
-#include "policy/keyfile.h"
+#include "crypto/keyfile.h"
 
 /* The errors certificate and key files share: @what names the object, @kind its format. */
 static int log_load_error(int r, const char *path, const char *what, const char *kind)

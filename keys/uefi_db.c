@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* ipe-keys uefi-db: a certificate as a UEFI db update (signature list, .auth, efivarfs payload). */
 #include "keys/load.h"
-#include "keys/openssl_util.h"
+#include "crypto/openssl_util.h"
 #include "keys/uefi_db.h"
 #include "keys/verbs.h"
 #include "keys/x509_profile.h"

@@ -4,13 +4,13 @@
 #include <stdio.h>
 
 #include "keys/load.h"
-#include "keys/openssl_util.h"
+#include "crypto/openssl_util.h"
 #include "keys/verbs.h"
 #include "keys/x509_profile.h"
 #include "lib/fileio.h"
 #include "lib/log.h"
 #include "lib/verbs.h"
-#include "policy/pkcs7.h"
+#include "crypto/pkcs7.h"
 
 /* The kernel checks none of these; firmware, shim and MOK tooling may. */
 static void warn_profile(X509 *cert, const char *path)

@@ -3,7 +3,7 @@
 #include <openssl/err.h>
 #include <openssl/rand.h>
 
-#include "keys/openssl_util.h"
+#include "crypto/openssl_util.h"
 #include "keys/x509_profile.h"
 #include "lib/hexdecoct.h"
 #include "lib/macro.h"

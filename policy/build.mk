@@ -1,5 +1,5 @@
-# policy/: the IPE policy model (parse, check, serialise, evaluate) and the
-# PKCS#7 envelopes the kernel verifies. Uses lib/ and libcrypto.
+# policy/: the IPE policy model (parse, check, write, evaluate). libc and
+# lib/ only, so the auditor can link it without libcrypto.
 POLICY_OBJS := $(patsubst %.c,$(O)/%.o,$(wildcard policy/*.c))
 
 $(O)/policy/libpolicy.a: $(POLICY_OBJS)

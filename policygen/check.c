@@ -14,7 +14,7 @@
 #include "lib/fileio.h"
 #include "lib/log.h"
 #include "lib/verbs.h"
-#include "policy/pkcs7.h"
+#include "crypto/pkcs7.h"
 #include "policy/policy.h"
 #include "policygen/verbs.h"
 

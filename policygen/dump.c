@@ -12,7 +12,7 @@
 #include "lib/log.h"
 #include "lib/verbs.h"
 #include "policygen/verbs.h"
-#include "policygen/verity_tree.h"
+#include "verity/tree.h"
 
 static int print_json(const struct verity_manifest *m, const struct verity_geometry *g,
 		      const char *salt, const char *uuid)

@@ -13,7 +13,7 @@
 #include "lib/log.h"
 #include "lib/verbs.h"
 #include "policygen/verbs.h"
-#include "policygen/verity_tree.h"
+#include "verity/tree.h"
 
 /* Below this the hashing takes well under a second: no progress bar. */
 #define PROGRESS_MIN_BYTES (UINT64_C(256) << 20)

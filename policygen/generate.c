@@ -12,13 +12,13 @@
 #include "lib/log.h"
 #include "lib/macro.h"
 #include "lib/verbs.h"
-#include "policy/pkcs7.h"
+#include "crypto/pkcs7.h"
 #include "policy/policy.h"
 #include "policygen/generate_policy.h"
-#include "policygen/manifest.h"
+#include "verity/manifest.h"
 #include "policygen/verb_util.h"
 #include "policygen/verbs.h"
-#include "policygen/verity.h"
+#include "verity/verity.h"
 
 struct gen_args {
 	struct gen_spec spec;

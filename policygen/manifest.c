@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* manifest: the JSON manifest of an existing DATA + HASH pair (see policygen/manifest.h). */
+/* manifest: the JSON manifest of an existing DATA + HASH pair (see verity/manifest.h). */
 #include <getopt.h>
 #include <inttypes.h>
 
 #include "lib/log.h"
 #include "lib/verbs.h"
 #include "policygen/verbs.h"
-#include "policygen/verity_tree.h"
+#include "verity/tree.h"
 
 int verb_manifest(int argc, char *argv[])
 {

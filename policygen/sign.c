@@ -12,7 +12,7 @@
 #include "lib/log.h"
 #include "lib/macro.h"
 #include "lib/verbs.h"
-#include "policy/pkcs7.h"
+#include "crypto/pkcs7.h"
 #include "policy/policy.h"
 #include "policygen/signer.h"
 #include "policygen/verb_util.h"

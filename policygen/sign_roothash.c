@@ -12,7 +12,7 @@
 #include "lib/log.h"
 #include "lib/macro.h"
 #include "lib/verbs.h"
-#include "policygen/manifest.h"
+#include "verity/manifest.h"
 #include "policygen/sig_util.h"
 #include "policygen/signer.h"
 #include "policygen/verb_util.h"

@@ -5,8 +5,8 @@
 #include "lib/log.h"
 #include "lib/macro.h"
 #include "lib/verbs.h"
-#include "policy/keyfile.h"
-#include "policy/pkcs7.h"
+#include "crypto/keyfile.h"
+#include "crypto/pkcs7.h"
 #include "policygen/signer.h"
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(EVP_PKEY *, EVP_PKEY_free);

@@ -9,7 +9,7 @@
 #include "lib/log.h"
 #include "lib/verbs.h"
 #include "policygen/verbs.h"
-#include "policygen/verity_tree.h"
+#include "verity/tree.h"
 
 struct verify_args {
 	const char *data_path;

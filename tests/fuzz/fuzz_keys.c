@@ -19,7 +19,7 @@
 #include "keys/efi_siglist.h"
 #include "keys/x509_profile.h"
 #include "lib/macro.h"
-#include "policy/keyfile.h"
+#include "crypto/keyfile.h"
 #include "tests/fuzz/fuzz.h"
 
 /* The /proc/keys line matcher is private to the keyring code. */

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "lib/macro.h"
-#include "policygen/verity_tree.h"
+#include "verity/tree.h"
 #include "tests/fuzz/fuzz.h"
 
 static int fd = -1;

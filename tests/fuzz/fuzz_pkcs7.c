@@ -16,7 +16,7 @@
 #include <openssl/x509.h>
 
 #include "lib/macro.h"
-#include "policy/pkcs7.h"
+#include "crypto/pkcs7.h"
 #include "tests/fuzz/fuzz.h"
 
 /* What a detached signature is over: a root hash in lowercase hex. */

@@ -3,7 +3,7 @@
 #include <openssl/x509v3.h>
 
 #include "keys/efi_siglist.h"
-#include "keys/openssl_util.h"
+#include "crypto/openssl_util.h"
 #include "keys/x509_profile.h"
 #include "lib/macro.h"
 #include "tests/harness.h"

@@ -10,8 +10,8 @@
 
 #include "lib/fileio.h"
 #include "lib/macro.h"
-#include "policy/keyfile.h"
-#include "policy/pkcs7.h"
+#include "crypto/keyfile.h"
+#include "crypto/pkcs7.h"
 #include "tests/harness.h"
 
 static const char roothash[] = "4f1a8b2c9d0e3f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c";

@@ -10,7 +10,7 @@
 #include "lib/hexdecoct.h"
 #include "lib/hugemem.h"
 #include "lib/macro.h"
-#include "policygen/verity_tree.h"
+#include "verity/tree.h"
 
 TEST(geometry_single_block)
 {

@@ -4,7 +4,7 @@
 
 #include "lib/log.h"
 #include "lib/macro.h"
-#include "policygen/verity_tree.h"
+#include "verity/tree.h"
 
 /* libcryptsetup's own messages are detail: keep them at debug level. */
 static void cryptsetup_log(int level, const char *msg, void *usrptr)

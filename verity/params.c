@@ -13,7 +13,7 @@
 #include "lib/hexdecoct.h"
 #include "lib/macro.h"
 #include "lib/parse_util.h"
-#include "policygen/verity_tree.h"
+#include "verity/tree.h"
 
 int verity_parse_alg(const char *s, struct verity_manifest *m)
 {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The verity manifest (policygen/manifest.h): JSON out, JSON in, signatures. */
+/* The verity manifest (verity/manifest.h): JSON out, JSON in, signatures. */
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -10,7 +10,7 @@
 #include "lib/fileio.h"
 #include "lib/hexdecoct.h"
 #include "lib/macro.h"
-#include "policygen/verity_tree.h"
+#include "verity/tree.h"
 
 #define MANIFEST_VERSION 1
 #define MANIFEST_MAX (16u << 20)

@@ -9,7 +9,7 @@
 
 #include "lib/fileio.h"
 #include "lib/macro.h"
-#include "policygen/verity_tree.h"
+#include "verity/tree.h"
 
 struct verity_sb {
 	uint8_t signature[8];   /* "verity\0\0" */

@@ -4,7 +4,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "policygen/verity.h"
+#include "verity/verity.h"
 
 /*
  * Internals of the verity verbs: the parallel tree hasher, the corruption

@@ -17,7 +17,7 @@
 #include "lib/fileio.h"
 #include "lib/hugemem.h"
 #include "lib/macro.h"
-#include "policygen/verity_tree.h"
+#include "verity/tree.h"
 
 /* Bytes each worker reads at once: one huge page, so the copy out of the page cache has few TLB misses. */
 #define CHUNK_BYTES (1u << 21)

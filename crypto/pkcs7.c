@@ -12,7 +12,7 @@
 #include <openssl/pkcs7.h>
 
 #include "lib/macro.h"
-#include "policy/pkcs7.h"
+#include "crypto/pkcs7.h"
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(BIO *, BIO_free);
 DEFINE_TRIVIAL_CLEANUP_FUNC(BIO *, BIO_free_all);

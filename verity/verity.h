@@ -4,7 +4,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "policygen/manifest.h"
+#include "verity/manifest.h"
 
 /*
  * dm-verity hash trees in the on-disk format of `veritysetup format`

@@ -12,7 +12,7 @@
 
 #include "lib/fileio.h"
 #include "lib/macro.h"
-#include "policy/keyfile.h"
+#include "crypto/keyfile.h"
 
 /* Far above any RSA/EC key in PEM; bounds what is read into memory. */
 #define KEY_FILE_MAX (1u << 20)
