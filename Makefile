@@ -52,6 +52,7 @@ UNIT_LIBS :=
 
 include lib/build.mk
 include policy/build.mk
+include json/build.mk
 include crypto/build.mk
 include verity/build.mk
 include policygen/build.mk

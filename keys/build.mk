@@ -1,6 +1,7 @@
 # keys/: ipe-keys. main.c holds the verb table; the rest goes into libkeys.a.
 KEYS_OBJS := $(patsubst %.c,$(O)/%.o,$(filter-out keys/main.c,$(wildcard keys/*.c)))
-KEYS_LIBS := $(O)/keys/libkeys.a $(O)/crypto/libipecrypto.a $(O)/policy/libpolicy.a $(O)/lib/libbasic.a
+KEYS_LIBS := $(O)/keys/libkeys.a $(O)/crypto/libipecrypto.a $(O)/json/libipejson.a $(O)/policy/libpolicy.a \
+	$(O)/lib/libbasic.a
 KEYS_LDLIBS := $(KEYUTILS_LIBS) $(JSON_LIBS) $(CRYPTO_LIBS)
 
 $(O)/keys/libkeys.a: $(KEYS_OBJS)

@@ -2,7 +2,7 @@
 # one verb or one helper and goes into libpolicygen.a so unit tests can link it.
 POLICYGEN_OBJS := $(patsubst %.c,$(O)/%.o,$(filter-out policygen/main.c,$(wildcard policygen/*.c)))
 POLICYGEN_LIBS := $(O)/policygen/libpolicygen.a $(O)/verity/libverity.a $(O)/crypto/libipecrypto.a \
-	$(O)/policy/libpolicy.a $(O)/lib/libbasic.a
+	$(O)/json/libipejson.a $(O)/policy/libpolicy.a $(O)/lib/libbasic.a
 POLICYGEN_LDLIBS := $(CRYPTSETUP_LIBS) $(JSON_LIBS) $(CRYPTO_LIBS) -lpthread
 
 $(O)/policygen/libpolicygen.a: $(POLICYGEN_OBJS)
