@@ -30,4 +30,12 @@ for d in "$@"; do
 	args+=(-drive "file=$d,if=virtio,format=raw,readonly=on")
 done
 : >"$results"
-exec timeout --foreground -k 5 "${IPE_TEST_TIMEOUT:-240}" qemu-system-x86_64 "${args[@]}"
+for try in 1 2 3; do
+	rc=0
+	timeout --foreground -k 5 "${IPE_TEST_TIMEOUT:-240}" qemu-system-x86_64 "${args[@]}" || rc=$?
+	[ $try -lt 3 ] && [ ! -s "$results" ] && grep -aq 'Kernel panic' "$console" &&
+		grep -aq 'Comm: swapper' "$console" || exit $rc
+	cp "$console" "$console.panic$try"
+	vm_say "the kernel panicked before /init ran ($(grep -a -m1 -o 'RIP: [^ ]*' "$console" || echo panic), console kept in $console.panic$try): booting again"
+	: >"$results"
+done
