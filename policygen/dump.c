@@ -12,9 +12,11 @@
 #include "lib/log.h"
 #include "lib/verbs.h"
 #include "policygen/verbs.h"
+#include "policygen/verity_options.h"
+#include "verity/superblock.h"
 #include "verity/tree.h"
 
-static int print_json(const struct verity_manifest *m, const struct verity_geometry *g,
+static int print_json(const struct verity_params *m, const struct verity_geometry *g,
 		      const char *salt, const char *uuid)
 {
 	struct json_object *o = json_object_new_object();
@@ -51,7 +53,7 @@ int verb_dump(int argc, char *argv[])
 		{ "hash-offset", required_argument, NULL, VERITY_OPT_HASH_OFFSET },
 		{}
 	};
-	struct verity_manifest m = { 0 };
+	struct verity_params m = { 0 };
 	char salt[2 * VERITY_MAX_SALT + 1], uuid[37];
 	_cleanup_close_ int fd = -1;
 	struct verity_geometry g;
@@ -87,7 +89,7 @@ int verb_dump(int argc, char *argv[])
 		return log_error_errno(r, "%s: unsupported hash algorithm '%s'", path, m.hash_alg);
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot read: %m", path);
-	r = verity_manifest_geometry(&m, &g);
+	r = verity_params_geometry(&m, &g);
 	if (r < 0)
 		return log_error_errno(r, "%s: impossible parameters in the superblock: %m", path);
 

@@ -13,6 +13,10 @@
 #include "lib/log.h"
 #include "lib/verbs.h"
 #include "policygen/verbs.h"
+#include "policygen/verity_options.h"
+#include "verity/check.h"
+#include "verity/manifest.h"
+#include "verity/superblock.h"
 #include "verity/tree.h"
 
 /* Below this the hashing takes well under a second: no progress bar. */
@@ -62,7 +66,7 @@ static void show_progress(uint64_t done, uint64_t total, void *userdata)
 		fputc('\n', stderr);
 }
 
-static int parse_args(int argc, char *argv[], struct format_args *a, struct verity_manifest *m)
+static int parse_args(int argc, char *argv[], struct format_args *a, struct verity_params *m)
 {
 	enum {
 		ARG_UUID = VERITY_OPT_VERB, ARG_ROOT_HASH_FILE, ARG_SEED, ARG_MANIFEST, ARG_COMPACT,
@@ -128,7 +132,7 @@ static int parse_args(int argc, char *argv[], struct format_args *a, struct veri
 }
 
 /* Salt and UUID: explicit values win, then the seed, then randomness (as veritysetup). */
-static int choose_salt_uuid(const struct format_args *a, struct verity_manifest *m)
+static int choose_salt_uuid(const struct format_args *a, struct verity_params *m)
 {
 	unsigned char salt[32], uuid[16];
 	int r;
@@ -174,7 +178,7 @@ static bool is_block_device(const char *path)
  * The superblock (if any) and the levels above the leaves: the hashing
  * workers wrote the leaf level, which comes last on disk.
  */
-static int write_upper_levels(int fd, const struct verity_manifest *m,
+static int write_upper_levels(int fd, const struct verity_params *m,
 			      const struct verity_geometry *g, const unsigned char *tree)
 {
 	int r;
@@ -232,7 +236,7 @@ static int copy_prefix(const char *path, int out_fd, uint64_t len)
  * never touched).
  * @ret_fd: where to write; owned by @f in the first case, by the caller in the second
  */
-static int open_output(const struct format_args *a, bool in_place, const struct verity_manifest *m,
+static int open_output(const struct format_args *a, bool in_place, const struct verity_params *m,
 		       const struct verity_geometry *g, struct atomic_file *f, int *ret_fd)
 {
 	_cleanup_close_ int fd = -1;
@@ -273,7 +277,7 @@ static int open_output(const struct format_args *a, bool in_place, const struct 
 }
 
 static int self_check(const struct format_args *a, const char *hash_path,
-		      const struct verity_manifest *m)
+		      const struct verity_params *m)
 {
 	int r;
 
@@ -291,7 +295,7 @@ static int self_check(const struct format_args *a, const char *hash_path,
 
 /* Finish what the workers started: the rest of the tree, to disk, checked, in place. */
 static int finish_output(const struct format_args *a, bool in_place, struct atomic_file *f, int fd,
-			 const struct verity_manifest *m, const struct verity_geometry *g,
+			 const struct verity_params *m, const struct verity_geometry *g,
 			 const unsigned char *tree)
 {
 	int r;
@@ -313,7 +317,7 @@ static int finish_output(const struct format_args *a, bool in_place, struct atom
 int verb_format(int argc, char *argv[])
 {
 	struct format_args a = { .threads = verity_default_threads() };
-	_cleanup_(manifest_done) struct verity_manifest m = VERITY_MANIFEST_DEFAULTS;
+	_cleanup_(verity_params_done) struct verity_params m = VERITY_PARAMS_DEFAULTS;
 	_cleanup_(atomic_file_discard) struct atomic_file out = ATOMIC_FILE_INIT;
 	_cleanup_hugemem_ unsigned char *tree = NULL;
 	_cleanup_close_ int data_fd = -1, in_place_fd = -1;
@@ -364,7 +368,7 @@ int verb_format(int argc, char *argv[])
 		log_warning("--data-block-size %" PRIu32 ": above this machine's page size (%ld), which is the largest data block dm-verity opens",
 			    m.data_block_size, sysconf(_SC_PAGESIZE));
 
-	r = verity_manifest_geometry(&m, &g);
+	r = verity_params_geometry(&m, &g);
 	if (r == -EINVAL)
 		return log_error_errno(r, "--hash-offset %" PRIu64 ": without a superblock it must be a multiple of the hash block size %" PRIu32,
 				       m.hash_offset, m.hash_block_size);

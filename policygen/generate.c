@@ -8,17 +8,17 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
+#include "crypto/pkcs7.h"
 #include "lib/fileio.h"
 #include "lib/log.h"
 #include "lib/macro.h"
 #include "lib/verbs.h"
-#include "crypto/pkcs7.h"
 #include "policy/policy.h"
 #include "policygen/generate_policy.h"
-#include "verity/manifest.h"
 #include "policygen/verb_util.h"
 #include "policygen/verbs.h"
-#include "verity/verity.h"
+#include "verity/manifest.h"
+#include "verity/superblock.h"
 
 struct gen_args {
 	struct gen_spec spec;
@@ -66,7 +66,7 @@ static int image_error(int r, const char *what, const char *alg)
 
 static int add_manifest(struct gen_args *a, const char *path)
 {
-	_cleanup_(manifest_done) struct verity_manifest m = {};
+	_cleanup_(verity_params_done) struct verity_params m = {};
 	struct gen_image img;
 	char label[256];
 	int r;
@@ -85,7 +85,7 @@ static int add_manifest(struct gen_args *a, const char *path)
 
 static int add_data_hash(struct gen_args *a, const char *arg)
 {
-	_cleanup_(manifest_done) struct verity_manifest m = {};
+	_cleanup_(verity_params_done) struct verity_params m = {};
 	_cleanup_free_ char *data = NULL;
 	const char *hash;
 	struct gen_image img;

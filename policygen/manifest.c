@@ -6,7 +6,10 @@
 #include "lib/log.h"
 #include "lib/verbs.h"
 #include "policygen/verbs.h"
-#include "verity/tree.h"
+#include "policygen/verity_options.h"
+#include "verity/check.h"
+#include "verity/manifest.h"
+#include "verity/superblock.h"
 
 int verb_manifest(int argc, char *argv[])
 {
@@ -20,7 +23,7 @@ int verb_manifest(int argc, char *argv[])
 		{ "hash-device", required_argument, NULL, ARG_HASH_DEVICE },
 		{}
 	};
-	_cleanup_(manifest_done) struct verity_manifest m = { 0 };
+	_cleanup_(verity_params_done) struct verity_params m = { 0 };
 	const char *out = "-", *data_dev = NULL, *hash_dev = NULL, *why;
 	uint64_t offset;
 	unsigned flags = 0;

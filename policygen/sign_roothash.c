@@ -12,11 +12,11 @@
 #include "lib/log.h"
 #include "lib/macro.h"
 #include "lib/verbs.h"
-#include "verity/manifest.h"
 #include "policygen/sig_util.h"
 #include "policygen/signer.h"
 #include "policygen/verb_util.h"
 #include "policygen/verbs.h"
+#include "verity/manifest.h"
 
 /* systemd's verity-sig partition payload is NUL-padded to whole 4 KiB blocks. */
 #define VERITY_SIG_ALIGN 4096u
@@ -118,7 +118,7 @@ int verb_sign_roothash(int argc, char *argv[])
 		{ "output", required_argument, NULL, 'o' },
 		{}
 	};
-	_cleanup_(manifest_done) struct verity_manifest m = {};
+	_cleanup_(verity_params_done) struct verity_params m = {};
 	_cleanup_(signer_done) struct signer signer = {};
 	_cleanup_free_ char *hex = NULL, *out_buf = NULL;
 	_cleanup_free_ unsigned char *der = NULL;

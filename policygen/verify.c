@@ -9,6 +9,9 @@
 #include "lib/log.h"
 #include "lib/verbs.h"
 #include "policygen/verbs.h"
+#include "policygen/verity_options.h"
+#include "verity/check.h"
+#include "verity/superblock.h"
 #include "verity/tree.h"
 
 struct verify_args {
@@ -19,7 +22,7 @@ struct verify_args {
 	unsigned threads;
 };
 
-static int parse_args(int argc, char *argv[], struct verify_args *a, struct verity_manifest *m)
+static int parse_args(int argc, char *argv[], struct verify_args *a, struct verity_params *m)
 {
 	enum { ARG_ROOT_HASH_FILE = VERITY_OPT_VERB };
 	static const struct option options[] = {
@@ -50,10 +53,10 @@ static int parse_args(int argc, char *argv[], struct verify_args *a, struct veri
 }
 
 /* Parameters from the superblock, or from the options (and the data size) without one. */
-static int load_params(const struct verify_args *a, int data_fd, struct verity_manifest *m)
+static int load_params(const struct verify_args *a, int data_fd, struct verity_params *m)
 {
 	_cleanup_close_ int fd = -1;
-	struct verity_manifest from_sb = { 0 };
+	struct verity_params from_sb = { 0 };
 	int r;
 
 	if (!m->superblock) {
@@ -84,7 +87,7 @@ static int load_params(const struct verify_args *a, int data_fd, struct verity_m
 	return 0;
 }
 
-static int read_root(const struct verify_args *a, const struct verity_manifest *m, unsigned char *root)
+static int read_root(const struct verify_args *a, const struct verity_params *m, unsigned char *root)
 {
 	_cleanup_free_ char *buf = NULL;
 	const char *hex = a->root_hex;
@@ -107,7 +110,7 @@ static int read_root(const struct verify_args *a, const struct verity_manifest *
 }
 
 /* A file shorter than the tree says is a corrupt image, not an I/O error. */
-static int check_sizes(const struct verify_args *a, const struct verity_manifest *m,
+static int check_sizes(const struct verify_args *a, const struct verity_params *m,
 		       const struct verity_geometry *g, int data_fd)
 {
 	_cleanup_close_ int hash_fd = open(a->hash_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -135,7 +138,7 @@ static int check_sizes(const struct verify_args *a, const struct verity_manifest
 	return 0;
 }
 
-static void explain(const struct verify_args *a, const struct verity_manifest *m,
+static void explain(const struct verify_args *a, const struct verity_params *m,
 		    const unsigned char *root, int data_fd, int verdict)
 {
 	_cleanup_close_ int hash_fd = open(a->hash_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -168,7 +171,7 @@ static void explain(const struct verify_args *a, const struct verity_manifest *m
 int verb_verify(int argc, char *argv[])
 {
 	struct verify_args a = { .threads = verity_default_threads() };
-	struct verity_manifest m = VERITY_MANIFEST_DEFAULTS;
+	struct verity_params m = VERITY_PARAMS_DEFAULTS;
 	unsigned char root[VERITY_MAX_DIGEST];
 	_cleanup_close_ int data_fd = -1;
 	struct verity_geometry g;
@@ -183,7 +186,7 @@ int verb_verify(int argc, char *argv[])
 	r = load_params(&a, data_fd, &m);
 	if (r < 0)
 		return r;
-	r = verity_manifest_geometry(&m, &g);
+	r = verity_params_geometry(&m, &g);
 	if (r < 0)
 		return log_error_errno(r, "%s: impossible verity parameters: %m", a.hash_path);
 	m.hash_start = g.hash_start;

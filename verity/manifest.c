@@ -10,6 +10,7 @@
 #include "lib/fileio.h"
 #include "lib/hexdecoct.h"
 #include "lib/macro.h"
+#include "verity/manifest.h"
 #include "verity/tree.h"
 
 #define MANIFEST_VERSION 1
@@ -18,19 +19,12 @@
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct json_object *, json_object_put);
 #define _cleanup_json_ _cleanup_(json_object_putp)
 
-void manifest_done(struct verity_manifest *m)
-{
-	free(m->data_path);
-	free(m->hash_path);
-	m->data_path = m->hash_path = NULL;
-}
-
-void manifest_root_hash_hex(const struct verity_manifest *m, char *out)
+void manifest_root_hash_hex(const struct verity_params *m, char *out)
 {
 	hex_encode_to(m->root_hash, MIN(m->digest_size, (uint32_t)VERITY_MAX_DIGEST), false, out);
 }
 
-char *manifest_dm_table(const struct verity_manifest *m, const char *data_dev, const char *hash_dev)
+char *manifest_dm_table(const struct verity_params *m, const char *data_dev, const char *hash_dev)
 {
 	char root[2 * VERITY_MAX_DIGEST + 1], salt[2 * VERITY_MAX_SALT + 1];
 	char *s;
@@ -46,7 +40,7 @@ char *manifest_dm_table(const struct verity_manifest *m, const char *data_dev, c
 	return s;
 }
 
-void manifest_partuuids(const struct verity_manifest *m, char root[37], char verity[37])
+void manifest_partuuids(const struct verity_params *m, char root[37], char verity[37])
 {
 	/* DPS: the data partition takes the first 128 bits, the verity partition the last. */
 	verity_format_uuid(m->root_hash, root);
@@ -85,7 +79,7 @@ static int add_fragment(struct json_object *o, const char *key, const char *valu
 }
 
 /* The systemd.verity_root_options= value, or NULL when the superblock says it all. */
-static char *root_options(const struct verity_manifest *m)
+static char *root_options(const struct verity_params *m)
 {
 	char salt[2 * VERITY_MAX_SALT + 1];
 	char *s;
@@ -135,7 +129,7 @@ static char *shell_quote(const char *path)
 	return q;
 }
 
-static char *veritysetup_command(const struct verity_manifest *m)
+static char *veritysetup_command(const struct verity_params *m)
 {
 	_cleanup_free_ char *data = shell_quote(m->data_path), *hash = shell_quote(m->hash_path);
 	char salt[2 * VERITY_MAX_SALT + 1], uuid[37];
@@ -157,7 +151,7 @@ static char *veritysetup_command(const struct verity_manifest *m)
 	return s;
 }
 
-static int manifest_to_json(const struct verity_manifest *m, const char *data_dev,
+static int manifest_to_json(const struct verity_params *m, const char *data_dev,
 			    const char *hash_dev, struct json_object **ret)
 {
 	_cleanup_json_ struct json_object *o = json_object_new_object(), *cmdline = NULL,
@@ -172,7 +166,7 @@ static int manifest_to_json(const struct verity_manifest *m, const char *data_de
 		return -ENOMEM;
 	if (!m->data_path || !m->hash_path)
 		return -EINVAL;
-	r = verity_manifest_geometry(m, &g);
+	r = verity_params_geometry(m, &g);
 	if (r < 0)
 		return r;
 	manifest_root_hash_hex(m, root);
@@ -253,7 +247,7 @@ static int write_json(const char *path, struct json_object *o, unsigned flags)
 	return write_file_atomic(path, text, strlen(text), 0644, 0);
 }
 
-int manifest_write(const char *path, const struct verity_manifest *m, const char *data_dev,
+int manifest_write(const char *path, const struct verity_params *m, const char *data_dev,
 		   const char *hash_dev, unsigned flags)
 {
 	_cleanup_json_ struct json_object *o = NULL;
@@ -317,10 +311,10 @@ static const char *get_str(struct json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
-int manifest_load(const char *path, struct verity_manifest *ret)
+int manifest_load(const char *path, struct verity_params *ret)
 {
 	_cleanup_json_ struct json_object *o = NULL;
-	struct verity_manifest m = { 0 };
+	struct verity_params m = { 0 };
 	struct verity_geometry g;
 	struct json_object *v;
 	const char *s;
@@ -366,7 +360,7 @@ int manifest_load(const char *path, struct verity_manifest *ret)
 		return -EBADMSG;
 
 	/* The geometry must agree with itself, or the file was edited by hand. */
-	if (verity_manifest_geometry(&m, &g) < 0 || g.hash_start != m.hash_start)
+	if (verity_params_geometry(&m, &g) < 0 || g.hash_start != m.hash_start)
 		return -EBADMSG;
 	m.hash_blocks = g.hash_blocks;
 
@@ -375,7 +369,7 @@ int manifest_load(const char *path, struct verity_manifest *ret)
 		return -ENOMEM;
 	s = get_str(o, "hash_path");
 	if (s && !(m.hash_path = strdup(s))) {
-		manifest_done(&m);
+		verity_params_done(&m);
 		return -ENOMEM;
 	}
 	*ret = m;

@@ -17,6 +17,7 @@
 #include "lib/fileio.h"
 #include "lib/hugemem.h"
 #include "lib/macro.h"
+#include "verity/superblock.h"
 #include "verity/tree.h"
 
 /* Bytes each worker reads at once: one huge page, so the copy out of the page cache has few TLB misses. */
@@ -137,7 +138,7 @@ int verity_geometry_compute(uint64_t n, uint32_t hbs, uint32_t ds, uint32_t hash
 	return 0;
 }
 
-int verity_manifest_geometry(const struct verity_manifest *m, struct verity_geometry *ret)
+int verity_params_geometry(const struct verity_params *m, struct verity_geometry *ret)
 {
 	int ds = m->digest_size;
 
@@ -151,7 +152,7 @@ int verity_manifest_geometry(const struct verity_manifest *m, struct verity_geom
 }
 
 /* One block's digest: format 1 is H(salt || block), format 0 H(block || salt). */
-static int digest_block(EVP_MD_CTX *ctx, const EVP_MD *md, const struct verity_manifest *m,
+static int digest_block(EVP_MD_CTX *ctx, const EVP_MD *md, const struct verity_params *m,
 			const void *block, size_t len, unsigned char *out)
 {
 	unsigned char digest[EVP_MAX_MD_SIZE];
@@ -172,7 +173,7 @@ static int digest_block(EVP_MD_CTX *ctx, const EVP_MD *md, const struct verity_m
 	return 0;
 }
 
-int verity_digest_one(const struct verity_manifest *m, const void *buf, size_t len, unsigned char *out)
+int verity_digest_one(const struct verity_params *m, const void *buf, size_t len, unsigned char *out)
 {
 	_cleanup_(evp_md_freep) EVP_MD *md = NULL;
 	EVP_MD_CTX *ctx;
@@ -192,7 +193,7 @@ int verity_digest_one(const struct verity_manifest *m, const void *buf, size_t l
 struct leaf_job {
 	int fd;
 	const EVP_MD *md;
-	const struct verity_manifest *m;
+	const struct verity_params *m;
 	unsigned char *leaves;   /* level 0 of the tree */
 	unsigned char *level1;   /* level 1, or NULL when level 0 is the top */
 	atomic_uint *filled;     /* per leaf block: the entries hashed so far */
@@ -275,7 +276,7 @@ static int finish_leaf_blocks(struct leaf_job *j, EVP_MD_CTX *ctx, uint64_t firs
 
 static int hash_leaves(struct leaf_job *j, bool *ret_write_failed)
 {
-	const struct verity_manifest *m = j->m;
+	const struct verity_params *m = j->m;
 	size_t dbs = m->data_block_size;
 	_cleanup_hugemem_ unsigned char *buf = NULL;
 	EVP_MD_CTX *ctx;
@@ -367,7 +368,7 @@ static int run_leaf_pool(struct leaf_job *j, unsigned threads, verity_progress_f
 }
 
 /* Fill levels 2.. from level 1 (the workers made it) and return the root in m->root_hash. */
-static int hash_upper_levels(const EVP_MD *md, struct verity_manifest *m,
+static int hash_upper_levels(const EVP_MD *md, struct verity_params *m,
 			     const struct verity_geometry *g, unsigned char *tree)
 {
 	size_t hbs = m->hash_block_size;
@@ -392,7 +393,7 @@ static int hash_upper_levels(const EVP_MD *md, struct verity_manifest *m,
 	return r;
 }
 
-int verity_tree_build(int data_fd, struct verity_manifest *m, const struct verity_geometry *g,
+int verity_tree_build(int data_fd, struct verity_params *m, const struct verity_geometry *g,
 		      struct verity_build *b, unsigned char **ret_tree)
 {
 	_cleanup_(evp_md_freep) EVP_MD *md = NULL;
@@ -465,14 +466,14 @@ static int64_t first_entry_diff(const unsigned char *a, const unsigned char *b, 
 	return -1;
 }
 
-int verity_tree_locate(int data_fd, int hash_fd, const struct verity_manifest *m,
+int verity_tree_locate(int data_fd, int hash_fd, const struct verity_params *m,
 		       const unsigned char *root, unsigned threads, enum verity_fault *ret_fault,
 		       uint64_t *ret_index, unsigned *ret_level)
 {
 	_cleanup_(evp_md_freep) EVP_MD *md = NULL;
 	_cleanup_free_ unsigned char *stored = NULL;
 	_cleanup_hugemem_ unsigned char *fresh = NULL;
-	struct verity_manifest copy = *m;
+	struct verity_params copy = *m;
 	struct verity_build build = VERITY_BUILD_IN_MEMORY(threads);
 	struct verity_geometry g;
 	unsigned char digest[VERITY_MAX_DIGEST];
@@ -483,7 +484,7 @@ int verity_tree_locate(int data_fd, int hash_fd, const struct verity_manifest *m
 	*ret_fault = VERITY_FAULT_NONE;
 	*ret_index = 0;
 	*ret_level = 0;
-	r = verity_manifest_geometry(m, &g);
+	r = verity_params_geometry(m, &g);
 	if (r < 0)
 		return r;
 	r = fetch_md(m->hash_alg, &md);

@@ -5,11 +5,14 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "tests/harness.h"
 #include "lib/fileio.h"
 #include "lib/hexdecoct.h"
 #include "lib/hugemem.h"
 #include "lib/macro.h"
+#include "tests/harness.h"
+#include "verity/check.h"
+#include "verity/manifest.h"
+#include "verity/superblock.h"
 #include "verity/tree.h"
 
 TEST(geometry_single_block)
@@ -117,10 +120,10 @@ TEST(geometry_rejects)
 
 TEST(superblock_roundtrip)
 {
-	struct verity_manifest m = { .hash_alg = "sha512", .hash_type = 1, .data_block_size = 1024,
+	struct verity_params m = { .hash_alg = "sha512", .hash_type = 1, .data_block_size = 1024,
 				     .hash_block_size = 512, .data_blocks = 123456, .salt_size = 3,
 				     .salt = { 1, 2, 3 }, .uuid = { 0xde, 0xad } };
-	struct verity_manifest back = { 0 };
+	struct verity_params back = { 0 };
 	unsigned char sb[VERITY_SB_SIZE];
 
 	verity_superblock_build(&m, sb);
@@ -161,7 +164,7 @@ TEST(seed_derivation)
 
 TEST(parsers)
 {
-	struct verity_manifest m = { 0 };
+	struct verity_params m = { 0 };
 	unsigned char uuid[16];
 	char s[37];
 
@@ -204,11 +207,11 @@ TEST(describe_manifest_roundtrip)
 	_cleanup_free_ unsigned char *img = malloc(300 * 4096);
 	_cleanup_hugemem_ unsigned char *tree = NULL;
 	struct verity_build build = VERITY_BUILD_IN_MEMORY(3);
-	struct verity_manifest m = { .hash_alg = "sha256", .digest_size = 32, .hash_type = 1,
+	struct verity_params m = { .hash_alg = "sha256", .digest_size = 32, .hash_type = 1,
 				     .data_block_size = 4096, .hash_block_size = 4096,
 				     .data_blocks = 300, .superblock = true, .salt_size = 2,
 				     .salt = { 0xab, 0xcd } };
-	struct verity_manifest d = { 0 }, l = { 0 };
+	struct verity_params d = { 0 }, l = { 0 };
 	struct verity_geometry g;
 	unsigned char sb[VERITY_SB_SIZE];
 	_cleanup_free_ char *text = NULL;
@@ -221,7 +224,7 @@ TEST(describe_manifest_roundtrip)
 	ASSERT_OK(write_file_atomic(data, img, 300 * 4096, 0644, 0));
 	fd = open(data, O_RDONLY);
 	ASSERT_TRUE(fd >= 0);
-	ASSERT_OK(verity_manifest_geometry(&m, &g));
+	ASSERT_OK(verity_params_geometry(&m, &g));
 	ASSERT_OK(verity_tree_build(fd, &m, &g, &build, &tree));
 	close(fd);
 	fd = open(hash, O_RDWR | O_CREAT | O_TRUNC, 0644);
@@ -263,17 +266,17 @@ TEST(describe_manifest_roundtrip)
 	ASSERT_TRUE(strstr(text, "\"format\": \"pkcs7-der\"") != NULL);
 	ASSERT_TRUE(strstr(strstr(text, "pkcs7-der") + 1, "pkcs7-der") == NULL);
 	/* ... and the rest still loads. */
-	manifest_done(&l);
+	verity_params_done(&l);
 	ASSERT_OK(manifest_load(json, &l));
 	ASSERT_MEMEQ(l.root_hash, m.root_hash, 32);
-	manifest_done(&l);
-	manifest_done(&d);
+	verity_params_done(&l);
+	verity_params_done(&d);
 }
 
 TEST(manifest_load_rejects)
 {
 	_cleanup_free_ char *json = tmp_path("bad.json");
-	struct verity_manifest l;
+	struct verity_params l;
 	const char *bad[] = {
 		"not json",
 		"[]",
@@ -305,6 +308,6 @@ TEST(manifest_load_rejects)
 		ASSERT_EQ(l.root_hash[31], 0xff);
 		ASSERT_EQ(l.salt_size, 0);
 		ASSERT_TRUE(l.data_path == NULL);
-		manifest_done(&l);
+		verity_params_done(&l);
 	}
 }
