@@ -195,11 +195,6 @@ const char *ipe_prop_key(enum ipe_prop_type type);
 /* IPE_OP_* for "EXECUTE" etc. (exact, case-sensitive), or IPE_OP_INVALID. */
 enum ipe_op ipe_op_from_name(const char *name);
 
-/* The digest algorithm names the kernel documents (lower case); true when @alg is one. */
-bool ipe_digest_alg_known(const char *alg, bool fsverity);
-/* Digest size in bytes of a known algorithm, or 0. */
-size_t ipe_digest_alg_size(const char *alg);
-
 /* ---- checking ---- */
 
 enum ipe_severity {

@@ -324,7 +324,7 @@ int verb_format(int argc, char *argv[])
 	struct verity_geometry g;
 	struct progress prog = { .last_percent = -1 };
 	struct verity_build build;
-	char root[2 * VERITY_MAX_DIGEST + 1];
+	char root[2 * DIGEST_MAX_SIZE + 1];
 	uint64_t size, limit;
 	bool in_place;
 	int r, hash_fd = -1;

@@ -5,6 +5,7 @@
 #include "lib/hexdecoct.h"
 #include "lib/macro.h"
 #include "policygen/generate_policy.h"
+#include "verity/roothash.h"
 
 /* IPE's parser limit is the kernel's NAME_MAX for the securityfs directory. */
 #define GEN_NAME_MAX 255
@@ -45,12 +46,11 @@ int gen_next_version(const uint16_t prev[3], uint16_t ret[3])
 int gen_image_set(struct gen_image *ret, const char *label, const char *alg,
 		  const unsigned char *digest, size_t size)
 {
-	size_t want;
+	const struct digest_alg *a = digest_alg_find(alg);
 
-	if (!ipe_digest_alg_known(alg, false) || strlen(alg) >= sizeof(ret->alg))
+	if (!a || !a->ipe || strlen(alg) >= sizeof(ret->alg))
 		return -EPROTONOSUPPORT;
-	want = ipe_digest_alg_size(alg);
-	if (size != want || size > GEN_MAX_DIGEST)
+	if (size != a->size)
 		return -EBADMSG;
 	*ret = (struct gen_image){};
 	ret->label = strdup(label);
@@ -64,10 +64,9 @@ int gen_image_set(struct gen_image *ret, const char *label, const char *alg,
 
 int gen_image_from_roothash(const char *arg, struct gen_image *ret)
 {
-	_cleanup_free_ unsigned char *bytes = NULL;
 	_cleanup_free_ char *alg = NULL;
 	const char *colon = strchr(arg, ':');
-	size_t n;
+	struct root_hash h;
 	int r;
 
 	if (!colon || colon == arg || colon[1] == 0)
@@ -75,10 +74,10 @@ int gen_image_from_roothash(const char *arg, struct gen_image *ret)
 	alg = strndup(arg, (size_t)(colon - arg));
 	if (!alg)
 		return -ENOMEM;
-	r = hex_decode(colon + 1, strlen(colon + 1), &bytes, &n);
+	r = root_hash_parse(colon + 1, strlen(colon + 1), 0, &h);
 	if (r < 0)
 		return r;
-	return gen_image_set(ret, arg, alg, bytes, n);
+	return gen_image_set(ret, arg, alg, h.bytes, h.size);
 }
 
 bool gen_image_same(const struct gen_image *a, const struct gen_image *b)
@@ -125,7 +124,7 @@ static void put_comment(FILE *f, const char *prefix, const char *label)
 static void put_roothash_rules(FILE *f, const struct gen_spec *s, const struct gen_image *img,
 			       const char *action)
 {
-	char hex[2 * GEN_MAX_DIGEST + 1];
+	char hex[2 * DIGEST_MAX_SIZE + 1];
 
 	hex_encode_to(img->digest, img->digest_size, false, hex);
 	for (size_t i = 0; i < s->n_ops; i++)

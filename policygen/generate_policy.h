@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "policy/digest.h"
 #include "policy/policy.h"
 
 /*
@@ -12,13 +13,11 @@
  * trust. Kept apart from option parsing so the exact bytes can be tested.
  */
 
-#define GEN_MAX_DIGEST 64
-
 /* One dm-verity image, known by the algorithm of its table and its root hash. */
 struct gen_image {
 	char *label;               /* comment above its rules: file name or "ALG:HEX" */
 	char alg[32];              /* kernel crypto API name, lower case */
-	unsigned char digest[GEN_MAX_DIGEST];
+	unsigned char digest[DIGEST_MAX_SIZE];
 	size_t digest_size;
 };
 

@@ -12,17 +12,16 @@
 #include "lib/log.h"
 #include "lib/macro.h"
 #include "lib/verbs.h"
+#include "policy/digest.h"
 #include "policygen/sig_util.h"
 #include "policygen/signer.h"
 #include "policygen/verb_util.h"
 #include "policygen/verbs.h"
 #include "verity/manifest.h"
+#include "verity/roothash.h"
 
 /* systemd's verity-sig partition payload is NUL-padded to whole 4 KiB blocks. */
 #define VERITY_SIG_ALIGN 4096u
-
-/* A root-hash file holds at most 128 hex digits and a newline. */
-#define ROOT_HASH_FILE_MAX 4096u
 
 enum sig_format { FORMAT_DER, FORMAT_BASE64, FORMAT_VERITY_SIG };
 
@@ -38,24 +37,6 @@ static int format_from_name(const char *name)
 		if (streq(name, format_names[i]))
 			return (int)i;
 	return -EINVAL;
-}
-
-/* One line of text from a root-hash file (veritysetup --root-hash-file or a shell `> file`). */
-static int read_root_hash_file(const char *path, char **ret)
-{
-	_cleanup_free_ char *buf = NULL;
-	size_t len;
-	int r;
-
-	r = read_full_file(path, ROOT_HASH_FILE_MAX, &buf, &len);
-	if (r == -EFBIG)
-		return log_error_errno(-EINVAL, "%s: too large for a root hash file", path);
-	if (r < 0)
-		return log_error_errno(r, "%s: %m", path);
-	if (strlen(buf) != len)
-		return log_error_errno(-EINVAL, "%s: contains a NUL byte, not a root hash", path);
-	*ret = TAKE_PTR(buf);
-	return 0;
 }
 
 static int encode_output(enum sig_format format, const unsigned char *der, size_t der_len,
@@ -120,12 +101,15 @@ int verb_sign_roothash(int argc, char *argv[])
 	};
 	_cleanup_(verity_params_done) struct verity_params m = {};
 	_cleanup_(signer_done) struct signer signer = {};
-	_cleanup_free_ char *hex = NULL, *out_buf = NULL;
+	_cleanup_free_ char *out_buf = NULL;
 	_cleanup_free_ unsigned char *der = NULL;
 	const char *hash_alg = NULL, *root_hash_file = NULL, *manifest_path = NULL, *output = "-";
-	const char *source, *alg;
+	const struct digest_alg *alg = NULL;
 	enum sig_format format = FORMAT_DER;
-	size_t der_len, out_len, want;
+	char hex[2 * DIGEST_MAX_SIZE + 1];
+	size_t der_len, out_len;
+	struct root_hash rh = {};
+	const char *source;
 	int c, r;
 
 	while ((c = getopt_long(argc, argv, "o:", options, NULL)) >= 0) {
@@ -176,45 +160,42 @@ int verb_sign_roothash(int argc, char *argv[])
 			return log_error_errno(r, "%s: not a verity manifest", manifest_path);
 		if (r < 0)
 			return log_error_errno(r, "%s: %m", manifest_path);
-		hex = malloc(2 * VERITY_MAX_DIGEST + 1);
-		if (!hex)
-			return log_error_errno(-ENOMEM, "%m");
-		manifest_root_hash_hex(&m, hex);
 		if (hash_alg && !streq(hash_alg, m.hash_alg))
 			return usage_error("--hash %s, but %s says %s", hash_alg, manifest_path, m.hash_alg);
-		alg = m.hash_alg;
+		hash_alg = m.hash_alg;
+		rh.size = m.digest_size;
+		memcpy(rh.bytes, m.root_hash, rh.size);
 		source = manifest_path;
 	} else {
-		if (root_hash_file) {
-			r = read_root_hash_file(root_hash_file, &hex);
-			if (r < 0)
-				return r;
-			source = root_hash_file;
-		} else {
-			hex = strdup(argv[optind]);
-			if (!hex)
-				return log_error_errno(-ENOMEM, "%m");
-			source = "root hash";
-		}
-		if (sig_root_hash_normalize(hex) < 0)
-			return log_error_errno(-EINVAL, "%s: not a hex root hash (hex digits only, "
+		source = root_hash_file ?: "root hash";
+		if (root_hash_file)
+			r = root_hash_read_file(root_hash_file, 0, &rh);
+		else
+			r = root_hash_parse(argv[optind], strlen(argv[optind]), 0, &rh);
+		if (r == -EFBIG)
+			return log_error_errno(-EINVAL, "%s: too large for a root hash file", source);
+		if (r == -EINVAL)
+			return log_error_errno(r, "%s: not a hex root hash (hex digits only, "
 					       "at most one trailing newline)", source);
-		alg = hash_alg;
-		if (!alg) {
-			alg = sig_guess_alg(strlen(hex));
+		if (r < 0)
+			return log_error_errno(r, "%s: %m", source);
+		if (!hash_alg) {
+			alg = digest_alg_assumed(rh.size);
 			if (!alg)
 				return log_error_errno(-EINVAL, "%s: %zu hex digits is not the size of a "
-						       "supported digest", source, strlen(hex));
+						       "supported digest", source, 2 * rh.size);
 			log_info("%s: %zu hex digits, taken as a %s root hash (--hash names the algorithm)",
-				 source, strlen(hex), alg);
+				 source, 2 * rh.size, alg->name);
 		}
 	}
-	want = sig_digest_size(alg);
-	if (want == 0)
-		return log_error_errno(-EINVAL, "%s: unknown hash algorithm \"%s\"", source, alg);
-	if (strlen(hex) != 2 * want)
+	if (!alg)
+		alg = digest_alg_find(hash_alg);
+	if (!alg)
+		return log_error_errno(-EINVAL, "%s: unknown hash algorithm \"%s\"", source, hash_alg);
+	if (rh.size != alg->size)
 		return log_error_errno(-EINVAL, "%s: %zu hex digits, but a %s root hash has %zu",
-				       source, strlen(hex), alg, 2 * want);
+				       source, 2 * rh.size, alg->name, 2 * alg->size);
+	root_hash_hex(&rh, hex);
 
 	r = signer_load(&signer);
 	if (r < 0)

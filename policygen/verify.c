@@ -11,6 +11,7 @@
 #include "policygen/verbs.h"
 #include "policygen/verity_options.h"
 #include "verity/check.h"
+#include "verity/roothash.h"
 #include "verity/superblock.h"
 #include "verity/tree.h"
 
@@ -87,25 +88,20 @@ static int load_params(const struct verify_args *a, int data_fd, struct verity_p
 	return 0;
 }
 
-static int read_root(const struct verify_args *a, const struct verity_params *m, unsigned char *root)
+static int read_root(const struct verify_args *a, const struct verity_params *m, struct root_hash *root)
 {
-	_cleanup_free_ char *buf = NULL;
-	const char *hex = a->root_hex;
-	size_t len;
+	const char *source = a->root_hash_file ?: a->root_hex;
 	int r;
 
-	if (a->root_hash_file) {
-		r = read_full_file(a->root_hash_file, 4096, &buf, &len);
-		if (r < 0)
-			return log_error_errno(r, "%s: cannot read: %m", a->root_hash_file);
-		/* Tolerate the newline a shell `echo` adds; the hash itself must be exact. */
-		while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
-			buf[--len] = 0;
-		hex = buf;
-	}
-	if (verity_parse_root_hash(hex, root, m->digest_size) < 0)
+	if (a->root_hash_file)
+		r = root_hash_read_file(a->root_hash_file, m->digest_size, root);
+	else
+		r = root_hash_parse(a->root_hex, strlen(a->root_hex), m->digest_size, root);
+	if (r == -EINVAL || r == -EMSGSIZE || r == -EFBIG)
 		return log_error_errno(-EINVAL, "%s: not a %s root hash (%" PRIu32 " hex digits expected)",
-				       a->root_hash_file ?: hex, m->hash_alg, 2 * m->digest_size);
+				       source, m->hash_alg, 2 * m->digest_size);
+	if (r < 0)
+		return log_error_errno(r, "%s: cannot read: %m", source);
 	return 0;
 }
 
@@ -172,7 +168,7 @@ int verb_verify(int argc, char *argv[])
 {
 	struct verify_args a = { .threads = verity_default_threads() };
 	struct verity_params m = VERITY_PARAMS_DEFAULTS;
-	unsigned char root[VERITY_MAX_DIGEST];
+	struct root_hash root;
 	_cleanup_close_ int data_fd = -1;
 	struct verity_geometry g;
 	int r;
@@ -190,20 +186,20 @@ int verb_verify(int argc, char *argv[])
 	if (r < 0)
 		return log_error_errno(r, "%s: impossible verity parameters: %m", a.hash_path);
 	m.hash_start = g.hash_start;
-	r = read_root(&a, &m, root);
+	r = read_root(&a, &m, &root);
 	if (r < 0)
 		return r;
 	r = check_sizes(&a, &m, &g, data_fd);
 	if (r != 0)
 		return r;
 
-	r = verity_cryptsetup_check(a.data_path, a.hash_path, &m, root);
+	r = verity_cryptsetup_check(a.data_path, a.hash_path, &m, root.bytes);
 	if (r == 0) {
 		log_debug("%s: intact", a.data_path);
 		return 0;
 	}
 	if (r == -EPERM || r == -EFAULT) {
-		explain(&a, &m, root, data_fd, r);
+		explain(&a, &m, root.bytes, data_fd, r);
 		return EXIT_NEGATIVE;
 	}
 	return log_error_errno(r, "%s: cannot verify: %m", a.data_path);

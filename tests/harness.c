@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/errno_name.h"
 #include "tests/harness.h"
 
 #define MAX_TESTS 1024
@@ -49,6 +50,13 @@ void test_skip(const char *fmt, ...)
 	printf("\n");
 	fflush(stdout);
 	_exit(77);
+}
+
+const char *harness_errno_name(intmax_t r)
+{
+	const char *name = r < 0 && r > -4096 ? errno_name((int)-r) : NULL;
+
+	return name ?: "-";
 }
 
 const char *test_data_dir(void)

@@ -18,6 +18,9 @@ _Noreturn void harness_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((__format__(printf, 3, 4)));
 _Noreturn void test_skip(const char *fmt, ...) __attribute__((__format__(printf, 1, 2)));
 
+/* "EBADMSG" for -EBADMSG, "-" for a value that is not a negative errno. */
+const char *harness_errno_name(intmax_t r);
+
 /* Directory of test data (tests/data) and a private scratch directory. */
 const char *test_data_dir(void);
 const char *test_tmp_dir(void);
@@ -44,7 +47,23 @@ const char *test_tmp_dir(void);
 				     #a, _a, #b, _b);                           \
 	} while (0)
 
-#define ASSERT_OK(e) ASSERT_EQ((e) < 0 ? (e) : 0, 0)
+/* Each assertion evaluates its expressions once; a failure names the errno. */
+#define ASSERT_OK(e)                                                            \
+	do {                                                                    \
+		intmax_t _r = (intmax_t)(e);                                    \
+		if (_r < 0)                                                     \
+			harness_fail(__FILE__, __LINE__, "%s == %jd (%s), expected >= 0", \
+				     #e, _r, harness_errno_name(_r));           \
+	} while (0)
+
+/* @e returns -@err (a positive errno constant such as EBADMSG). */
+#define ASSERT_ERRNO(e, err)                                                    \
+	do {                                                                    \
+		intmax_t _r = (intmax_t)(e), _w = -(intmax_t)(err);             \
+		if (_r != _w)                                                   \
+			harness_fail(__FILE__, __LINE__, "%s == %jd (%s), expected %jd (%s)", \
+				     #e, _r, harness_errno_name(_r), _w, harness_errno_name(_w)); \
+	} while (0)
 
 #define ASSERT_STREQ(a, b)                                                      \
 	do {                                                                    \

@@ -11,6 +11,7 @@
 #include "lib/hexdecoct.h"
 #include "lib/macro.h"
 #include "verity/manifest.h"
+#include "verity/roothash.h"
 #include "verity/tree.h"
 
 #define MANIFEST_VERSION 1
@@ -21,12 +22,12 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(struct json_object *, json_object_put);
 
 void manifest_root_hash_hex(const struct verity_params *m, char *out)
 {
-	hex_encode_to(m->root_hash, MIN(m->digest_size, (uint32_t)VERITY_MAX_DIGEST), false, out);
+	hex_encode_to(m->root_hash, MIN(m->digest_size, (uint32_t)DIGEST_MAX_SIZE), false, out);
 }
 
 char *manifest_dm_table(const struct verity_params *m, const char *data_dev, const char *hash_dev)
 {
-	char root[2 * VERITY_MAX_DIGEST + 1], salt[2 * VERITY_MAX_SALT + 1];
+	char root[2 * DIGEST_MAX_SIZE + 1], salt[2 * VERITY_MAX_SALT + 1];
 	char *s;
 
 	manifest_root_hash_hex(m, root);
@@ -156,7 +157,7 @@ static int manifest_to_json(const struct verity_params *m, const char *data_dev,
 {
 	_cleanup_json_ struct json_object *o = json_object_new_object(), *cmdline = NULL,
 					  *parts = NULL;
-	char root[2 * VERITY_MAX_DIGEST + 1], salt[2 * VERITY_MAX_SALT + 1], uuid[37];
+	char root[2 * DIGEST_MAX_SIZE + 1], salt[2 * VERITY_MAX_SALT + 1], uuid[37];
 	char pu_root[37], pu_verity[37];
 	struct verity_geometry g;
 	char *opts;
@@ -316,6 +317,7 @@ int manifest_load(const char *path, struct verity_params *ret)
 	_cleanup_json_ struct json_object *o = NULL;
 	struct verity_params m = { 0 };
 	struct verity_geometry g;
+	struct root_hash root;
 	struct json_object *v;
 	const char *s;
 	uint64_t u;
@@ -356,8 +358,9 @@ int manifest_load(const char *path, struct verity_params *ret)
 	if (m.superblock && (!s || verity_parse_uuid(s, m.uuid) < 0))
 		return -EBADMSG;
 	s = get_str(o, "root_hash");
-	if (!s || verity_parse_root_hash(s, m.root_hash, m.digest_size) < 0)
+	if (!s || root_hash_parse(s, strlen(s), m.digest_size, &root) < 0)
 		return -EBADMSG;
+	memcpy(m.root_hash, root.bytes, root.size);
 
 	/* The geometry must agree with itself, or the file was edited by hand. */
 	if (verity_params_geometry(&m, &g) < 0 || g.hash_start != m.hash_start)

@@ -43,7 +43,7 @@
 /* Read a manifest file. Return: 0, -EBADMSG (not a manifest), -errno. */
 int manifest_load(const char *path, struct verity_params *ret);
 
-/* Lowercase hex of the root hash into @out (2*VERITY_MAX_DIGEST+1 bytes). */
+/* Lowercase hex of the root hash into @out (2*DIGEST_MAX_SIZE+1 bytes). */
 void manifest_root_hash_hex(const struct verity_params *m, char *out);
 
 /**

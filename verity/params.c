@@ -93,17 +93,6 @@ int verity_parse_uuid(const char *s, unsigned char uuid[16])
 	return 0;
 }
 
-int verity_parse_root_hash(const char *s, unsigned char *buf, uint32_t digest_size)
-{
-	_cleanup_free_ unsigned char *raw = NULL;
-	size_t len;
-
-	if (strlen(s) != 2 * (size_t)digest_size || hex_decode(s, strlen(s), &raw, &len) < 0)
-		return -EINVAL;
-	memcpy(buf, raw, len);
-	return 0;
-}
-
 void verity_format_uuid(const unsigned char uuid[16], char out[37])
 {
 	char hex[33];

@@ -4,13 +4,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "policy/digest.h"
+
 /*
  * The dm-verity parameters of one image: the engine's model. The tree, the
  * superblock and the manifest all read and fill a struct verity_params; the
  * values are those of `veritysetup format` and of the DM table.
  */
 
-#define VERITY_MAX_DIGEST 64
 #define VERITY_MAX_SALT 256
 
 struct verity_params {
@@ -26,7 +27,7 @@ struct verity_params {
 	unsigned char salt[VERITY_MAX_SALT];
 	uint32_t salt_size;
 	unsigned char uuid[16];    /* all zero with --no-superblock */
-	unsigned char root_hash[VERITY_MAX_DIGEST];
+	unsigned char root_hash[DIGEST_MAX_SIZE];
 	uint32_t digest_size;
 	/* Additions. */
 	bool superblock;
@@ -55,14 +56,13 @@ static inline bool verity_block_size_valid(uint32_t bs)
 /*
  * Parsers for the option values shared by the verity verbs: a hash name
  * (sets hash_alg and digest_size), a block size (power of 2, 512..512K), a salt
- * (hex or "-"), a UUID, a root hash of @digest_size bytes in hex.
+ * (hex or "-"), a UUID.
  * Return: 0 or -EINVAL.
  */
 int verity_parse_alg(const char *s, struct verity_params *m);
 int verity_parse_block_size(const char *s, uint32_t *ret);
 int verity_parse_salt(const char *s, struct verity_params *m);
 int verity_parse_uuid(const char *s, unsigned char uuid[16]);
-int verity_parse_root_hash(const char *s, unsigned char *buf, uint32_t digest_size);
 
 /**
  * verity_format_uuid() - @uuid as "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (lower case).

@@ -14,9 +14,11 @@
 
 #include <openssl/evp.h>
 
+#include "crypto/openssl_util.h"
 #include "lib/fileio.h"
 #include "lib/hugemem.h"
 #include "lib/macro.h"
+#include "policy/digest.h"
 #include "verity/superblock.h"
 #include "verity/tree.h"
 
@@ -26,41 +28,17 @@
 /* Chunks between two kicks of the hash file's writeback: 64 MiB of data. */
 #define WRITEBACK_CHUNKS 32
 
-/* Kernel crypto API names and what OpenSSL calls them. */
-static const struct {
-	const char *kernel;
-	const char *openssl;
-} hash_names[] = {
-	{ "sha1", "SHA1" },         { "sha224", "SHA224" },     { "sha256", "SHA256" },
-	{ "sha384", "SHA384" },     { "sha512", "SHA512" },     { "sha3-224", "SHA3-224" },
-	{ "sha3-256", "SHA3-256" }, { "sha3-384", "SHA3-384" }, { "sha3-512", "SHA3-512" },
-	{ "sm3", "SM3" },           { "blake2b-512", "BLAKE2B-512" },
-};
-
-static const char *openssl_name(const char *alg)
-{
-	for (size_t i = 0; i < ELEMENTSOF(hash_names); i++)
-		if (streq(hash_names[i].kernel, alg))
-			return hash_names[i].openssl;
-	return NULL;
-}
-
-static void evp_md_freep(EVP_MD **md)
-{
-	EVP_MD_free(*md);
-}
-
 static int fetch_md(const char *alg, EVP_MD **ret)
 {
-	const char *name = openssl_name(alg);
+	const struct digest_alg *a = digest_alg_find(alg);
 	EVP_MD *md;
 
-	if (!name)
+	if (!a || !a->dm_verity)
 		return -EOPNOTSUPP;
-	md = EVP_MD_fetch(NULL, name, NULL);
+	md = EVP_MD_fetch(NULL, a->openssl, NULL);
 	if (!md)
 		return -EOPNOTSUPP;
-	if (EVP_MD_get_size(md) <= 0 || EVP_MD_get_size(md) > VERITY_MAX_DIGEST) {
+	if (EVP_MD_get_size(md) <= 0 || EVP_MD_get_size(md) > DIGEST_MAX_SIZE) {
 		EVP_MD_free(md);
 		return -EOPNOTSUPP;
 	}
@@ -92,7 +70,7 @@ int verity_geometry_compute(uint64_t n, uint32_t hbs, uint32_t ds, uint32_t hash
 	uint64_t pos = 0, per;
 
 	*g = (struct verity_geometry){ 0 };
-	if (n == 0 || ds == 0 || ds > VERITY_MAX_DIGEST || hash_type > 1)
+	if (n == 0 || ds == 0 || ds > DIGEST_MAX_SIZE || hash_type > 1)
 		return -EINVAL;
 	if (!verity_block_size_valid(hbs))
 		return -EINVAL;
@@ -175,7 +153,7 @@ static int digest_block(EVP_MD_CTX *ctx, const EVP_MD *md, const struct verity_p
 
 int verity_digest_one(const struct verity_params *m, const void *buf, size_t len, unsigned char *out)
 {
-	_cleanup_(evp_md_freep) EVP_MD *md = NULL;
+	_cleanup_(EVP_MD_freep) EVP_MD *md = NULL;
 	EVP_MD_CTX *ctx;
 	int r;
 
@@ -396,7 +374,7 @@ static int hash_upper_levels(const EVP_MD *md, struct verity_params *m,
 int verity_tree_build(int data_fd, struct verity_params *m, const struct verity_geometry *g,
 		      struct verity_build *b, unsigned char **ret_tree)
 {
-	_cleanup_(evp_md_freep) EVP_MD *md = NULL;
+	_cleanup_(EVP_MD_freep) EVP_MD *md = NULL;
 	_cleanup_hugemem_ unsigned char *tree = NULL;
 	_cleanup_free_ atomic_uint *filled = NULL;
 	struct leaf_job j;
@@ -470,13 +448,13 @@ int verity_tree_locate(int data_fd, int hash_fd, const struct verity_params *m,
 		       const unsigned char *root, unsigned threads, enum verity_fault *ret_fault,
 		       uint64_t *ret_index, unsigned *ret_level)
 {
-	_cleanup_(evp_md_freep) EVP_MD *md = NULL;
+	_cleanup_(EVP_MD_freep) EVP_MD *md = NULL;
 	_cleanup_free_ unsigned char *stored = NULL;
 	_cleanup_hugemem_ unsigned char *fresh = NULL;
 	struct verity_params copy = *m;
 	struct verity_build build = VERITY_BUILD_IN_MEMORY(threads);
 	struct verity_geometry g;
-	unsigned char digest[VERITY_MAX_DIGEST];
+	unsigned char digest[DIGEST_MAX_SIZE];
 	uint32_t hbs = m->hash_block_size;
 	EVP_MD_CTX *ctx;
 	int r;

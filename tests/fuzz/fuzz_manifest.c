@@ -60,7 +60,7 @@ static void check_bounds(const struct verity_params *m)
 	REQUIRE(verity_block_size_valid(m->data_block_size));
 	REQUIRE(verity_block_size_valid(m->hash_block_size));
 	REQUIRE(m->salt_size <= VERITY_MAX_SALT);
-	REQUIRE(m->digest_size > 0 && m->digest_size <= VERITY_MAX_DIGEST);
+	REQUIRE(m->digest_size > 0 && m->digest_size <= DIGEST_MAX_SIZE);
 	REQUIRE(verity_digest_size(m->hash_alg) == (int)m->digest_size);
 	REQUIRE(m->hash_type <= 1);
 	REQUIRE(m->data_blocks > 0);
@@ -69,7 +69,7 @@ static void check_bounds(const struct verity_params *m)
 	REQUIRE(g.hash_start == m->hash_start && g.hash_blocks == m->hash_blocks);
 	if (!m->superblock)
 		REQUIRE(memcmp(m->uuid, (const unsigned char[16]){ 0 }, 16) == 0);
-	for (uint32_t i = m->digest_size; i < VERITY_MAX_DIGEST; i++)
+	for (uint32_t i = m->digest_size; i < DIGEST_MAX_SIZE; i++)
 		REQUIRE(m->root_hash[i] == 0);
 }
 

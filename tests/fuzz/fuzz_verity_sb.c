@@ -82,7 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		REQUIRE(rr == 0 || rr == -EOPNOTSUPP);
 		REQUIRE(manifest_same(&m, &read));
 		if (rr == 0)
-			REQUIRE(read.digest_size > 0 && read.digest_size <= VERITY_MAX_DIGEST);
+			REQUIRE(read.digest_size > 0 && read.digest_size <= DIGEST_MAX_SIZE);
 	}
 
 	/* Data and hash in the same file: the single data block case reads it too. */

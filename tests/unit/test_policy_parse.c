@@ -8,6 +8,7 @@
 #include "lib/errno_name.h"
 #include "lib/fileio.h"
 #include "lib/macro.h"
+#include "policy/digest.h"
 #include "policy/policy.h"
 #include "tests/harness.h"
 
@@ -482,9 +483,34 @@ TEST(names_tables)
 	ASSERT_TRUE(ipe_hook_name(IPE_HOOK_MAX) == NULL);
 	ASSERT_EQ(ipe_op_from_name("KEXEC_INITRAMFS"), IPE_OP_KEXEC_INITRAMFS);
 	ASSERT_EQ(ipe_op_from_name("kmodule"), IPE_OP_INVALID);
-	ASSERT_TRUE(ipe_digest_alg_known("sha3-256", false));
-	ASSERT_TRUE(!ipe_digest_alg_known("sha3-256", true));
-	ASSERT_TRUE(ipe_digest_alg_known("sha512", true));
-	ASSERT_EQ(ipe_digest_alg_size("rmd160"), 20);
-	ASSERT_EQ(ipe_digest_alg_size("SHA256"), 0);
+}
+
+/* The digest table against the kernel's lists (ipe.rst, fs/verity/hash_algs.c) and the sizes. */
+TEST(digest_table)
+{
+	static const char *const ipe_algs[] = { "blake2b-512", "blake2s-256", "sha256", "sha384", "sha512",
+						"sha3-224", "sha3-256", "sha3-384", "sha3-512", "sm3", "rmd160" };
+	const struct digest_alg *a;
+
+	for (size_t i = 0; i < ELEMENTSOF(ipe_algs); i++) {
+		a = digest_alg_find(ipe_algs[i]);
+		ASSERT_TRUE(a && a->ipe);
+		ASSERT_TRUE(a->size >= 20 && a->size <= DIGEST_MAX_SIZE);
+		ASSERT_EQ(a->fs_verity, streq(ipe_algs[i], "sha256") || streq(ipe_algs[i], "sha512"));
+	}
+	a = digest_alg_find("sha3-256");
+	ASSERT_TRUE(a && !a->fs_verity && a->dm_verity && a->size == 32);
+	ASSERT_STREQ(a->openssl, "SHA3-256");
+	a = digest_alg_find("rmd160");
+	ASSERT_TRUE(a && a->size == 20 && !a->dm_verity);
+	a = digest_alg_find("sha1");
+	ASSERT_TRUE(a && !a->ipe && a->dm_verity);
+	ASSERT_TRUE(digest_alg_find("SHA256") == NULL);
+	ASSERT_TRUE(digest_alg_find("") == NULL);
+	ASSERT_STREQ(digest_alg_assumed(20)->name, "sha1");
+	ASSERT_STREQ(digest_alg_assumed(28)->name, "sha224");
+	ASSERT_STREQ(digest_alg_assumed(32)->name, "sha256");
+	ASSERT_STREQ(digest_alg_assumed(48)->name, "sha384");
+	ASSERT_STREQ(digest_alg_assumed(64)->name, "sha512");
+	ASSERT_TRUE(digest_alg_assumed(33) == NULL);
 }

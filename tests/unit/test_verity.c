@@ -12,6 +12,7 @@
 #include "tests/harness.h"
 #include "verity/check.h"
 #include "verity/manifest.h"
+#include "verity/roothash.h"
 #include "verity/superblock.h"
 #include "verity/tree.h"
 
@@ -310,4 +311,55 @@ TEST(manifest_load_rejects)
 		ASSERT_TRUE(l.data_path == NULL);
 		verity_params_done(&l);
 	}
+}
+
+/* One parser and one file reader for every verb that takes a root hash. */
+TEST(root_hash_parse_and_read)
+{
+	static const char hex[] = "0123456789abcdef0123456789ABCDEF0123456789abcdef0123456789abcdef";
+	char path[4096], out[2 * DIGEST_MAX_SIZE + 1];
+	struct root_hash h;
+	static const struct {
+		const char *before; /* then the first @digits of hex, then @after_len bytes of @after */
+		size_t digits;
+		const char *after;
+		size_t after_len;
+		int err; /* 0, or the errno root_hash_read_file() gives */
+	} files[] = {
+		{ "", 64, "", 0, 0 },          { "", 64, "\n", 1, 0 },         { "", 64, "\r\n", 2, 0 },
+		{ "", 64, "\n\n", 2, EINVAL }, { "", 64, "\r", 1, EINVAL },   { "", 64, " ", 1, EINVAL },
+		{ "\n", 64, "", 0, EINVAL },    { "", 64, "\n\r\n", 3, EINVAL }, { "", 62, "\n", 1, EMSGSIZE },
+		{ "", 64, "\0\n", 2, EINVAL },
+	};
+
+	ASSERT_OK(root_hash_parse(hex, 64, 32, &h));
+	ASSERT_EQ(h.size, 32);
+	root_hash_hex(&h, out);
+	ASSERT_STREQ(out, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+	ASSERT_OK(root_hash_parse(hex, 40, 0, &h));
+	ASSERT_EQ(h.size, 20);
+	ASSERT_ERRNO(root_hash_parse(hex, 64, 64, &h), EMSGSIZE);
+	ASSERT_ERRNO(root_hash_parse(hex, 63, 0, &h), EINVAL);
+	ASSERT_ERRNO(root_hash_parse(hex, 0, 0, &h), EINVAL);
+	ASSERT_ERRNO(root_hash_parse("0g", 2, 0, &h), EINVAL);
+	ASSERT_ERRNO(root_hash_parse("sha256:00", 9, 0, &h), EINVAL);
+
+	snprintf(path, sizeof(path), "%s/roothash", test_tmp_dir());
+	for (size_t i = 0; i < ELEMENTSOF(files); i++) {
+		_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		size_t nb = strlen(files[i].before);
+
+		ASSERT_TRUE(fd >= 0);
+		ASSERT_EQ(write(fd, files[i].before, nb), (ssize_t)nb);
+		ASSERT_EQ(write(fd, hex, files[i].digits), (ssize_t)files[i].digits);
+		ASSERT_EQ(write(fd, files[i].after, files[i].after_len), (ssize_t)files[i].after_len);
+		if (files[i].err)
+			ASSERT_ERRNO(root_hash_read_file(path, 32, &h), files[i].err);
+		else {
+			ASSERT_OK(root_hash_read_file(path, 32, &h));
+			root_hash_hex(&h, out);
+			ASSERT_STREQ(out, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+		}
+	}
+	ASSERT_ERRNO(root_hash_read_file("/nonexistent/roothash", 32, &h), ENOENT);
 }
