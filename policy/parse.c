@@ -311,7 +311,7 @@ static int parse_rule(char *line, struct ipe_parser *ps, unsigned lineno, struct
 				ps->op_default_line[r.op]);
 			e = -EBADMSG;
 		} else {
-			p->op_default[r.op] = action;
+			(void)ipe_policy_set_default(p, r.op, action); /* checked above: cannot fail */
 			ps->op_default_line[r.op] = lineno;
 		}
 	} else if (r.op == IPE_OP_INVALID) {
