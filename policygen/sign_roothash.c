@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "json/json.h"
 #include "lib/fileio.h"
 #include "lib/log.h"
 #include "lib/macro.h"
@@ -42,7 +43,9 @@ static int format_from_name(const char *name)
 static int encode_output(enum sig_format format, const unsigned char *der, size_t der_len,
 			 const char *hex, X509 *cert, char **ret, size_t *ret_len)
 {
-	_cleanup_free_ char *b64 = NULL, *json = NULL;
+	_cleanup_free_ char *b64 = NULL, *line = NULL;
+	_cleanup_json_ struct json_object *o = NULL;
+	const char *text;
 	char fpr[65];
 	size_t len, padded;
 	int n, r;
@@ -61,28 +64,35 @@ static int encode_output(enum sig_format format, const unsigned char *der, size_
 		return -ENOMEM;
 	if (format == FORMAT_BASE64) {
 		/* One line, for veritytab's root-hash-signature=base64:… */
-		n = asprintf(&json, "%s\n", b64);
+		n = asprintf(&line, "%s\n", b64);
 		if (n < 0)
 			return -ENOMEM;
 		*ret_len = (size_t)n;
-		*ret = TAKE_PTR(json);
+		*ret = TAKE_PTR(line);
 		return 0;
 	}
 
 	r = sig_cert_fingerprint(cert, fpr);
 	if (r < 0)
 		return r;
-	/* Compact JSON as systemd-repart writes it; hex and base64 need no escaping. */
-	n = asprintf(&json, "{\"rootHash\":\"%s\",\"certificateFingerprint\":\"%s\",\"signature\":\"%s\"}",
-		     hex, fpr, b64);
-	if (n < 0)
+	/* Compact JSON as systemd-repart writes it. */
+	o = json_object_new_object();
+	if (!o)
 		return -ENOMEM;
-	len = (size_t)n;
+	r = json_add(o, "rootHash", json_object_new_string(hex));
+	if (r == 0)
+		r = json_add(o, "certificateFingerprint", json_object_new_string(fpr));
+	if (r == 0)
+		r = json_add(o, "signature", json_object_new_string(b64));
+	text = r == 0 ? json_format(o, 0) : NULL;
+	if (!text)
+		return -ENOMEM;
+	len = strlen(text);
 	padded = DIV_ROUND_UP(len, VERITY_SIG_ALIGN) * VERITY_SIG_ALIGN;
 	*ret = calloc(1, padded);
 	if (!*ret)
 		return -ENOMEM;
-	memcpy(*ret, json, len);
+	memcpy(*ret, text, len);
 	*ret_len = padded;
 	return 0;
 }

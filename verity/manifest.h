@@ -5,6 +5,9 @@
 #include <stdint.h>
 
 #include "verity/params.h"
+#include "verity/tree.h"
+
+struct json_object;
 
 /*
  * The verity manifest: everything later steps (sign-roothash, generate, the
@@ -13,7 +16,8 @@
  *
  * JSON keys (stable; objects are written in this order):
  *   "manifest_version"   1
- *   "data_path", "hash_path"          strings as given on the command line
+ *   "data_path", "hash_path"          as given on the command line: a string, or an
+ *                                     array of byte values when not UTF-8 (json/json.h)
  *   "hash_algorithm"     "sha256" (kernel crypto API name, lower case)
  *   "format"             1 (normal) or 0 (Chrome OS)
  *   "data_block_size", "hash_block_size"   bytes
@@ -65,6 +69,32 @@ int manifest_add_signature(const char *path, const char *sig_path, const char *f
  */
 int manifest_write(const char *path, const struct verity_params *m, const char *data_dev,
 		   const char *hash_dev, unsigned flags);
+
+/* The manifest's keys that describe the tree, for JSON that shares them (dump --json). */
+enum manifest_field {
+	MANIFEST_HASH_ALGORITHM,
+	MANIFEST_FORMAT,
+	MANIFEST_DATA_BLOCK_SIZE,
+	MANIFEST_HASH_BLOCK_SIZE,
+	MANIFEST_DATA_BLOCKS,
+	MANIFEST_HASH_OFFSET,
+	MANIFEST_HASH_START,
+	MANIFEST_HASH_BLOCKS,
+	MANIFEST_SUPERBLOCK,
+	MANIFEST_SALT,
+	MANIFEST_UUID,
+	MANIFEST_ROOT_HASH,
+	MANIFEST_DATA_SIZE,
+	MANIFEST_HASH_SIZE,
+};
+
+/**
+ * manifest_add_fields() - add @fields (in this order) of @m, laid out as @g,
+ * to the JSON object @o, with the manifest's key names and value forms.
+ * Return: 0, -ENOMEM, -EINVAL (not a field).
+ */
+int manifest_add_fields(struct json_object *o, const struct verity_params *m,
+			const struct verity_geometry *g, const enum manifest_field *fields, size_t n);
 
 /**
  * manifest_dm_table() - the DM verity table parameters as libcryptsetup builds
