@@ -167,6 +167,21 @@ static json_object *list_keyring(const char *name, struct cert_match *m, bool js
 	return o;
 }
 
+const struct verb list_verb = {
+	.name = "list",
+	.run = verb_list,
+	.min_operands = 0,
+	.max_operands = 0,
+	.synopsis = "list [--keyring NAME]... [--cert CERT] [--json]",
+	.help = "List the keys of the kernel's trust keyrings (.builtin_trusted_keys,\n"
+		".secondary_trusted_keys, .platform, .machine, .blacklist). With --cert, exit 1\n"
+		"unless the certificate is present and not blacklisted.\n"
+		"\n"
+		"  -k, --keyring NAME   list this keyring instead (repeatable)\n"
+		"  --cert CERT          mark the keys that stand for CERT\n"
+		"  --json               print one JSON object\n",
+};
+
 int verb_list(int argc, char *argv[])
 {
 	enum { ARG_JSON = 0x100, ARG_CERT };
@@ -201,8 +216,9 @@ int verb_list(int argc, char *argv[])
 			return -EINVAL;
 		}
 	}
-	if (optind != argc)
-		return usage_error("list takes no positional arguments");
+	r = verb_operands(argc - optind);
+	if (r < 0)
+		return r;
 	if (n_rings == 0)
 		for (size_t i = 0; i < ELEMENTSOF(default_keyrings); i++)
 			rings[n_rings++] = default_keyrings[i];

@@ -179,6 +179,19 @@ report:
 	return r;
 }
 
+const struct verb check_verb = {
+	.name = "check",
+	.run = verb_check,
+	.min_operands = 1,
+	.max_operands = VERB_ANY,
+	.synopsis = "check [--json] FILE...",
+	.help = "Check IPE policies (text, or signed .p7b) as the kernel parses them.\n"
+		"\"-\" reads standard input. Diagnostics go to standard output as\n"
+		"FILE:LINE: error|warning: MESSAGE.\n\n"
+		"  --json                   print one JSON object per file\n\n"
+		"Exit status: 0 every policy loads, 1 some would be refused, 2 usage or I/O error.\n",
+};
+
 int verb_check(int argc, char *argv[])
 {
 	enum { ARG_JSON = 0x100 };
@@ -187,7 +200,7 @@ int verb_check(int argc, char *argv[])
 		{}
 	};
 	bool json = false, io_error = false, refused = false;
-	int c;
+	int c, r;
 
 	while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0)
 		switch (c) {
@@ -197,12 +210,12 @@ int verb_check(int argc, char *argv[])
 		default:
 			return -EINVAL;
 		}
-	if (optind >= argc)
-		return usage_error("check [--json] FILE...");
+	r = verb_operands(argc - optind);
+	if (r < 0)
+		return r;
 
 	for (int i = optind; i < argc; i++) {
-		int r = check_one(argv[i], json);
-
+		r = check_one(argv[i], json);
 		if (r < 0)
 			io_error = true;
 		else if (r > 0)

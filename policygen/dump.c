@@ -40,6 +40,17 @@ static int print_json(const struct verity_params *m, const struct verity_geometr
 	return 0;
 }
 
+const struct verb dump_verb = {
+	.name = "dump",
+	.run = verb_dump,
+	.min_operands = 1,
+	.max_operands = 1,
+	.synopsis = "dump [--json] [--hash-offset N] HASH",
+	.help = "Print the verity superblock of HASH like `veritysetup dump`.\n\n"
+		"  --json                   print JSON instead\n"
+		"  --hash-offset BYTES      where the superblock is\n",
+};
+
 int verb_dump(int argc, char *argv[])
 {
 	enum { ARG_JSON = VERITY_OPT_VERB };
@@ -67,8 +78,9 @@ int verb_dump(int argc, char *argv[])
 			return -EINVAL;
 		json = true;
 	}
-	if (argc - optind != 1)
-		return usage_error("dump [--json] [--hash-offset N] HASH");
+	r = verb_operands(argc - optind);
+	if (r < 0)
+		return r;
 	path = argv[optind];
 	offset = m.hash_offset;
 

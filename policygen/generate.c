@@ -223,6 +223,26 @@ static bool unexpected_warnings(const struct ipe_check_result *res, const char *
 	return false;
 }
 
+const struct verb generate_verb = {
+	.name = "generate",
+	.run = verb_generate,
+	.min_operands = 0,
+	.max_operands = 0,
+	.synopsis = "generate --name NAME (--version X.Y.Z | --version-from F) IMAGES... [-o FILE]",
+	.help = "Write an IPE policy that allows the given dm-verity images.\n\n"
+		"  --name NAME              policy name, [A-Za-z0-9_.-] (default with --version-from: the previous one)\n"
+		"  --version X.Y.Z          policy version\n"
+		"  --version-from FILE      next version after a previous policy (text or .p7b)\n"
+		"  --manifest FILE          allow the image a verity manifest describes\n"
+		"  --image DATA:HASH        allow an image formatted with a superblock\n"
+		"  --roothash ALG:HEX       allow a root hash given by hand\n"
+		"  --deny-roothash ALG:HEX  deny a root hash (revocation; placed first)\n"
+		"  --op OP                  enforce OP (repeatable; default EXECUTE)\n"
+		"  --signed                 allow any volume with a verified root-hash signature\n"
+		"  --boot-verified          allow the initramfs (early boot only)\n"
+		"  -o, --output FILE        default: stdout\n",
+};
+
 int verb_generate(int argc, char *argv[])
 {
 	enum {
@@ -304,8 +324,9 @@ int verb_generate(int argc, char *argv[])
 			return -EINVAL;
 		}
 	}
-	if (optind < argc)
-		return usage_error("unexpected argument \"%s\"", argv[optind]);
+	r = verb_operands(argc - optind);
+	if (r < 0)
+		return r;
 	if (!a.have_version)
 		return usage_error("generate needs --version X.Y.Z or --version-from PREVIOUS");
 	if (version_from_path) {

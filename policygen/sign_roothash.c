@@ -97,6 +97,23 @@ static int encode_output(enum sig_format format, const unsigned char *der, size_
 	return 0;
 }
 
+const struct verb sign_roothash_verb = {
+	.name = "sign-roothash",
+	.run = verb_sign_roothash,
+	.min_operands = 0,
+	.max_operands = 1,
+	.synopsis = "sign-roothash --key K --cert C [-o OUT] (ROOTHASH | --root-hash-file F | --manifest M)",
+	.help = "Sign a dm-verity root hash (detached DER PKCS#7 over the lowercase hex text).\n\n"
+		"  --key KEY                private key, PEM or DER, mode 0600\n"
+		"  --cert CERT              its X.509 certificate, PEM or DER\n"
+		"  --root-hash-file FILE    read the root hash from FILE\n"
+		"  --manifest MANIFEST      sign the root hash of a verity manifest, and record the signature in it\n"
+		"  --nocerts                do not embed the certificate in the signature\n"
+		"  --format FORMAT          der (default), base64, verity-sig\n"
+		"  --hash ALG               algorithm of a bare root hash (checks its length)\n"
+		"  -o, --output FILE        where to write the signature (default: stdout)\n",
+};
+
 int verb_sign_roothash(int argc, char *argv[])
 {
 	enum { ARG_FORMAT = SIGNER_OPT_VERB, ARG_HASH, ARG_ROOT_HASH_FILE, ARG_MANIFEST };
@@ -148,13 +165,14 @@ int verb_sign_roothash(int argc, char *argv[])
 			return -EINVAL;
 		}
 	}
+	r = verb_operands(argc - optind);
+	if (r < 0)
+		return r;
 	r = signer_check_usage(&signer, "sign-roothash");
 	if (r < 0)
 		return r;
 	if ((optind < argc) + !!root_hash_file + !!manifest_path != 1)
 		return usage_error("give exactly one of ROOTHASH, --root-hash-file or --manifest");
-	if (optind + 1 < argc)
-		return usage_error("unexpected argument \"%s\"", argv[optind + 1]);
 	if (manifest_path && streq(output, "-"))
 		return usage_error("--manifest records the signature file: give -o FILE");
 	if (format != FORMAT_BASE64) {
