@@ -37,7 +37,16 @@ override CFLAGS += -std=gnu11 $(WARNINGS) $(HARDENING) -D_GNU_SOURCE -MMD -MP \
 	-I. -I$(O) $(EXTRA_CFLAGS)
 override LDFLAGS += -pie -Wl,-z,relro,-z,now -Wl,--as-needed
 
-# Third-party libraries, found with pkg-config.
+# Third-party libraries, found with pkg-config: MODULE:DEBIAN-PACKAGE. Without
+# one, a build stops at once with a line naming both, not at a missing header.
+# check, demo and bench install them first (tests/deps.sh), so are not stopped.
+PKG_MODULES := libcrypto:libssl-dev libcryptsetup:libcryptsetup-dev json-c:libjson-c-dev \
+	libkeyutils:libkeyutils-dev
+ifeq ($(filter check demo bench clean lint,$(MAKECMDGOALS)),)
+$(foreach m,$(PKG_MODULES),$(if $(shell $(PKG_CONFIG) --exists $(firstword $(subst :, ,$(m))) && echo y),,\
+	$(error pkg-config module '$(firstword $(subst :, ,$(m)))' not found: install the Debian package \
+	$(lastword $(subst :, ,$(m))) (tests/deps.sh installs every build and test dependency))))
+endif
 CRYPTO_LIBS := $(call pc,libs,libcrypto)
 CRYPTSETUP_LIBS := $(call pc,libs,libcryptsetup)
 JSON_LIBS := $(call pc,libs,json-c)
