@@ -4,6 +4,7 @@
 #   make [O=DIR] [V=1]          build everything into DIR (default: build)
 #   make check                  install test dependencies, build, run every test
 #   make demo                   the end-to-end demonstration (boots an IPE kernel)
+#   make lint                   clang-tidy, cppcheck, clang-format --dry-run, shellcheck
 #   make install [DESTDIR=] [prefix=]
 #
 # Each directory describes its own objects in a build.mk fragment; this file
@@ -89,6 +90,12 @@ demo:
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)O=$(O) tests/vm/demo.sh
 
+# The configurations are .clang-tidy, .cppcheck-suppressions, .clang-format and
+# .shellcheckrc; tests/lint.sh prints each finding and a count per tool.
+lint:
+	$(Q)tests/deps.sh lint
+	$(Q)tests/lint.sh
+
 bench:
 	$(Q)tests/deps.sh check
 	$(Q)$(MAKE) --no-print-directory all
@@ -102,7 +109,7 @@ install: all
 clean:
 	rm -rf $(O)
 
-.PHONY: all check demo bench install clean tests
+.PHONY: all check demo lint bench install clean tests
 .DELETE_ON_ERROR:
 .SECONDARY:
 

@@ -541,5 +541,5 @@ fail:
 	res.n_diags = 0;
 	free(res.diags);
 	free(res.name);
-	return -ENOMEM;
+	return e;
 }

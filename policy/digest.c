@@ -9,6 +9,8 @@
  * with another one never matches. fs_verity: fs/verity/hash_algs.c.
  * dm_verity: the kernel crypto API hashes veritysetup is used with.
  */
+/* A table reads best in columns. */
+/* clang-format off */
 static const struct digest_alg algs[] = {
 	/* name          openssl        size  ipe    fs_verity dm_verity assumed */
 	{ "sha1",        "SHA1",        20,   false, false,    true,     true },
@@ -25,6 +27,7 @@ static const struct digest_alg algs[] = {
 	{ "blake2s-256", "BLAKE2S-256", 32,   true,  false,    false,    false },
 	{ "rmd160",      "RIPEMD160",   20,   true,  false,    false,    false },
 };
+/* clang-format on */
 
 const struct digest_alg *digest_alg_find(const char *name)
 {

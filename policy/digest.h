@@ -19,10 +19,10 @@ struct digest_alg {
 	const char *name;    /* kernel crypto API name, lower case: "sha256" */
 	const char *openssl; /* for EVP_MD_fetch(): "SHA256" */
 	size_t size;         /* bytes */
-	bool ipe;            /* listed for dmverity_roothash in Documentation/admin-guide/LSM/ipe.rst */
-	bool fs_verity;      /* an fs-verity algorithm (fs/verity/hash_algs.c), so fsverity_digest too */
-	bool dm_verity;      /* veritysetup and dm-verity hash with it (the verity verbs accept it) */
-	bool assumed;        /* taken for a bare root hash of its size (sign-roothash without --hash) */
+	bool ipe;       /* listed for dmverity_roothash in Documentation/admin-guide/LSM/ipe.rst */
+	bool fs_verity; /* an fs-verity algorithm (fs/verity/hash_algs.c), so fsverity_digest too */
+	bool dm_verity; /* veritysetup and dm-verity hash with it (the verity verbs accept it) */
+	bool assumed;   /* taken for a bare root hash of its size (sign-roothash without --hash) */
 };
 
 /**

@@ -28,6 +28,7 @@ static void _printf_(2, 3) set_msg(struct msg *m, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
+	/* cppcheck-suppress ctuuninitvar ; m->text is written here, never read */
 	vsnprintf(m->text, sizeof(m->text), fmt, ap);
 	va_end(ap);
 }

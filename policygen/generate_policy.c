@@ -55,7 +55,7 @@ int gen_image_set(struct gen_image *ret, const char *label, const char *alg,
 	ret->label = strdup(label);
 	if (!ret->label)
 		return -ENOMEM;
-	strcpy(ret->alg, alg);
+	memcpy(ret->alg, alg, strlen(alg) + 1); /* fits: checked above */
 	memcpy(ret->digest, digest, size);
 	ret->digest_size = size;
 	return 0;

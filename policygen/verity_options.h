@@ -25,7 +25,8 @@ enum {
 	VERITY_OPT_VERB,
 };
 
-/* The struct option entries of the geometry options format and verify both take. */
+/* The struct option entries of the geometry options format and verify both take, one per line. */
+/* clang-format off */
 #define VERITY_GEOMETRY_OPTIONS                                                          \
 	{ "hash", required_argument, NULL, VERITY_OPT_HASH },                            \
 	{ "data-block-size", required_argument, NULL, VERITY_OPT_DATA_BLOCK_SIZE },      \
@@ -36,6 +37,7 @@ enum {
 	{ "no-superblock", no_argument, NULL, VERITY_OPT_NO_SUPERBLOCK },                \
 	{ "format", required_argument, NULL, VERITY_OPT_FORMAT },                        \
 	{ "threads", required_argument, NULL, VERITY_OPT_THREADS }
+/* clang-format on */
 
 /**
  * verity_parse_option() - apply the option @c (a VERITY_OPT_* value returned by

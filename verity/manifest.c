@@ -110,6 +110,7 @@ static char *shell_quote(const char *path)
 	q = p = malloc(n);
 	if (!q)
 		return NULL;
+	/* cppcheck-suppress uninitdata ; p points into q, which is written before it is returned */
 	*p++ = '\'';
 	for (const char *c = path; *c; c++) {
 		if (*c == '\'') {

@@ -61,7 +61,7 @@ int verity_parse_salt(const char *s, struct verity_params *m)
 		m->salt_size = 0;
 		return 0;
 	}
-	if (strlen(s) > 2 * VERITY_MAX_SALT || hex_decode(s, strlen(s), &buf, &len) < 0)
+	if (strlen(s) > 2 * (size_t)VERITY_MAX_SALT || hex_decode(s, strlen(s), &buf, &len) < 0)
 		return -EINVAL;
 	memcpy(m->salt, buf, len);
 	m->salt_size = (uint32_t)len;

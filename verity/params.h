@@ -15,37 +15,37 @@
 #define VERITY_MAX_SALT 256
 
 struct verity_params {
-	char *data_path;           /* as given on the command line */
+	char *data_path; /* as given on the command line */
 	char *hash_path;
-	char hash_alg[32];         /* kernel crypto API name, lower case: "sha256" */
-	uint32_t hash_type;        /* 1 (normal) or 0 (Chrome OS) */
+	char hash_alg[32];  /* kernel crypto API name, lower case: "sha256" */
+	uint32_t hash_type; /* 1 (normal) or 0 (Chrome OS) */
 	uint32_t data_block_size;
 	uint32_t hash_block_size;
 	uint64_t data_blocks;
-	uint64_t hash_offset;      /* bytes: where the superblock (or tree) starts */
-	uint64_t hash_start;       /* the table's hash_start, in hash blocks */
+	uint64_t hash_offset; /* bytes: where the superblock (or tree) starts */
+	uint64_t hash_start;  /* the table's hash_start, in hash blocks */
 	unsigned char salt[VERITY_MAX_SALT];
 	uint32_t salt_size;
-	unsigned char uuid[16];    /* all zero with --no-superblock */
+	unsigned char uuid[16]; /* all zero with --no-superblock */
 	unsigned char root_hash[DIGEST_MAX_SIZE];
 	uint32_t digest_size;
 	/* Additions. */
 	bool superblock;
-	uint64_t hash_blocks;      /* blocks of the tree, superblock not counted */
+	uint64_t hash_blocks; /* blocks of the tree, superblock not counted */
 };
 
 /* Free what @p owns (the paths) and clear them. */
 void verity_params_done(struct verity_params *p);
 
 /* veritysetup's defaults, where format and verify start before their options. */
-#define VERITY_PARAMS_DEFAULTS                                                   \
-	{                                                                          \
-		.hash_alg = "sha256", .digest_size = 32, .hash_type = 1,           \
-		.data_block_size = 4096, .hash_block_size = 4096, .superblock = true, \
+#define VERITY_PARAMS_DEFAULTS                                                                    \
+	{                                                                                         \
+		.hash_alg = "sha256", .digest_size = 32, .hash_type = 1, .data_block_size = 4096, \
+		.hash_block_size = 4096, .superblock = true,                                      \
 	}
 
 #define VERITY_MIN_BLOCK 512u
-#define VERITY_MAX_BLOCK (512u * 1024u)
+#define VERITY_MAX_BLOCK (512u << 10) /* 512 KiB */
 
 /* A data or hash block size dm-verity accepts: a power of 2 from 512 to 512 KiB. */
 static inline bool verity_block_size_valid(uint32_t bs)

@@ -7,7 +7,7 @@
 
 int root_hash_parse(const char *s, size_t len, size_t size, struct root_hash *ret)
 {
-	if (len == 0 || len % 2 || len > 2 * DIGEST_MAX_SIZE)
+	if (len == 0 || len % 2 || len > 2 * (size_t)DIGEST_MAX_SIZE)
 		return -EINVAL;
 	for (size_t i = 0; i < len; i += 2) {
 		int hi = unhexchar(s[i]), lo = unhexchar(s[i + 1]);
