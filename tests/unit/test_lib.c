@@ -215,7 +215,7 @@ TEST(read_full_file_limit)
 	ASSERT_EQ(read_full_file("/nonexistent/x", 9, &buf, &n), -ENOENT);
 }
 
-/* Past the first 64 KiB buffer, so the growth path (plain and wiping) is taken. */
+/* Past the first 64 KiB buffer, so the growth path is taken in both modes (test_wipe.c checks the wiping). */
 TEST(read_full_fd_grows)
 {
 	static const unsigned flags[] = { 0, READ_FULL_SECRET };
