@@ -4,7 +4,6 @@
 
 #include "lib/macro.h"
 #include "policygen/generate_policy.h"
-#include "verity/roothash.h"
 
 /* IPE's parser limit is the kernel's NAME_MAX for the securityfs directory. */
 #define GEN_NAME_MAX 255
@@ -56,8 +55,8 @@ int gen_image_set(struct gen_image *ret, const char *label, const char *alg,
 	if (!ret->label)
 		return -ENOMEM;
 	memcpy(ret->alg, alg, strlen(alg) + 1); /* fits: checked above */
-	memcpy(ret->digest, digest, size);
-	ret->digest_size = size;
+	memcpy(ret->root_hash.bytes, digest, size);
+	ret->root_hash.size = size;
 	return 0;
 }
 
@@ -81,8 +80,8 @@ int gen_image_from_roothash(const char *arg, struct gen_image *ret)
 
 bool gen_image_same(const struct gen_image *a, const struct gen_image *b)
 {
-	return streq(a->alg, b->alg) && a->digest_size == b->digest_size &&
-	       memcmp(a->digest, b->digest, a->digest_size) == 0;
+	return streq(a->alg, b->alg) && a->root_hash.size == b->root_hash.size &&
+	       memcmp(a->root_hash.bytes, b->root_hash.bytes, a->root_hash.size) == 0;
 }
 
 int gen_images_append(struct gen_image **arr, size_t *n, struct gen_image *img)
@@ -148,13 +147,13 @@ static int add_image_rules(struct ipe_policy *p, const struct gen_spec *s, const
 	unsigned char digest[DIGEST_MAX_SIZE];
 	struct ipe_prop prop = {
 		.type = IPE_PROP_DMV_ROOTHASH,
-		.digest = { .alg = alg, .bytes = digest, .len = img->digest_size },
+		.digest = { .alg = alg, .bytes = digest, .len = img->root_hash.size },
 	};
 	int r;
 
 	/* ipe_policy_add_rule() copies them; struct ipe_digest has no const members. */
 	memcpy(alg, img->alg, sizeof(alg));
-	memcpy(digest, img->digest, img->digest_size);
+	memcpy(digest, img->root_hash.bytes, img->root_hash.size);
 
 	r = label_comment(action == IPE_ACTION_DENY ? "revoked: " : "", img->label, &comment);
 	if (r < 0)

@@ -5,8 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "policy/digest.h"
 #include "policy/policy.h"
+#include "verity/roothash.h"
 
 /*
  * The policy text `generate` writes, built from a description of what to
@@ -17,8 +17,7 @@
 struct gen_image {
 	char *label;               /* comment above its rules: file name or "ALG:HEX" */
 	char alg[32];              /* kernel crypto API name, lower case */
-	unsigned char digest[DIGEST_MAX_SIZE];
-	size_t digest_size;
+	struct root_hash root_hash;
 };
 
 struct gen_spec {
