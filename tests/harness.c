@@ -78,6 +78,7 @@ static int run_one(unsigned i, char *why, size_t whylen)
 	size_t got = 0;
 	pid_t pid;
 
+	why[0] = 0;
 	if (pipe(pipefd) < 0)
 		return -1;
 	fflush(stdout);

@@ -13,7 +13,8 @@ mapfile -t c_files < <(git ls-files '*.c' '*.h' | grep -v '^tests/vm/guest/')
 mapfile -t sh_files < <(git ls-files '*.sh')
 tools=("$@")
 [ ${#tools[@]} -eq 0 ] && tools=(tidy cppcheck format shellcheck)
-cflags=(-std=gnu11 -D_GNU_SOURCE -I. $(pkg-config --cflags json-c libcryptsetup 2>/dev/null))
+read -ra pc_cflags < <(pkg-config --cflags json-c libcryptsetup 2>/dev/null)
+cflags=(-std=gnu11 -D_GNU_SOURCE -I. "${pc_cflags[@]}")
 log=$(mktemp -d /tmp/ipe-lint.XXXXXX)
 trap 'rm -rf "$log"' EXIT
 status=0
