@@ -27,13 +27,15 @@
 /* One JSON object per file, in one write(): bytes that are not UTF-8 as json/json.h says. */
 static int print_json(const char *file, bool is_signed, const struct ipe_check_result *res)
 {
-	_cleanup_json_ struct json_object *o = json_object_new_object(), *diags = json_object_new_array();
+	_cleanup_json_ struct json_object *o = json_object_new_object(),
+					  *diags = json_object_new_array();
 	char version[24];
 	int r = 0;
 
 	if (!o || !diags)
 		return -ENOMEM;
-	snprintf(version, sizeof(version), "%u.%u.%u", res->version[0], res->version[1], res->version[2]);
+	snprintf(version, sizeof(version), "%u.%u.%u", res->version[0], res->version[1],
+		 res->version[2]);
 	for (size_t i = 0; i < res->n_diags && r == 0; i++) {
 		const struct ipe_diag *d = &res->diags[i];
 		_cleanup_json_ struct json_object *j = json_object_new_object();
@@ -42,7 +44,8 @@ static int print_json(const char *file, bool is_signed, const struct ipe_check_r
 			return -ENOMEM;
 		r = json_add(j, "line", json_object_new_int((int)d->line));
 		if (r == 0)
-			r = json_add(j, "severity", json_object_new_string(
+			r = json_add(j, "severity",
+				     json_object_new_string(
 					     d->severity == IPE_SEVERITY_ERROR ? "error" : "warning"));
 		if (r == 0)
 			r = json_add(j, "message", json_str_new(d->message));
@@ -60,8 +63,10 @@ static int print_json(const char *file, bool is_signed, const struct ipe_check_r
 	if (r == 0)
 		r = json_add(o, "valid", json_object_new_boolean(res->kernel_errno == 0));
 	if (r == 0)
-		r = json_add(o, "kernel_errno", res->kernel_errno
-			     ? json_object_new_string(errno_name(res->kernel_errno) ?: "?") : NULL);
+		r = json_add(o, "kernel_errno",
+			     res->kernel_errno
+				     ? json_object_new_string(errno_name(res->kernel_errno) ?: "?")
+				     : NULL);
 	if (r == 0)
 		r = json_add(o, "name", json_str_new(res->name));
 	if (r == 0)

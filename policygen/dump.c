@@ -19,10 +19,17 @@
 static int print_json(const struct verity_params *m, const struct verity_geometry *g)
 {
 	static const enum manifest_field fields[] = {
-		MANIFEST_HASH_ALGORITHM, MANIFEST_FORMAT,      MANIFEST_DATA_BLOCK_SIZE,
-		MANIFEST_HASH_BLOCK_SIZE, MANIFEST_DATA_BLOCKS, MANIFEST_HASH_OFFSET,
-		MANIFEST_HASH_START,     MANIFEST_HASH_BLOCKS, MANIFEST_SALT,
-		MANIFEST_UUID,           MANIFEST_HASH_SIZE,
+		MANIFEST_HASH_ALGORITHM,
+		MANIFEST_FORMAT,
+		MANIFEST_DATA_BLOCK_SIZE,
+		MANIFEST_HASH_BLOCK_SIZE,
+		MANIFEST_DATA_BLOCKS,
+		MANIFEST_HASH_OFFSET,
+		MANIFEST_HASH_START,
+		MANIFEST_HASH_BLOCKS,
+		MANIFEST_SALT,
+		MANIFEST_UUID,
+		MANIFEST_HASH_SIZE,
 	};
 	_cleanup_json_ struct json_object *o = json_object_new_object();
 	const char *s;

@@ -194,7 +194,8 @@ int manifest_add_fields(struct json_object *o, const struct verity_params *m,
 			r = add(o, "root_hash", json_object_new_string(root));
 			break;
 		case MANIFEST_DATA_SIZE:
-			r = add(o, "data_size", json_object_new_uint64(m->data_blocks * m->data_block_size));
+			r = add(o, "data_size",
+				json_object_new_uint64(m->data_blocks * m->data_block_size));
 			break;
 		case MANIFEST_HASH_SIZE:
 			r = add(o, "hash_size", json_object_new_uint64(g->hash_end - m->hash_offset));
@@ -210,14 +211,22 @@ static int manifest_to_json(const struct verity_params *m, const char *data_dev,
 			    const char *hash_dev, struct json_object **ret)
 {
 	static const enum manifest_field fields[] = {
-		MANIFEST_HASH_ALGORITHM, MANIFEST_FORMAT,      MANIFEST_DATA_BLOCK_SIZE,
-		MANIFEST_HASH_BLOCK_SIZE, MANIFEST_DATA_BLOCKS, MANIFEST_HASH_OFFSET,
-		MANIFEST_HASH_START,     MANIFEST_HASH_BLOCKS, MANIFEST_SUPERBLOCK,
-		MANIFEST_SALT,           MANIFEST_UUID,        MANIFEST_ROOT_HASH,
-		MANIFEST_DATA_SIZE,      MANIFEST_HASH_SIZE,
+		MANIFEST_HASH_ALGORITHM,
+		MANIFEST_FORMAT,
+		MANIFEST_DATA_BLOCK_SIZE,
+		MANIFEST_HASH_BLOCK_SIZE,
+		MANIFEST_DATA_BLOCKS,
+		MANIFEST_HASH_OFFSET,
+		MANIFEST_HASH_START,
+		MANIFEST_HASH_BLOCKS,
+		MANIFEST_SUPERBLOCK,
+		MANIFEST_SALT,
+		MANIFEST_UUID,
+		MANIFEST_ROOT_HASH,
+		MANIFEST_DATA_SIZE,
+		MANIFEST_HASH_SIZE,
 	};
-	_cleanup_json_ struct json_object *o = json_object_new_object(), *cmdline = NULL,
-					  *parts = NULL;
+	_cleanup_json_ struct json_object *o = json_object_new_object(), *cmdline = NULL, *parts = NULL;
 	char root[2 * DIGEST_MAX_SIZE + 1], pu_root[37], pu_verity[37];
 	struct verity_geometry g;
 	char *opts;
