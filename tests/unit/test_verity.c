@@ -271,6 +271,19 @@ TEST(describe_manifest_roundtrip)
 	ASSERT_OK(manifest_load(json, &l));
 	ASSERT_MEMEQ(l.root_hash, m.root_hash, 32);
 	verity_params_done(&l);
+
+	/* A path that is not UTF-8 is an array of byte values (json/json.h), and comes back exact. */
+	free(d.hash_path);
+	ASSERT_TRUE((d.hash_path = strdup("hash\xff\x01.img")));
+	ASSERT_OK(manifest_write(json, &d, NULL, NULL, MANIFEST_COMPACT));
+	free(text);
+	text = NULL;
+	ASSERT_OK(read_full_file(json, 1 << 20, &text, &len));
+	ASSERT_TRUE(strstr(text, "\"hash_path\":[104,97,115,104,255,1,46,105,109,103]") != NULL);
+	ASSERT_OK(manifest_load(json, &l));
+	ASSERT_STREQ(l.hash_path, "hash\xff\x01.img");
+	ASSERT_STREQ(l.data_path, data);
+	verity_params_done(&l);
 	verity_params_done(&d);
 }
 
