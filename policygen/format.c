@@ -66,6 +66,32 @@ static void show_progress(uint64_t done, uint64_t total, void *userdata)
 		fputc('\n', stderr);
 }
 
+const struct verb format_verb = {
+	.name = "format",
+	.run = verb_format,
+	.min_operands = 2,
+	.max_operands = 2,
+	.synopsis = "format [OPTIONS] DATA HASH",
+	.help = "Build the dm-verity hash tree of DATA into HASH, byte-identical to\n"
+		"`veritysetup format`, and print the root hash.\n\n"
+		"  --hash ALG               hash algorithm (default sha256)\n"
+		"  --data-block-size N      power of 2 from 512 to 524288 (default 4096)\n"
+		"  --hash-block-size N      power of 2 from 512 to 524288 (default 4096)\n"
+		"  --salt HEX|-             salt, up to 256 bytes of hex; - for none\n"
+		"  --uuid UUID              UUID stored in the superblock\n"
+		"  --seed STRING            derive the salt and UUID from STRING\n"
+		"  --hash-offset BYTES      where the superblock (or tree) starts in HASH\n"
+		"  --data-blocks N          hash only the first N data blocks\n"
+		"  --no-superblock          write no superblock\n"
+		"  --format 1|0             1 normal (default), 0 Chrome OS\n"
+		"  --root-hash-file F       also write the root hash to F\n"
+		"  --manifest F.json        also write the manifest\n"
+		"  --compact                write the manifest on one line\n"
+		"  --threads N              hashing threads (default: the usable CPUs)\n"
+		"  --no-verify              skip the libcryptsetup check of the written tree\n"
+		"  --allow-partial          accept a DATA size that is not a multiple of the block size\n",
+};
+
 static int parse_args(int argc, char *argv[], struct format_args *a, struct verity_params *m)
 {
 	enum {
@@ -314,32 +340,6 @@ static int finish_output(const struct format_args *a, bool in_place, struct atom
 		return log_error_errno(r, "%s: cannot write: %m", a->hash_path);
 	return 0;
 }
-
-const struct verb format_verb = {
-	.name = "format",
-	.run = verb_format,
-	.min_operands = 2,
-	.max_operands = 2,
-	.synopsis = "format [OPTIONS] DATA HASH",
-	.help = "Build the dm-verity hash tree of DATA into HASH, byte-identical to\n"
-		"`veritysetup format`, and print the root hash.\n\n"
-		"  --hash ALG               hash algorithm (default sha256)\n"
-		"  --data-block-size N      power of 2 from 512 to 524288 (default 4096)\n"
-		"  --hash-block-size N      power of 2 from 512 to 524288 (default 4096)\n"
-		"  --salt HEX|-             salt, up to 256 bytes of hex; - for none\n"
-		"  --uuid UUID              UUID stored in the superblock\n"
-		"  --seed STRING            derive the salt and UUID from STRING\n"
-		"  --hash-offset BYTES      where the superblock (or tree) starts in HASH\n"
-		"  --data-blocks N          hash only the first N data blocks\n"
-		"  --no-superblock          write no superblock\n"
-		"  --format 1|0             1 normal (default), 0 Chrome OS\n"
-		"  --root-hash-file F       also write the root hash to F\n"
-		"  --manifest F.json        also write the manifest\n"
-		"  --compact                write the manifest on one line\n"
-		"  --threads N              hashing threads (default: the usable CPUs)\n"
-		"  --no-verify              skip the libcryptsetup check of the written tree\n"
-		"  --allow-partial          accept a DATA size that is not a multiple of the block size\n",
-};
 
 int verb_format(int argc, char *argv[])
 {

@@ -23,6 +23,26 @@ struct verify_args {
 	unsigned threads;
 };
 
+const struct verb verify_verb = {
+	.name = "verify",
+	.run = verb_verify,
+	.min_operands = 2,
+	.max_operands = 3,
+	.synopsis = "verify [OPTIONS] DATA HASH (ROOTHASH | --root-hash-file F)",
+	.help = "Check DATA against the hash tree in HASH and the root hash with libcryptsetup;\n"
+		"on a mismatch, say which block is wrong.\n\n"
+		"  --hash-offset BYTES      where the superblock (or tree) starts in HASH\n"
+		"  --root-hash-file F       read the root hash from F\n"
+		"  --threads N              threads used to locate a corruption\n"
+		"  --no-superblock          take the parameters from the options below:\n"
+		"  --hash ALG               hash algorithm (default sha256)\n"
+		"  --data-block-size N      data block size (default 4096)\n"
+		"  --hash-block-size N      hash block size (default 4096)\n"
+		"  --salt HEX|-             salt; - for none\n"
+		"  --format 1|0             1 normal (default), 0 Chrome OS\n"
+		"  --data-blocks N          data blocks (default: the whole DATA)\n",
+};
+
 static int parse_args(int argc, char *argv[], struct verify_args *a, struct verity_params *m)
 {
 	enum { ARG_ROOT_HASH_FILE = VERITY_OPT_VERB };
@@ -166,26 +186,6 @@ static void explain(const struct verify_args *a, const struct verity_params *m,
 	log_error("%s: corrupt: %s", a->data_path,
 		  verdict == -EFAULT ? "the root hash differs" : "a block does not match its hash");
 }
-
-const struct verb verify_verb = {
-	.name = "verify",
-	.run = verb_verify,
-	.min_operands = 2,
-	.max_operands = 3,
-	.synopsis = "verify [OPTIONS] DATA HASH (ROOTHASH | --root-hash-file F)",
-	.help = "Check DATA against the hash tree in HASH and the root hash with libcryptsetup;\n"
-		"on a mismatch, say which block is wrong.\n\n"
-		"  --hash-offset BYTES      where the superblock (or tree) starts in HASH\n"
-		"  --root-hash-file F       read the root hash from F\n"
-		"  --threads N              threads used to locate a corruption\n"
-		"  --no-superblock          take the parameters from the options below:\n"
-		"  --hash ALG               hash algorithm (default sha256)\n"
-		"  --data-block-size N      data block size (default 4096)\n"
-		"  --hash-block-size N      hash block size (default 4096)\n"
-		"  --salt HEX|-             salt; - for none\n"
-		"  --format 1|0             1 normal (default), 0 Chrome OS\n"
-		"  --data-blocks N          data blocks (default: the whole DATA)\n",
-};
 
 int verb_verify(int argc, char *argv[])
 {
