@@ -4,6 +4,7 @@
 #   make [O=DIR] [V=1]          build everything into DIR (default: build)
 #   make check                  install test dependencies, build, run every test
 #   make demo                   the end-to-end demonstration (boots an IPE kernel)
+#   make lint                   clang-tidy, cppcheck, clang-format --dry-run, shellcheck
 #   make install [DESTDIR=] [prefix=]
 #
 # Each directory describes its own objects in a build.mk fragment; this file
@@ -37,7 +38,16 @@ override CFLAGS += -std=gnu11 $(WARNINGS) $(HARDENING) -D_GNU_SOURCE -MMD -MP \
 	-I. -I$(O) $(EXTRA_CFLAGS)
 override LDFLAGS += -pie -Wl,-z,relro,-z,now -Wl,--as-needed
 
-# Third-party libraries, found with pkg-config.
+# Third-party libraries, found with pkg-config: MODULE:DEBIAN-PACKAGE. Without
+# one, a build stops at once with a line naming both, not at a missing header.
+# check, demo and bench install them first (tests/deps.sh), so are not stopped.
+PKG_MODULES := libcrypto:libssl-dev libcryptsetup:libcryptsetup-dev json-c:libjson-c-dev \
+	libkeyutils:libkeyutils-dev
+ifeq ($(filter check demo bench clean lint,$(MAKECMDGOALS)),)
+$(foreach m,$(PKG_MODULES),$(if $(shell $(PKG_CONFIG) --exists $(firstword $(subst :, ,$(m))) && echo y),,\
+	$(error pkg-config module '$(firstword $(subst :, ,$(m)))' not found: install the Debian package \
+	$(lastword $(subst :, ,$(m))) (tests/deps.sh installs every build and test dependency))))
+endif
 CRYPTO_LIBS := $(call pc,libs,libcrypto)
 CRYPTSETUP_LIBS := $(call pc,libs,libcryptsetup)
 JSON_LIBS := $(call pc,libs,json-c)
@@ -80,6 +90,12 @@ demo:
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)O=$(O) tests/vm/demo.sh
 
+# The configurations are .clang-tidy, .cppcheck-suppressions, .clang-format and
+# .shellcheckrc; tests/lint.sh prints each finding and a count per tool.
+lint:
+	$(Q)tests/deps.sh lint
+	$(Q)tests/lint.sh
+
 bench:
 	$(Q)tests/deps.sh check
 	$(Q)$(MAKE) --no-print-directory all
@@ -93,7 +109,7 @@ install: all
 clean:
 	rm -rf $(O)
 
-.PHONY: all check demo bench install clean tests
+.PHONY: all check demo lint bench install clean tests
 .DELETE_ON_ERROR:
 .SECONDARY:
 

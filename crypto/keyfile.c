@@ -13,12 +13,10 @@
 #include "lib/fileio.h"
 #include "lib/macro.h"
 #include "crypto/keyfile.h"
+#include "crypto/openssl_util.h"
 
 /* Far above any RSA/EC key in PEM; bounds what is read into memory. */
 #define KEY_FILE_MAX (1u << 20)
-
-DEFINE_TRIVIAL_CLEANUP_FUNC(BIO *, BIO_free);
-DEFINE_TRIVIAL_CLEANUP_FUNC(EVP_PKEY *, EVP_PKEY_free);
 
 /* A key file's contents: wiped when freed (see READ_FULL_SECRET). */
 struct secret_buf {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 #pragma once
 
-/* _cleanup_ helpers for the OpenSSL objects ipe-keys owns. */
+/* The one set of _cleanup_ helpers for OpenSSL objects (crypto/, verity/ and the programs). */
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/crypto.h>
@@ -13,7 +13,9 @@
 #include "lib/macro.h"
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(BIO *, BIO_free);
+DEFINE_TRIVIAL_CLEANUP_FUNC(BIO *, BIO_free_all);
 DEFINE_TRIVIAL_CLEANUP_FUNC(BIGNUM *, BN_free);
+DEFINE_TRIVIAL_CLEANUP_FUNC(EVP_MD *, EVP_MD_free);
 DEFINE_TRIVIAL_CLEANUP_FUNC(EVP_PKEY *, EVP_PKEY_free);
 DEFINE_TRIVIAL_CLEANUP_FUNC(X509 *, X509_free);
 DEFINE_TRIVIAL_CLEANUP_FUNC(X509_EXTENSION *, X509_EXTENSION_free);

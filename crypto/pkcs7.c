@@ -13,10 +13,7 @@
 
 #include "lib/macro.h"
 #include "crypto/pkcs7.h"
-
-DEFINE_TRIVIAL_CLEANUP_FUNC(BIO *, BIO_free);
-DEFINE_TRIVIAL_CLEANUP_FUNC(BIO *, BIO_free_all);
-DEFINE_TRIVIAL_CLEANUP_FUNC(PKCS7 *, PKCS7_free);
+#include "crypto/openssl_util.h"
 
 /* Largest content or signature handled in memory (policies are kilobytes). */
 #define PKCS7_MAX_INPUT (64u << 20)

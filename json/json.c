@@ -114,8 +114,12 @@ const char *json_format(struct json_object *o, unsigned flags)
 {
 	int f = JSON_C_TO_STRING_NOSLASHESCAPE;
 
-	f |= (flags & JSON_PRETTY) ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED
-				   : JSON_C_TO_STRING_PLAIN;
+	if (!(flags & JSON_PRETTY))
+		f |= JSON_C_TO_STRING_PLAIN;
+	else if (flags & JSON_NO_SPACE)
+		f |= JSON_C_TO_STRING_PRETTY;
+	else
+		f |= JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED;
 	return json_object_to_json_string_ext(o, f);
 }
 

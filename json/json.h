@@ -23,7 +23,8 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(struct json_object *, json_object_put);
 #define _cleanup_json_ _cleanup_(json_object_putp)
 
 /* Flags for json_format(). */
-#define JSON_PRETTY 1u /* two-space indentation, as the manifest is written */
+#define JSON_PRETTY 1u   /* two-space indentation and "key": value, as the manifest is written */
+#define JSON_NO_SPACE 2u /* with JSON_PRETTY: "key":value, as `ipe-keys list --json` has always been written */
 
 /* True when @len bytes at @s are well-formed UTF-8 (RFC 3629: no overlong
  * forms, no surrogates, nothing above U+10FFFF). NUL bytes are allowed. */
@@ -56,7 +57,7 @@ int json_bytes_get(struct json_object *o, char **ret, size_t *ret_len);
 int json_add(struct json_object *o, const char *key, struct json_object *v);
 
 /**
- * json_format() - the text of @o: one line, or JSON_PRETTY. Slashes are not
+ * json_format() - the text of @o: one line, or JSON_PRETTY (| JSON_NO_SPACE). Slashes are not
  * escaped. No trailing newline.
  * Return: a string owned by @o (valid until @o changes or is freed), or NULL
  * on ENOMEM.

@@ -1,4 +1,6 @@
-# keys/: ipe-keys. main.c holds the verb table; the rest goes into libkeys.a.
+# keys/: ipe-keys. main.c lists the verbs in pipeline order; each verb's file
+# holds its table entry; the rest goes into libkeys.a. Uses lib/, policy/,
+# json/, crypto/, libkeyutils and libcrypto; never verity/ (libcryptsetup).
 KEYS_OBJS := $(patsubst %.c,$(O)/%.o,$(filter-out keys/main.c,$(wildcard keys/*.c)))
 KEYS_LIBS := $(O)/keys/libkeys.a $(O)/crypto/libipecrypto.a $(O)/json/libipejson.a $(O)/policy/libpolicy.a \
 	$(O)/lib/libbasic.a

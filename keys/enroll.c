@@ -78,6 +78,19 @@ static int explain_rejection(int r, X509 *cert, const char *desc, const char *pa
 			       path, ring_name, issuer ?: "?", akid ?: "none");
 }
 
+const struct verb enroll_verb = {
+	.name = "enroll",
+	.run = verb_enroll,
+	.min_operands = 1,
+	.max_operands = 1,
+	.synopsis = "enroll CERT [--keyring NAME]",
+	.help = "Add CERT to a kernel keyring as an \"asymmetric\" key; the kernel applies the\n"
+		"keyring's restriction. A refusal is explained.\n"
+		"\n"
+		"  -k, --keyring NAME   a keyring name, serial or @s, @u, @us, @p, @t, @g\n"
+		"                       (default .secondary_trusted_keys)\n",
+};
+
 int verb_enroll(int argc, char *argv[])
 {
 	static const struct option options[] = {
@@ -101,8 +114,9 @@ int verb_enroll(int argc, char *argv[])
 			return -EINVAL;
 		}
 	}
-	if (argc - optind != 1)
-		return usage_error("enroll needs exactly one certificate");
+	r = verb_operands(argc - optind);
+	if (r < 0)
+		return r;
 	path = argv[optind];
 
 	r = load_cert_logged(path, &cert);

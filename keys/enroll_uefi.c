@@ -107,6 +107,19 @@ static int write_db(const unsigned char *payload, size_t len, bool exists)
 	return r;
 }
 
+const struct verb enroll_uefi_verb = {
+	.name = "enroll-uefi",
+	.run = verb_enroll_uefi,
+	.min_operands = 1,
+	.max_operands = 1,
+	.synopsis = "enroll-uefi CERT [--key K [--signer-cert C]] [--owner GUID] [--timestamp T]",
+	.help = "Add CERT to UEFI db now through efivarfs, appending to an existing db. Needs\n"
+		"the firmware in setup mode, or --key and --signer-cert of a KEK key it accepts.\n"
+		"The kernel loads db into .platform at the next boot.\n"
+		"\n"
+		DB_UPDATE_OPTIONS_HELP,
+};
+
 int verb_enroll_uefi(int argc, char *argv[])
 {
 	static const struct option options[] = {

@@ -131,6 +131,28 @@ static int mkdir_p(const char *dir, mode_t mode)
 	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
 }
 
+const struct verb generate_verb = {
+	.name = "generate",
+	.run = verb_generate,
+	.min_operands = 0,
+	.max_operands = 0,
+	.synopsis = "generate --out-dir DIR [--cn NAME] [--algorithm ALG] [--days N] [--ca] [--issuer-key K --issuer-cert C]",
+	.help = "Write a new private key and an X.509 v3 certificate for it into DIR (created\n"
+		"with its parents if missing, new directories 0700): signing.key (0600),\n"
+		"signing.crt and signing.der, or ca.key, ca.crt and ca.der with --ca.\n"
+		"Nothing is overwritten.\n"
+		"\n"
+		"  --out-dir DIR        where the three files go\n"
+		"  --cn NAME            subject commonName (default \"ipe-tools signing key\",\n"
+		"                       \"ipe-tools CA\" with --ca)\n"
+		"  --algorithm ALG      rsa3072 (default), rsa4096, ec-p256 or ec-p384\n"
+		"  --days N             validity in days, 1 to 36500 (default 3650)\n"
+		"  --ca                 a CA certificate (keyCertSign, cRLSign) instead of a\n"
+		"                       codeSigning leaf\n"
+		"  --issuer-key K       issue the certificate with this CA key ...\n"
+		"  --issuer-cert C      ... and its certificate (made with 'generate --ca')\n",
+};
+
 int verb_generate(int argc, char *argv[])
 {
 	enum { ARG_CN = 0x100, ARG_ALG, ARG_DAYS, ARG_CA, ARG_ISSUER_KEY, ARG_ISSUER_CERT, ARG_OUT_DIR };
@@ -188,8 +210,9 @@ int verb_generate(int argc, char *argv[])
 			return -EINVAL;
 		}
 	}
-	if (optind != argc)
-		return usage_error("generate takes no positional arguments");
+	r = verb_operands(argc - optind);
+	if (r < 0)
+		return r;
 	if (!out_dir)
 		return usage_error("generate needs --out-dir DIR");
 	if (!issuer_key_path != !issuer_cert_path)

@@ -8,8 +8,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include <json-c/json.h>
-
+#include "json/json.h"
 #include "keys/keyring.h"
 #include "keys/load.h"
 #include "crypto/openssl_util.h"
@@ -23,8 +22,6 @@
 static const char *const default_keyrings[] = {
 	".builtin_trusted_keys", ".secondary_trusted_keys", ".platform", ".machine", ".blacklist",
 };
-
-DEFINE_TRIVIAL_CLEANUP_FUNC(json_object *, json_object_put);
 
 struct cert_match {
 	const char *path;
@@ -81,8 +78,8 @@ static bool key_matches(struct cert_match *m, const struct key_info *k, const ch
 
 	o = json_object_new_object();
 	if (o) {
-		json_object_object_add(o, "keyring", json_object_new_string(ring_name));
-		json_object_object_add(o, "id", json_object_new_int(k->id));
+		json_add(o, "keyring", json_object_new_string(ring_name));
+		json_add(o, "id", json_object_new_int(k->id));
 		json_object_array_add(m->found, o);
 	}
 	return true;
@@ -121,13 +118,13 @@ static json_object *list_keyring(const char *name, struct cert_match *m, bool js
 		json_object_put(keys);
 		return NULL;
 	}
-	json_object_object_add(o, "name", json_object_new_string(name));
+	json_add(o, "name", json_object_new_string(name));
 
 	r = keyring_resolve(name, &ring);
 	if (r >= 0)
 		r = keyring_members(ring, &ids, &n);
-	json_object_object_add(o, "id", ring > 0 ? json_object_new_int(ring) : NULL);
-	json_object_object_add(o, "status", json_object_new_string(keyring_status(r)));
+	json_add(o, "id", ring > 0 ? json_object_new_int(ring) : NULL);
+	json_add(o, "status", json_object_new_string(keyring_status(r)));
 	if (r < 0) {
 		if (!json) {
 			if (r == -ENOKEY)
@@ -135,7 +132,7 @@ static json_object *list_keyring(const char *name, struct cert_match *m, bool js
 			else
 				printf("%s: %s (%s)\n", name, keyring_status(r), strerror(-r));
 		}
-		json_object_object_add(o, "error", json_object_new_string(strerror(-r)));
+		json_add(o, "error", json_object_new_string(strerror(-r)));
 		json_object_put(keys);
 		return o;
 	}
@@ -157,18 +154,33 @@ static json_object *list_keyring(const char *name, struct cert_match *m, bool js
 			printf("%c %-10d %-10s %s\n", match ? '*' : ' ', k.id, k.type, k.description);
 		ko = json_object_new_object();
 		if (ko) {
-			json_object_object_add(ko, "id", json_object_new_int(k.id));
-			json_object_object_add(ko, "type", json_object_new_string(k.type));
-			json_object_object_add(ko, "description", json_object_new_string(k.description));
+			json_add(ko, "id", json_object_new_int(k.id));
+			json_add(ko, "type", json_object_new_string(k.type));
+			json_add(ko, "description", json_str_new(k.description));
 			if (m)
-				json_object_object_add(ko, "matches_cert", json_object_new_boolean(match));
+				json_add(ko, "matches_cert", json_object_new_boolean(match));
 			json_object_array_add(keys, ko);
 		}
 		key_info_done(&k);
 	}
-	json_object_object_add(o, "keys", keys);
+	json_add(o, "keys", keys);
 	return o;
 }
+
+const struct verb list_verb = {
+	.name = "list",
+	.run = verb_list,
+	.min_operands = 0,
+	.max_operands = 0,
+	.synopsis = "list [--keyring NAME]... [--cert CERT] [--json]",
+	.help = "List the keys of the kernel's trust keyrings (.builtin_trusted_keys,\n"
+		".secondary_trusted_keys, .platform, .machine, .blacklist). With --cert, exit 1\n"
+		"unless the certificate is present and not blacklisted.\n"
+		"\n"
+		"  -k, --keyring NAME   list this keyring instead (repeatable)\n"
+		"  --cert CERT          mark the keys that stand for CERT\n"
+		"  --json               print one JSON object\n",
+};
 
 int verb_list(int argc, char *argv[])
 {
@@ -204,8 +216,9 @@ int verb_list(int argc, char *argv[])
 			return -EINVAL;
 		}
 	}
-	if (optind != argc)
-		return usage_error("list takes no positional arguments");
+	r = verb_operands(argc - optind);
+	if (r < 0)
+		return r;
 	if (n_rings == 0)
 		for (size_t i = 0; i < ELEMENTSOF(default_keyrings); i++)
 			rings[n_rings++] = default_keyrings[i];
@@ -222,7 +235,7 @@ int verb_list(int argc, char *argv[])
 		json_object_put(arr);
 		return log_error_errno(-ENOMEM, "out of memory");
 	}
-	json_object_object_add(root, "keyrings", arr);
+	json_add(root, "keyrings", arr);
 	for (size_t i = 0; i < n_rings; i++) {
 		json_object *o = list_keyring(rings[i], cert_path ? &m : NULL, json);
 
@@ -236,22 +249,26 @@ int verb_list(int argc, char *argv[])
 
 		if (!co)
 			return log_error_errno(-ENOMEM, "out of memory");
-		json_object_object_add(co, "path", json_object_new_string(m.path));
-		json_object_object_add(co, "kernel_description", json_object_new_string(m.desc));
-		json_object_object_add(co, "sha256", json_object_new_string(m.sha256));
-		json_object_object_add(co, "present", json_object_new_boolean(m.present));
-		json_object_object_add(co, "blacklisted", json_object_new_boolean(m.blacklisted));
-		json_object_object_add(co, "found_in", json_object_get(m.found));
-		json_object_object_add(root, "cert", co);
+		json_add(co, "path", json_str_new(m.path));
+		json_add(co, "kernel_description", json_str_new(m.desc));
+		json_add(co, "sha256", json_object_new_string(m.sha256));
+		json_add(co, "present", json_object_new_boolean(m.present));
+		json_add(co, "blacklisted", json_object_new_boolean(m.blacklisted));
+		json_add(co, "found_in", json_object_get(m.found));
+		json_add(root, "cert", co);
 		if (!json) {
 			printf("certificate %s (sha256 %s)\n  kernel description \"%s\": %s\n", m.path,
 			       m.sha256, m.desc,
 			       m.blacklisted ? "BLACKLISTED" : m.present ? "present (marked *)" : "not present");
 		}
 	}
-	if (json)
-		printf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-									   JSON_C_TO_STRING_NOSLASHESCAPE));
+	if (json) {
+		const char *s = json_format(root, JSON_PRETTY | JSON_NO_SPACE);
+
+		if (!s)
+			return log_error_errno(-ENOMEM, "out of memory");
+		printf("%s\n", s);
+	}
 
 	if (cert_path && (!m.present || m.blacklisted))
 		return EXIT_NEGATIVE;

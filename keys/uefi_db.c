@@ -34,8 +34,11 @@ int db_update_option(struct db_update *u, int c, const char *arg)
 
 int db_update_args(struct db_update *u, int argc, char *argv[])
 {
-	if (argc - optind != 1)
-		return usage_error("%s needs exactly one certificate", argv[0]);
+	int r;
+
+	r = verb_operands(argc - optind);
+	if (r < 0)
+		return r;
 	if (u->signer_cert_path && !u->key_path)
 		return usage_error("--signer-cert needs --key");
 	u->cert_path = argv[optind];
@@ -97,6 +100,23 @@ int db_update_payload(const struct db_update *u, enum db_format format, unsigned
 		return log_error_errno(r, "out of memory");
 	return 0;
 }
+
+const struct verb uefi_db_verb = {
+	.name = "uefi-db",
+	.run = verb_uefi_db,
+	.min_operands = 1,
+	.max_operands = 1,
+	.synopsis = "uefi-db CERT -o FILE [--esl|--auth] [--key K [--signer-cert C]] [--owner GUID] [--timestamp T] [--append]",
+	.help = "Write CERT's UEFI db update to FILE: by default the payload for one write to\n"
+		"efivarfs (attributes, EFI_VARIABLE_AUTHENTICATION_2, signature list).\n"
+		"\n"
+		"  -o, --output FILE    where to write it\n"
+		"  --esl                only the EFI_SIGNATURE_LIST (as cert-to-efi-sig-list)\n"
+		"  --auth               the .auth file, without the attributes\n"
+		"                       (as sign-efi-sig-list)\n"
+		DB_UPDATE_OPTIONS_HELP
+		"  --append             EFI_VARIABLE_APPEND_WRITE: add to db, do not replace it\n",
+};
 
 int verb_uefi_db(int argc, char *argv[])
 {

@@ -48,6 +48,20 @@ static bool is_attached(const char *sig, size_t len)
 	return pkcs7_content(sig, len, &content, &content_len) >= 0;
 }
 
+const struct verb verify_verb = {
+	.name = "verify",
+	.run = verb_verify,
+	.min_operands = 1,
+	.max_operands = 1,
+	.synopsis = "verify SIG --cert CERT [--data FILE]",
+	.help = "Verify a DER PKCS#7 signature against CERT as the kernel does. Exit 1 when it\n"
+		"is invalid.\n"
+		"\n"
+		"  -c, --cert CERT      the signer's certificate\n"
+		"  -d, --data FILE      the signed data of a detached signature (exact bytes);\n"
+		"                       without it SIG must carry its content\n",
+};
+
 int verb_verify(int argc, char *argv[])
 {
 	static const struct option options[] = {
@@ -75,8 +89,9 @@ int verb_verify(int argc, char *argv[])
 			return -EINVAL;
 		}
 	}
-	if (argc - optind != 1)
-		return usage_error("verify needs exactly one signature file");
+	r = verb_operands(argc - optind);
+	if (r < 0)
+		return r;
 	if (!cert_path)
 		return usage_error("verify needs --cert CERT");
 	sig_path = argv[optind];

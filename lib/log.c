@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "lib/log.h"
+#include "lib/verbs.h"
 
 static const char *program = "ipe-tools";
 static enum log_level max_level = LOG_LEVEL_INFO;
@@ -67,4 +68,76 @@ int log_full_errno(enum log_level level, int error, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return error;
+}
+
+int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: usage: ", log_program());
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return -EINVAL;
+}
+
+#ifndef IPE_TOOLS_VERSION
+#define IPE_TOOLS_VERSION "0.1.0"
+#endif
+
+static void print_usage(const char *about, const struct verb *const *verbs, unsigned n)
+{
+	printf("%s - %s\n\nUsage:\n", log_program(), about);
+	for (unsigned i = 0; i < n; i++)
+		printf("  %s %s\n", log_program(), verbs[i]->synopsis);
+	printf("\nSee %s(1). Exit status: 0 success, 1 negative result, 2 usage or system error.\n",
+	       log_program());
+}
+
+/* "needs exactly 2 operands", "needs at least 1 operand", "needs 2 to 3 operands", "takes no operands" */
+static void usage_operands(const struct verb *v, unsigned got)
+{
+	unsigned lo = v->min_operands, hi = v->max_operands;
+	char need[64];
+
+	if (hi == 0)
+		snprintf(need, sizeof(need), "takes no operands");
+	else if (lo == hi)
+		snprintf(need, sizeof(need), "needs exactly %u operand%s", lo, lo == 1 ? "" : "s");
+	else if (hi == VERB_ANY)
+		snprintf(need, sizeof(need), "needs at least %u operand%s", lo, lo == 1 ? "" : "s");
+	else
+		snprintf(need, sizeof(need), "needs %u to %u operands", lo, hi);
+	usage_error("%s %s, got %u: %s %s", v->name, need, got, log_program(), v->synopsis);
+}
+
+int log_verb_dispatch(const struct verb_dispatch *d, const struct verb *const *verbs, unsigned n,
+		      const char *about)
+{
+	switch (d->outcome) {
+	case VERB_RAN:
+		break;
+	case VERB_HELP:
+		print_usage(about, verbs, n);
+		break;
+	case VERB_VERB_HELP:
+		printf("Usage: %s %s\n", log_program(), d->verb->synopsis);
+		if (d->verb->help)
+			printf("\n%s", d->verb->help);
+		break;
+	case VERB_VERSION:
+		printf("%s %s\n", log_program(), IPE_TOOLS_VERSION);
+		break;
+	case VERB_MISSING:
+		usage_error("no verb given (try --help)");
+		break;
+	case VERB_UNKNOWN:
+		usage_error("unknown verb '%s' (try --help)", d->name);
+		break;
+	case VERB_OPERANDS:
+		usage_operands(d->verb, d->operands);
+		break;
+	}
+	return d->status;
 }

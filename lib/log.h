@@ -22,6 +22,9 @@ bool log_enabled(enum log_level level);
 /* "PROG: error: MESSAGE". %m expands to strerror(-error). Return: error (<0). */
 int log_full_errno(enum log_level level, int error, const char *fmt, ...) _printf_(3, 4);
 
+/* "PROG: usage: MESSAGE" for a usage error of the current verb. Return: -EINVAL. */
+int usage_error(const char *fmt, ...) _printf_(1, 2);
+
 #define log_error_errno(e, ...) log_full_errno(LOG_LEVEL_ERROR, (e), __VA_ARGS__)
 #define log_warning_errno(e, ...) log_full_errno(LOG_LEVEL_WARNING, (e), __VA_ARGS__)
 #define log_error(...) ((void)log_full_errno(LOG_LEVEL_ERROR, 0, __VA_ARGS__))

@@ -1,24 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
+/* The verb dispatcher (lib/verbs.h); it decides, main() reports. */
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdbool.h>
-#include <stdio.h>
 
-#include "lib/log.h"
+#include "lib/macro.h"
 #include "lib/verbs.h"
 
-#ifndef IPE_TOOLS_VERSION
-#define IPE_TOOLS_VERSION "0.1.0"
-#endif
-
-static void print_help(const char *about, const struct verb *verbs, unsigned n)
-{
-	printf("%s - %s\n\nUsage:\n", log_program(), about);
-	for (unsigned i = 0; i < n; i++)
-		printf("  %s %s\n", log_program(), verbs[i].synopsis);
-	printf("\nSee %s(1). Exit status: 0 success, 1 negative result, 2 usage or system error.\n",
-	       log_program());
-}
+/* The verb running now and the operands it was given, for verb_operands(). */
+static const struct verb *running;
+static int bad_operands = -1;
 
 static bool wants_help(int argc, char *argv[])
 {
@@ -28,51 +18,56 @@ static bool wants_help(int argc, char *argv[])
 	return false;
 }
 
-int usage_error(const char *fmt, ...)
+int verb_operands(int n)
 {
-	va_list ap;
-
-	fprintf(stderr, "%s: usage: ", log_program());
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return -EINVAL;
+	if (!running || n < 0)
+		return -EINVAL;
+	if ((unsigned)n < running->min_operands ||
+	    (running->max_operands != VERB_ANY && (unsigned)n > running->max_operands)) {
+		bad_operands = n;
+		return -EINVAL;
+	}
+	return 0;
 }
 
-int dispatch_verb(int argc, char *argv[], const struct verb *verbs, unsigned n, const char *about)
+static int finish(struct verb_dispatch *d, enum verb_outcome outcome, int status)
+{
+	d->outcome = outcome;
+	d->status = status;
+	return status;
+}
+
+int dispatch_verb(int argc, char *argv[], const struct verb *const *verbs, unsigned n,
+		  struct verb_dispatch *d)
 {
 	const char *name;
 	int r;
 
-	if (argc < 2) {
-		usage_error("no verb given (try --help)");
-		return EXIT_ERROR;
-	}
+	*d = (struct verb_dispatch){};
+	if (argc < 2)
+		return finish(d, VERB_MISSING, EXIT_ERROR);
 	name = argv[1];
-	if (streq(name, "--help") || streq(name, "-h") || streq(name, "help")) {
-		print_help(about, verbs, n);
-		return 0;
-	}
-	if (streq(name, "--version")) {
-		printf("%s %s\n", log_program(), IPE_TOOLS_VERSION);
-		return 0;
-	}
+	if (streq(name, "--help") || streq(name, "-h") || streq(name, "help"))
+		return finish(d, VERB_HELP, 0);
+	if (streq(name, "--version"))
+		return finish(d, VERB_VERSION, 0);
 	for (unsigned i = 0; i < n; i++) {
-		if (!streq(verbs[i].name, name))
+		if (!streq(verbs[i]->name, name))
 			continue;
-		if (wants_help(argc - 1, argv + 1)) {
-			printf("Usage: %s %s\n", log_program(), verbs[i].synopsis);
-			if (verbs[i].help)
-				printf("\n%s", verbs[i].help);
-			return 0;
-		}
+		d->verb = verbs[i];
+		if (wants_help(argc - 1, argv + 1))
+			return finish(d, VERB_VERB_HELP, 0);
 		optind = 0; /* each verb parses its own options from scratch */
-		r = verbs[i].run(argc - 1, argv + 1);
-		if (r < 0)
-			return EXIT_ERROR;
-		return r;
+		running = verbs[i];
+		bad_operands = -1;
+		r = verbs[i]->run(argc - 1, argv + 1);
+		running = NULL;
+		if (bad_operands >= 0) {
+			d->operands = (unsigned)bad_operands;
+			return finish(d, VERB_OPERANDS, EXIT_ERROR);
+		}
+		return finish(d, VERB_RAN, r < 0 ? EXIT_ERROR : r);
 	}
-	usage_error("unknown verb '%s' (try --help)", name);
-	return EXIT_ERROR;
+	d->name = name;
+	return finish(d, VERB_UNKNOWN, EXIT_ERROR);
 }

@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "lib/macro.h"
+#include "policy/digest.h"
 #include "policy/internal.h"
 #include "policy/policy.h"
 
@@ -119,6 +120,14 @@ static void check_text(struct checker *c, const char *text, size_t len)
 
 /* ---- checks on single rules ---- */
 
+/* A name the kernel documents for this property (fsverity_digest: fs-verity's own). */
+static bool digest_alg_known(const char *alg, bool fsverity)
+{
+	const struct digest_alg *a = digest_alg_find(alg);
+
+	return a && (fsverity ? a->fs_verity : a->ipe);
+}
+
 static void check_digest(struct checker *c, const struct ipe_rule *r, const struct ipe_prop *p)
 {
 	bool fsv = p->type == IPE_PROP_FSV_DIGEST;
@@ -131,13 +140,13 @@ static void check_digest(struct checker *c, const struct ipe_rule *r, const stru
 		warn(c, r->line, "%s: empty algorithm name; this rule never matches", key);
 		return;
 	}
-	if (!ipe_digest_alg_known(alg, fsv)) {
+	if (!digest_alg_known(alg, fsv)) {
 		bool fixed = false;
 
 		if (n < sizeof(lower)) {
 			for (size_t i = 0; i <= n; i++)
 				lower[i] = (char)(alg[i] >= 'A' && alg[i] <= 'Z' ? alg[i] + 32 : alg[i]);
-			fixed = ipe_digest_alg_known(lower, fsv);
+			fixed = digest_alg_known(lower, fsv);
 		}
 		if (fixed)
 			warn(c, r->line, "%s: algorithm '%s' is not lower case; the kernel compares names exactly, so this never matches '%s'",
@@ -150,7 +159,7 @@ static void check_digest(struct checker *c, const struct ipe_rule *r, const stru
 			     qa);
 		return;
 	}
-	want = ipe_digest_alg_size(alg);
+	want = digest_alg_find(alg)->size;
 	if (!p->digest.len)
 		warn(c, r->line, "%s: empty %s digest; this rule never matches", key, alg);
 	else if (want != p->digest.len)
@@ -532,5 +541,5 @@ fail:
 	res.n_diags = 0;
 	free(res.diags);
 	free(res.name);
-	return -ENOMEM;
+	return e;
 }

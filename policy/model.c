@@ -55,7 +55,9 @@ static void rule_done(struct ipe_rule *r)
 	for (size_t i = 0; i < r->n_props; i++)
 		ipe_prop_done(&r->props[i]);
 	free(r->props);
+	free(r->comment);
 	r->props = NULL;
+	r->comment = NULL;
 	r->n_props = 0;
 }
 
@@ -67,6 +69,8 @@ struct ipe_policy *ipe_policy_free(struct ipe_policy *p)
 		rule_done(&p->rules[i]);
 	free(p->rules);
 	free(p->name);
+	free(p->comment);
+	free(p->defaults_comment);
 	free(p);
 	return NULL;
 }
@@ -173,6 +177,35 @@ int ipe_policy_set_default(struct ipe_policy *p, enum ipe_op op, enum ipe_action
 	if (*slot != IPE_ACTION_INVALID)
 		return -EEXIST;
 	*slot = action;
+	if (op != IPE_OP_INVALID)
+		p->op_default_order[p->n_op_defaults++] = op;
+	return 0;
+}
+
+int ipe_policy_set_comment(struct ipe_policy *p, enum ipe_comment_at at, size_t rule, const char *text)
+{
+	char **slot, *copy;
+
+	switch (at) {
+	case IPE_COMMENT_HEADER:
+		slot = &p->comment;
+		break;
+	case IPE_COMMENT_DEFAULTS:
+		slot = &p->defaults_comment;
+		break;
+	case IPE_COMMENT_RULE:
+		if (rule >= p->n_rules)
+			return -EINVAL;
+		slot = &p->rules[rule].comment;
+		break;
+	default:
+		return -EINVAL;
+	}
+	copy = strdup(text);
+	if (!copy)
+		return -ENOMEM;
+	free(*slot);
+	*slot = copy;
 	return 0;
 }
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Names the kernel uses for ops, hooks, actions and properties, and the digest algorithms it documents. */
+/* Names the kernel uses for ops, hooks, actions and properties. */
 #include <stdio.h>
 #include <string.h>
 
@@ -78,34 +78,6 @@ enum ipe_op ipe_op_from_name(const char *name)
 		if (streq(op_names[i], name))
 			return (enum ipe_op)i;
 	return IPE_OP_INVALID;
-}
-
-/* Documentation/admin-guide/LSM/ipe.rst lists these; sizes from the algorithms themselves. */
-static const struct {
-	const char *name;
-	size_t size;
-	bool fsverity;
-} algs[] = {
-	{ "blake2b-512", 64, false }, { "blake2s-256", 32, false }, { "sha256", 32, true },
-	{ "sha384", 48, false },      { "sha512", 64, true },       { "sha3-224", 28, false },
-	{ "sha3-256", 32, false },    { "sha3-384", 48, false },    { "sha3-512", 64, false },
-	{ "sm3", 32, false },         { "rmd160", 20, false },
-};
-
-bool ipe_digest_alg_known(const char *alg, bool fsverity)
-{
-	for (size_t i = 0; i < ELEMENTSOF(algs); i++)
-		if (streq(algs[i].name, alg))
-			return !fsverity || algs[i].fsverity;
-	return false;
-}
-
-size_t ipe_digest_alg_size(const char *alg)
-{
-	for (size_t i = 0; i < ELEMENTSOF(algs); i++)
-		if (streq(algs[i].name, alg))
-			return algs[i].size;
-	return 0;
 }
 
 bool ipe_isspace(unsigned char c)

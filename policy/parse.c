@@ -28,6 +28,7 @@ static void _printf_(2, 3) set_msg(struct msg *m, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
+	/* cppcheck-suppress ctuuninitvar ; m->text is written here, never read */
 	vsnprintf(m->text, sizeof(m->text), fmt, ap);
 	va_end(ap);
 }
@@ -311,7 +312,7 @@ static int parse_rule(char *line, struct ipe_parser *ps, unsigned lineno, struct
 				ps->op_default_line[r.op]);
 			e = -EBADMSG;
 		} else {
-			p->op_default[r.op] = action;
+			(void)ipe_policy_set_default(p, r.op, action); /* checked above: cannot fail */
 			ps->op_default_line[r.op] = lineno;
 		}
 	} else if (r.op == IPE_OP_INVALID) {

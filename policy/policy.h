@@ -78,6 +78,7 @@ struct ipe_rule {
 	struct ipe_prop *props; /* in policy order */
 	size_t n_props;
 	unsigned line; /* 1-based source line, 0 when built in memory */
+	char *comment; /* or NULL: written above the rule after a blank line (ipe_policy_set_comment()) */
 };
 
 struct ipe_policy {
@@ -85,6 +86,10 @@ struct ipe_policy {
 	uint16_t version[3];
 	enum ipe_action global_default;            /* IPE_ACTION_INVALID when absent */
 	enum ipe_action op_default[IPE_OP_MAX];    /* per-op DEFAULT, or IPE_ACTION_INVALID */
+	enum ipe_op op_default_order[IPE_OP_MAX];  /* the ops of op_default[], in the order they were set */
+	size_t n_op_defaults;
+	char *comment;                             /* or NULL: written above the header line */
+	char *defaults_comment;                    /* or NULL: written above the DEFAULT lines */
 	struct ipe_rule *rules;                    /* every non-DEFAULT rule, in file order */
 	size_t n_rules;
 	size_t rules_cap;
@@ -146,9 +151,27 @@ int ipe_policy_add_rule(struct ipe_policy *p, enum ipe_op op, enum ipe_action ac
 
 /**
  * ipe_policy_set_default() - set the global (@op == IPE_OP_INVALID) or a per-op default.
+ * ipe_policy_format() writes the per-op defaults in the order they were set.
  * Return: 0, -EEXIST when that default is already set, -EINVAL.
  */
 int ipe_policy_set_default(struct ipe_policy *p, enum ipe_op op, enum ipe_action action);
+
+/* Where ipe_policy_set_comment() puts a comment. */
+enum ipe_comment_at {
+	IPE_COMMENT_HEADER,   /* above the policy_name= line */
+	IPE_COMMENT_DEFAULTS, /* above the DEFAULT lines, after a blank line */
+	IPE_COMMENT_RULE,     /* above rule @rule, after a blank line */
+};
+
+/**
+ * ipe_policy_set_comment() - a comment for ipe_policy_format() to write, one
+ * "# " line per line of @text ('\n' separates them; any other control byte is
+ * written as '?', so that no comment can end early or split a rule). The
+ * kernel's parser skips comments; ipe_policy_parse() does not keep them.
+ * @rule: index of the rule for IPE_COMMENT_RULE, otherwise ignored
+ * Return: 0, -EINVAL (no such rule or place), -ENOMEM.
+ */
+int ipe_policy_set_comment(struct ipe_policy *p, enum ipe_comment_at at, size_t rule, const char *text);
 
 /**
  * ipe_policy_name_valid() - can @name be a policy name on a running kernel?
@@ -194,11 +217,6 @@ const char *ipe_action_name(enum ipe_action action);
 const char *ipe_prop_key(enum ipe_prop_type type);
 /* IPE_OP_* for "EXECUTE" etc. (exact, case-sensitive), or IPE_OP_INVALID. */
 enum ipe_op ipe_op_from_name(const char *name);
-
-/* The digest algorithm names the kernel documents (lower case); true when @alg is one. */
-bool ipe_digest_alg_known(const char *alg, bool fsverity);
-/* Digest size in bytes of a known algorithm, or 0. */
-size_t ipe_digest_alg_size(const char *alg);
 
 /* ---- checking ---- */
 

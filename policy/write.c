@@ -121,6 +121,25 @@ int ipe_decision_rule_string(const struct ipe_decision *d, char **ret)
 	return buf_finish(&b, ret, NULL);
 }
 
+/* Each line of @text as "# LINE", control bytes but the separating '\n' as '?'. */
+static void buf_comment(struct ipe_buf *b, const char *text, bool blank_before)
+{
+	if (!text)
+		return;
+	if (blank_before)
+		ipe_buf_puts(b, "\n");
+	ipe_buf_puts(b, "# ");
+	for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
+		char ch = (char)(*c < 0x20 || *c == 0x7f ? '?' : *c);
+
+		if (*c == '\n')
+			ipe_buf_puts(b, "\n# ");
+		else
+			ipe_buf_printf(b, "%c", ch);
+	}
+	ipe_buf_puts(b, "\n");
+}
+
 static bool alg_printable(const char *alg)
 {
 	/* bytes the parser would split, cut or end the token at */
@@ -150,15 +169,20 @@ int ipe_policy_format(const struct ipe_policy *p, char **ret_text, size_t *ret_l
 				return -EINVAL;
 	}
 
+	buf_comment(&b, p->comment, false);
 	ipe_buf_printf(&b, "policy_name=%s policy_version=%u.%u.%u\n", p->name, p->version[0],
 		       p->version[1], p->version[2]);
+	buf_comment(&b, p->defaults_comment, true);
 	if (p->global_default != IPE_ACTION_INVALID)
 		ipe_buf_printf(&b, "DEFAULT action=%s\n", ipe_action_name(p->global_default));
-	for (unsigned i = 0; i < IPE_OP_MAX; i++)
-		if (p->op_default[i] != IPE_ACTION_INVALID)
-			ipe_buf_printf(&b, "DEFAULT op=%s action=%s\n", ipe_op_name((enum ipe_op)i),
-				       ipe_action_name(p->op_default[i]));
+	for (size_t i = 0; i < p->n_op_defaults; i++) {
+		enum ipe_op op = p->op_default_order[i];
+
+		ipe_buf_printf(&b, "DEFAULT op=%s action=%s\n", ipe_op_name(op),
+			       ipe_action_name(p->op_default[op]));
+	}
 	for (size_t i = 0; i < p->n_rules; i++) {
+		buf_comment(&b, p->rules[i].comment, true);
 		buf_rule(&b, &p->rules[i], false);
 		ipe_buf_puts(&b, "\n");
 	}

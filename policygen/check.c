@@ -7,9 +7,9 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
-#include <json-c/json.h>
-
+#include "json/json.h"
 #include "lib/errno_name.h"
 #include "lib/fileio.h"
 #include "lib/log.h"
@@ -24,94 +24,65 @@
 /* kmalloc() limit with 4 KiB pages (KMALLOC_MAX_SIZE): the kernel copies the whole policy with it. */
 #define KERNEL_COPY_MAX (4u << 20)
 
-/* A string as valid UTF-8 for JSON: bytes that are not UTF-8 become "\xHH" text. */
-static char *utf8_clean(const char *s)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t n = strlen(s), o = 0;
-	char *out = malloc(4 * n + 1);
-
-	if (!out)
-		return NULL;
-	for (size_t i = 0; i < n;) {
-		size_t len = u[i] < 0x80 ? 1 : (u[i] & 0xe0) == 0xc0 ? 2 : (u[i] & 0xf0) == 0xe0 ? 3
-			   : (u[i] & 0xf8) == 0xf0 ? 4 : 0;
-		bool ok = len > 0 && i + len <= n && !(len == 2 && u[i] < 0xc2);
-
-		for (size_t k = 1; ok && k < len; k++)
-			ok = (u[i + k] & 0xc0) == 0x80;
-		if (ok) {
-			memcpy(out + o, s + i, len);
-			o += len;
-			i += len;
-		} else {
-			o += (size_t)sprintf(out + o, "\\x%02x", u[i]);
-			i++;
-		}
-	}
-	out[o] = 0;
-	return out;
-}
-
-static struct json_object *json_str(const char *s)
-{
-	_cleanup_free_ char *clean = NULL;
-
-	if (!s)
-		return NULL;
-	clean = utf8_clean(s);
-	return clean ? json_object_new_string(clean) : NULL;
-}
-
+/* One JSON object per file, in one write(): bytes that are not UTF-8 as json/json.h says. */
 static int print_json(const char *file, bool is_signed, const struct ipe_check_result *res)
 {
-	struct json_object *o = json_object_new_object(), *diags = json_object_new_array();
+	_cleanup_json_ struct json_object *o = json_object_new_object(),
+					  *diags = json_object_new_array();
 	char version[24];
 	int r = 0;
 
-	if (!o || !diags) {
-		json_object_put(o);
-		json_object_put(diags);
+	if (!o || !diags)
 		return -ENOMEM;
-	}
-	snprintf(version, sizeof(version), "%u.%u.%u", res->version[0], res->version[1], res->version[2]);
+	snprintf(version, sizeof(version), "%u.%u.%u", res->version[0], res->version[1],
+		 res->version[2]);
 	for (size_t i = 0; i < res->n_diags && r == 0; i++) {
 		const struct ipe_diag *d = &res->diags[i];
-		struct json_object *j = json_object_new_object();
+		_cleanup_json_ struct json_object *j = json_object_new_object();
 
-		if (!j ||
-		    json_object_object_add(j, "line", json_object_new_int((int)d->line)) < 0 ||
-		    json_object_object_add(j, "severity", json_object_new_string(
-				d->severity == IPE_SEVERITY_ERROR ? "error" : "warning")) < 0 ||
-		    json_object_object_add(j, "message", json_str(d->message)) < 0 ||
-		    (d->error && json_object_object_add(j, "errno", json_object_new_string(
-				errno_name(d->error) ?: "?")) < 0) ||
-		    json_object_array_add(diags, j) < 0) {
-			json_object_put(j);
-			r = -ENOMEM;
-		}
+		if (!j)
+			return -ENOMEM;
+		r = json_add(j, "line", json_object_new_int((int)d->line));
+		if (r == 0)
+			r = json_add(j, "severity",
+				     json_object_new_string(
+					     d->severity == IPE_SEVERITY_ERROR ? "error" : "warning"));
+		if (r == 0)
+			r = json_add(j, "message", json_str_new(d->message));
+		if (r == 0 && d->error)
+			r = json_add(j, "errno", json_object_new_string(errno_name(d->error) ?: "?"));
+		if (r == 0)
+			r = json_object_array_add(diags, j) < 0 ? -ENOMEM : 0;
+		if (r == 0)
+			j = NULL;
 	}
-	if (r == 0 &&
-	    (json_object_object_add(o, "file", json_str(file)) < 0 ||
-	     json_object_object_add(o, "signed", json_object_new_boolean(is_signed)) < 0 ||
-	     json_object_object_add(o, "valid", json_object_new_boolean(res->kernel_errno == 0)) < 0 ||
-	     json_object_object_add(o, "kernel_errno", res->kernel_errno
-				    ? json_object_new_string(errno_name(res->kernel_errno) ?: "?") : NULL) < 0 ||
-	     json_object_object_add(o, "name", json_str(res->name)) < 0 ||
-	     json_object_object_add(o, "version", res->have_version ? json_object_new_string(version) : NULL) < 0 ||
-	     json_object_object_add(o, "errors", json_object_new_uint64(res->n_errors)) < 0 ||
-	     json_object_object_add(o, "warnings", json_object_new_uint64(res->n_warnings)) < 0 ||
-	     json_object_object_add(o, "suppressed", json_object_new_uint64(res->n_suppressed)) < 0))
-		r = -ENOMEM;
-	if (r < 0 || json_object_object_add(o, "diagnostics", diags) < 0) {
-		/* diags is o's only once added */
-		json_object_put(diags);
-		json_object_put(o);
-		return -ENOMEM;
-	}
-	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
-	return 0;
+	if (r == 0)
+		r = json_add(o, "file", json_str_new(file));
+	if (r == 0)
+		r = json_add(o, "signed", json_object_new_boolean(is_signed));
+	if (r == 0)
+		r = json_add(o, "valid", json_object_new_boolean(res->kernel_errno == 0));
+	if (r == 0)
+		r = json_add(o, "kernel_errno",
+			     res->kernel_errno
+				     ? json_object_new_string(errno_name(res->kernel_errno) ?: "?")
+				     : NULL);
+	if (r == 0)
+		r = json_add(o, "name", json_str_new(res->name));
+	if (r == 0)
+		r = json_add(o, "version", res->have_version ? json_object_new_string(version) : NULL);
+	if (r == 0)
+		r = json_add(o, "errors", json_object_new_uint64(res->n_errors));
+	if (r == 0)
+		r = json_add(o, "warnings", json_object_new_uint64(res->n_warnings));
+	if (r == 0)
+		r = json_add(o, "suppressed", json_object_new_uint64(res->n_suppressed));
+	if (r == 0)
+		r = json_add(o, "diagnostics", TAKE_PTR(diags));
+	if (r < 0)
+		return r;
+	fflush(stdout);
+	return json_write_line(STDOUT_FILENO, o);
 }
 
 static void print_text(const char *file, const struct ipe_check_result *res)
@@ -213,6 +184,19 @@ report:
 	return r;
 }
 
+const struct verb check_verb = {
+	.name = "check",
+	.run = verb_check,
+	.min_operands = 1,
+	.max_operands = VERB_ANY,
+	.synopsis = "check [--json] FILE...",
+	.help = "Check IPE policies (text, or signed .p7b) as the kernel parses them.\n"
+		"\"-\" reads standard input. Diagnostics go to standard output as\n"
+		"FILE:LINE: error|warning: MESSAGE.\n\n"
+		"  --json                   print one JSON object per file\n\n"
+		"Exit status: 0 every policy loads, 1 some would be refused, 2 usage or I/O error.\n",
+};
+
 int verb_check(int argc, char *argv[])
 {
 	enum { ARG_JSON = 0x100 };
@@ -221,7 +205,7 @@ int verb_check(int argc, char *argv[])
 		{}
 	};
 	bool json = false, io_error = false, refused = false;
-	int c;
+	int c, r;
 
 	while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0)
 		switch (c) {
@@ -231,12 +215,12 @@ int verb_check(int argc, char *argv[])
 		default:
 			return -EINVAL;
 		}
-	if (optind >= argc)
-		return usage_error("check [--json] FILE...");
+	r = verb_operands(argc - optind);
+	if (r < 0)
+		return r;
 
 	for (int i = optind; i < argc; i++) {
-		int r = check_one(argv[i], json);
-
+		r = check_one(argv[i], json);
 		if (r < 0)
 			io_error = true;
 		else if (r > 0)

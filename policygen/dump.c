@@ -5,43 +5,58 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#include <json-c/json.h>
-
+#include "json/json.h"
 #include "lib/fileio.h"
 #include "lib/hexdecoct.h"
 #include "lib/log.h"
 #include "lib/verbs.h"
 #include "policygen/verbs.h"
+#include "policygen/verity_options.h"
+#include "verity/manifest.h"
+#include "verity/superblock.h"
 #include "verity/tree.h"
 
-static int print_json(const struct verity_manifest *m, const struct verity_geometry *g,
-		      const char *salt, const char *uuid)
+static int print_json(const struct verity_params *m, const struct verity_geometry *g)
 {
-	struct json_object *o = json_object_new_object();
-	int r = 0;
+	static const enum manifest_field fields[] = {
+		MANIFEST_HASH_ALGORITHM,
+		MANIFEST_FORMAT,
+		MANIFEST_DATA_BLOCK_SIZE,
+		MANIFEST_HASH_BLOCK_SIZE,
+		MANIFEST_DATA_BLOCKS,
+		MANIFEST_HASH_OFFSET,
+		MANIFEST_HASH_START,
+		MANIFEST_HASH_BLOCKS,
+		MANIFEST_SALT,
+		MANIFEST_UUID,
+		MANIFEST_HASH_SIZE,
+	};
+	_cleanup_json_ struct json_object *o = json_object_new_object();
+	const char *s;
+	int r;
 
 	if (!o)
 		return -ENOMEM;
-	/* The same key names as the manifest. */
-	if (json_object_object_add(o, "hash_algorithm", json_object_new_string(m->hash_alg)) < 0 ||
-	    json_object_object_add(o, "format", json_object_new_int((int)m->hash_type)) < 0 ||
-	    json_object_object_add(o, "data_block_size", json_object_new_int64(m->data_block_size)) < 0 ||
-	    json_object_object_add(o, "hash_block_size", json_object_new_int64(m->hash_block_size)) < 0 ||
-	    json_object_object_add(o, "data_blocks", json_object_new_uint64(m->data_blocks)) < 0 ||
-	    json_object_object_add(o, "hash_offset", json_object_new_uint64(m->hash_offset)) < 0 ||
-	    json_object_object_add(o, "hash_start", json_object_new_uint64(g->hash_start)) < 0 ||
-	    json_object_object_add(o, "hash_blocks", json_object_new_uint64(g->hash_blocks)) < 0 ||
-	    json_object_object_add(o, "salt", json_object_new_string(salt)) < 0 ||
-	    json_object_object_add(o, "uuid", json_object_new_string(uuid)) < 0 ||
-	    json_object_object_add(o, "hash_size", json_object_new_uint64(g->hash_end - m->hash_offset)) < 0)
-		r = -ENOMEM;
-	else
-		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-								      JSON_C_TO_STRING_SPACED |
-								      JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
-	return r;
+	r = manifest_add_fields(o, m, g, fields, ELEMENTSOF(fields));
+	if (r < 0)
+		return r;
+	s = json_format(o, JSON_PRETTY);
+	if (!s)
+		return -ENOMEM;
+	printf("%s\n", s);
+	return 0;
 }
+
+const struct verb dump_verb = {
+	.name = "dump",
+	.run = verb_dump,
+	.min_operands = 1,
+	.max_operands = 1,
+	.synopsis = "dump [--json] [--hash-offset N] HASH",
+	.help = "Print the verity superblock of HASH like `veritysetup dump`.\n\n"
+		"  --json                   print JSON instead\n"
+		"  --hash-offset BYTES      where the superblock is\n",
+};
 
 int verb_dump(int argc, char *argv[])
 {
@@ -51,7 +66,7 @@ int verb_dump(int argc, char *argv[])
 		{ "hash-offset", required_argument, NULL, VERITY_OPT_HASH_OFFSET },
 		{}
 	};
-	struct verity_manifest m = { 0 };
+	struct verity_params m = { 0 };
 	char salt[2 * VERITY_MAX_SALT + 1], uuid[37];
 	_cleanup_close_ int fd = -1;
 	struct verity_geometry g;
@@ -70,8 +85,9 @@ int verb_dump(int argc, char *argv[])
 			return -EINVAL;
 		json = true;
 	}
-	if (argc - optind != 1)
-		return usage_error("dump [--json] [--hash-offset N] HASH");
+	r = verb_operands(argc - optind);
+	if (r < 0)
+		return r;
 	path = argv[optind];
 	offset = m.hash_offset;
 
@@ -87,14 +103,14 @@ int verb_dump(int argc, char *argv[])
 		return log_error_errno(r, "%s: unsupported hash algorithm '%s'", path, m.hash_alg);
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot read: %m", path);
-	r = verity_manifest_geometry(&m, &g);
+	r = verity_params_geometry(&m, &g);
 	if (r < 0)
 		return log_error_errno(r, "%s: impossible parameters in the superblock: %m", path);
 
 	hex_encode_to(m.salt, m.salt_size, false, salt);
 	verity_format_uuid(m.uuid, uuid);
 	if (json)
-		r = print_json(&m, &g, salt, uuid);
+		r = print_json(&m, &g);
 	else {
 		printf("VERITY header information for %s\n", path);
 		printf("UUID:            \t%s\n", uuid);

@@ -13,6 +13,10 @@
 #include "lib/log.h"
 #include "lib/verbs.h"
 #include "policygen/verbs.h"
+#include "policygen/verity_options.h"
+#include "verity/check.h"
+#include "verity/manifest.h"
+#include "verity/superblock.h"
 #include "verity/tree.h"
 
 /* Below this the hashing takes well under a second: no progress bar. */
@@ -62,7 +66,33 @@ static void show_progress(uint64_t done, uint64_t total, void *userdata)
 		fputc('\n', stderr);
 }
 
-static int parse_args(int argc, char *argv[], struct format_args *a, struct verity_manifest *m)
+const struct verb format_verb = {
+	.name = "format",
+	.run = verb_format,
+	.min_operands = 2,
+	.max_operands = 2,
+	.synopsis = "format [OPTIONS] DATA HASH",
+	.help = "Build the dm-verity hash tree of DATA into HASH, byte-identical to\n"
+		"`veritysetup format`, and print the root hash.\n\n"
+		"  --hash ALG               hash algorithm (default sha256)\n"
+		"  --data-block-size N      power of 2 from 512 to 524288 (default 4096)\n"
+		"  --hash-block-size N      power of 2 from 512 to 524288 (default 4096)\n"
+		"  --salt HEX|-             salt, up to 256 bytes of hex; - for none\n"
+		"  --uuid UUID              UUID stored in the superblock\n"
+		"  --seed STRING            derive the salt and UUID from STRING\n"
+		"  --hash-offset BYTES      where the superblock (or tree) starts in HASH\n"
+		"  --data-blocks N          hash only the first N data blocks\n"
+		"  --no-superblock          write no superblock\n"
+		"  --format 1|0             1 normal (default), 0 Chrome OS\n"
+		"  --root-hash-file F       also write the root hash to F\n"
+		"  --manifest F.json        also write the manifest\n"
+		"  --compact                write the manifest on one line\n"
+		"  --threads N              hashing threads (default: the usable CPUs)\n"
+		"  --no-verify              skip the libcryptsetup check of the written tree\n"
+		"  --allow-partial          accept a DATA size that is not a multiple of the block size\n",
+};
+
+static int parse_args(int argc, char *argv[], struct format_args *a, struct verity_params *m)
 {
 	enum {
 		ARG_UUID = VERITY_OPT_VERB, ARG_ROOT_HASH_FILE, ARG_SEED, ARG_MANIFEST, ARG_COMPACT,
@@ -120,15 +150,16 @@ static int parse_args(int argc, char *argv[], struct format_args *a, struct veri
 			return -EINVAL;
 		}
 	}
-	if (argc - optind != 2)
-		return usage_error("format [OPTIONS] DATA HASH");
+	r = verb_operands(argc - optind);
+	if (r < 0)
+		return r;
 	a->data_path = argv[optind];
 	a->hash_path = argv[optind + 1];
 	return 0;
 }
 
 /* Salt and UUID: explicit values win, then the seed, then randomness (as veritysetup). */
-static int choose_salt_uuid(const struct format_args *a, struct verity_manifest *m)
+static int choose_salt_uuid(const struct format_args *a, struct verity_params *m)
 {
 	unsigned char salt[32], uuid[16];
 	int r;
@@ -174,7 +205,7 @@ static bool is_block_device(const char *path)
  * The superblock (if any) and the levels above the leaves: the hashing
  * workers wrote the leaf level, which comes last on disk.
  */
-static int write_upper_levels(int fd, const struct verity_manifest *m,
+static int write_upper_levels(int fd, const struct verity_params *m,
 			      const struct verity_geometry *g, const unsigned char *tree)
 {
 	int r;
@@ -232,7 +263,7 @@ static int copy_prefix(const char *path, int out_fd, uint64_t len)
  * never touched).
  * @ret_fd: where to write; owned by @f in the first case, by the caller in the second
  */
-static int open_output(const struct format_args *a, bool in_place, const struct verity_manifest *m,
+static int open_output(const struct format_args *a, bool in_place, const struct verity_params *m,
 		       const struct verity_geometry *g, struct atomic_file *f, int *ret_fd)
 {
 	_cleanup_close_ int fd = -1;
@@ -273,7 +304,7 @@ static int open_output(const struct format_args *a, bool in_place, const struct 
 }
 
 static int self_check(const struct format_args *a, const char *hash_path,
-		      const struct verity_manifest *m)
+		      const struct verity_params *m)
 {
 	int r;
 
@@ -291,7 +322,7 @@ static int self_check(const struct format_args *a, const char *hash_path,
 
 /* Finish what the workers started: the rest of the tree, to disk, checked, in place. */
 static int finish_output(const struct format_args *a, bool in_place, struct atomic_file *f, int fd,
-			 const struct verity_manifest *m, const struct verity_geometry *g,
+			 const struct verity_params *m, const struct verity_geometry *g,
 			 const unsigned char *tree)
 {
 	int r;
@@ -313,14 +344,14 @@ static int finish_output(const struct format_args *a, bool in_place, struct atom
 int verb_format(int argc, char *argv[])
 {
 	struct format_args a = { .threads = verity_default_threads() };
-	_cleanup_(manifest_done) struct verity_manifest m = VERITY_MANIFEST_DEFAULTS;
+	_cleanup_(verity_params_done) struct verity_params m = VERITY_PARAMS_DEFAULTS;
 	_cleanup_(atomic_file_discard) struct atomic_file out = ATOMIC_FILE_INIT;
 	_cleanup_hugemem_ unsigned char *tree = NULL;
 	_cleanup_close_ int data_fd = -1, in_place_fd = -1;
 	struct verity_geometry g;
 	struct progress prog = { .last_percent = -1 };
 	struct verity_build build;
-	char root[2 * VERITY_MAX_DIGEST + 1];
+	char root[2 * DIGEST_MAX_SIZE + 1];
 	uint64_t size, limit;
 	bool in_place;
 	int r, hash_fd = -1;
@@ -364,7 +395,7 @@ int verb_format(int argc, char *argv[])
 		log_warning("--data-block-size %" PRIu32 ": above this machine's page size (%ld), which is the largest data block dm-verity opens",
 			    m.data_block_size, sysconf(_SC_PAGESIZE));
 
-	r = verity_manifest_geometry(&m, &g);
+	r = verity_params_geometry(&m, &g);
 	if (r == -EINVAL)
 		return log_error_errno(r, "--hash-offset %" PRIu64 ": without a superblock it must be a multiple of the hash block size %" PRIu32,
 				       m.hash_offset, m.hash_block_size);

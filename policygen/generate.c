@@ -8,17 +8,17 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
+#include "crypto/pkcs7.h"
 #include "lib/fileio.h"
 #include "lib/log.h"
 #include "lib/macro.h"
 #include "lib/verbs.h"
-#include "crypto/pkcs7.h"
 #include "policy/policy.h"
 #include "policygen/generate_policy.h"
-#include "verity/manifest.h"
 #include "policygen/verb_util.h"
 #include "policygen/verbs.h"
-#include "verity/verity.h"
+#include "verity/manifest.h"
+#include "verity/superblock.h"
 
 struct gen_args {
 	struct gen_spec spec;
@@ -66,7 +66,7 @@ static int image_error(int r, const char *what, const char *alg)
 
 static int add_manifest(struct gen_args *a, const char *path)
 {
-	_cleanup_(manifest_done) struct verity_manifest m = {};
+	_cleanup_(verity_params_done) struct verity_params m = {};
 	struct gen_image img;
 	char label[256];
 	int r;
@@ -85,7 +85,7 @@ static int add_manifest(struct gen_args *a, const char *path)
 
 static int add_data_hash(struct gen_args *a, const char *arg)
 {
-	_cleanup_(manifest_done) struct verity_manifest m = {};
+	_cleanup_(verity_params_done) struct verity_params m = {};
 	_cleanup_free_ char *data = NULL;
 	const char *hash;
 	struct gen_image img;
@@ -223,6 +223,26 @@ static bool unexpected_warnings(const struct ipe_check_result *res, const char *
 	return false;
 }
 
+const struct verb generate_verb = {
+	.name = "generate",
+	.run = verb_generate,
+	.min_operands = 0,
+	.max_operands = 0,
+	.synopsis = "generate --name NAME (--version X.Y.Z | --version-from F) IMAGES... [-o FILE]",
+	.help = "Write an IPE policy that allows the given dm-verity images.\n\n"
+		"  --name NAME              policy name, [A-Za-z0-9_.-] (default with --version-from: the previous one)\n"
+		"  --version X.Y.Z          policy version\n"
+		"  --version-from FILE      next version after a previous policy (text or .p7b)\n"
+		"  --manifest FILE          allow the image a verity manifest describes\n"
+		"  --image DATA:HASH        allow an image formatted with a superblock\n"
+		"  --roothash ALG:HEX       allow a root hash given by hand\n"
+		"  --deny-roothash ALG:HEX  deny a root hash (revocation; placed first)\n"
+		"  --op OP                  enforce OP (repeatable; default EXECUTE)\n"
+		"  --signed                 allow any volume with a verified root-hash signature\n"
+		"  --boot-verified          allow the initramfs (early boot only)\n"
+		"  -o, --output FILE        default: stdout\n",
+};
+
 int verb_generate(int argc, char *argv[])
 {
 	enum {
@@ -304,8 +324,9 @@ int verb_generate(int argc, char *argv[])
 			return -EINVAL;
 		}
 	}
-	if (optind < argc)
-		return usage_error("unexpected argument \"%s\"", argv[optind]);
+	r = verb_operands(argc - optind);
+	if (r < 0)
+		return r;
 	if (!a.have_version)
 		return usage_error("generate needs --version X.Y.Z or --version-from PREVIOUS");
 	if (version_from_path) {

@@ -6,20 +6,18 @@
 #include <stdint.h>
 
 #include "policy/policy.h"
+#include "verity/roothash.h"
 
 /*
  * The policy text `generate` writes, built from a description of what to
  * trust. Kept apart from option parsing so the exact bytes can be tested.
  */
 
-#define GEN_MAX_DIGEST 64
-
 /* One dm-verity image, known by the algorithm of its table and its root hash. */
 struct gen_image {
 	char *label;               /* comment above its rules: file name or "ALG:HEX" */
 	char alg[32];              /* kernel crypto API name, lower case */
-	unsigned char digest[GEN_MAX_DIGEST];
-	size_t digest_size;
+	struct root_hash root_hash;
 };
 
 struct gen_spec {

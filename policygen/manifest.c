@@ -6,7 +6,26 @@
 #include "lib/log.h"
 #include "lib/verbs.h"
 #include "policygen/verbs.h"
-#include "verity/tree.h"
+#include "policygen/verity_options.h"
+#include "verity/check.h"
+#include "verity/manifest.h"
+#include "verity/superblock.h"
+
+const struct verb manifest_verb = {
+	.name = "manifest",
+	.run = verb_manifest,
+	.min_operands = 2,
+	.max_operands = 2,
+	.synopsis = "manifest [OPTIONS] DATA HASH [-o OUT.json]",
+	.help = "Write the JSON manifest of an existing DATA and HASH; the root hash is\n"
+		"that of the stored tree.\n\n"
+		"  -o, --output FILE        where to write (default: standard output)\n"
+		"  --hash-offset BYTES      where the superblock is\n"
+		"  --verify                 check the data against the tree first\n"
+		"  --data-device DEV        data device name for the DM table and command line\n"
+		"  --hash-device DEV        hash device name for the DM table and command line\n"
+		"  --compact                one line instead of pretty-printed JSON\n",
+};
 
 int verb_manifest(int argc, char *argv[])
 {
@@ -20,7 +39,7 @@ int verb_manifest(int argc, char *argv[])
 		{ "hash-device", required_argument, NULL, ARG_HASH_DEVICE },
 		{}
 	};
-	_cleanup_(manifest_done) struct verity_manifest m = { 0 };
+	_cleanup_(verity_params_done) struct verity_params m = { 0 };
 	const char *out = "-", *data_dev = NULL, *hash_dev = NULL, *why;
 	uint64_t offset;
 	unsigned flags = 0;
@@ -54,8 +73,9 @@ int verb_manifest(int argc, char *argv[])
 			return -EINVAL;
 		}
 	}
-	if (argc - optind != 2)
-		return usage_error("manifest [OPTIONS] DATA HASH [-o OUT.json]");
+	r = verb_operands(argc - optind);
+	if (r < 0)
+		return r;
 	offset = m.hash_offset;
 
 	r = verity_image_describe(argv[optind], argv[optind + 1], offset, &m);

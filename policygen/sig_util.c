@@ -1,66 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Root-hash text and signature encodings for sign-roothash. */
-#include <ctype.h>
-
+/* Signature encodings for sign-roothash. */
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
 #include "lib/hexdecoct.h"
 #include "lib/macro.h"
-#include "policy/policy.h"
 #include "policygen/sig_util.h"
-
-int sig_root_hash_normalize(char *hex)
-{
-	size_t len = strlen(hex);
-
-	if (len > 0 && hex[len - 1] == '\n') {
-		hex[--len] = 0;
-		if (len > 0 && hex[len - 1] == '\r')
-			hex[--len] = 0;
-	}
-	if (len == 0 || len % 2)
-		return -EINVAL;
-	for (size_t i = 0; i < len; i++) {
-		if (unhexchar(hex[i]) < 0)
-			return -EINVAL;
-		hex[i] = (char)tolower((unsigned char)hex[i]);
-	}
-	return 0;
-}
-
-size_t sig_digest_size(const char *alg)
-{
-	size_t n = ipe_digest_alg_size(alg);
-
-	if (n > 0)
-		return n;
-	/* veritysetup also accepts these, which IPE's documentation does not list. */
-	if (streq(alg, "sha1"))
-		return 20;
-	if (streq(alg, "sha224"))
-		return 28;
-	return 0;
-}
-
-const char *sig_guess_alg(size_t hex_len)
-{
-	switch (hex_len) {
-	case 40:
-		return "sha1";
-	case 56:
-		return "sha224";
-	case 64:
-		return "sha256";
-	case 96:
-		return "sha384";
-	case 128:
-		return "sha512";
-	default:
-		return NULL;
-	}
-}
 
 int sig_cert_fingerprint(X509 *cert, char out[65])
 {

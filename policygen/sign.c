@@ -35,6 +35,19 @@ static int default_output(const char *policy_path, const char *name, char **ret)
 	return 0;
 }
 
+const struct verb sign_verb = {
+	.name = "sign",
+	.run = verb_sign,
+	.min_operands = 1,
+	.max_operands = 1,
+	.synopsis = "sign --key K --cert C [--nocerts] [-o OUT.p7b] POLICY",
+	.help = "Check an IPE policy and sign it for securityfs (attached DER PKCS#7).\n\n"
+		"  --key KEY                private key, PEM or DER, mode 0600\n"
+		"  --cert CERT              its X.509 certificate, PEM or DER\n"
+		"  --nocerts                do not embed the certificate\n"
+		"  -o, --output FILE        default: NAME.p7b beside POLICY, NAME being its policy_name\n",
+};
+
 int verb_sign(int argc, char *argv[])
 {
 	static const struct option options[] = {
@@ -57,11 +70,12 @@ int verb_sign(int argc, char *argv[])
 			return -EINVAL;
 		output = optarg;
 	}
+	r = verb_operands(argc - optind);
+	if (r < 0)
+		return r;
 	r = signer_check_usage(&signer, "sign");
 	if (r < 0)
 		return r;
-	if (optind + 1 != argc)
-		return usage_error("sign takes exactly one POLICY file");
 	policy_path = argv[optind];
 
 	r = read_full_file(policy_path, READ_FULL_MAX, &text, &len);

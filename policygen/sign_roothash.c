@@ -8,21 +8,21 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "json/json.h"
 #include "lib/fileio.h"
 #include "lib/log.h"
 #include "lib/macro.h"
 #include "lib/verbs.h"
-#include "verity/manifest.h"
+#include "policy/digest.h"
 #include "policygen/sig_util.h"
 #include "policygen/signer.h"
 #include "policygen/verb_util.h"
 #include "policygen/verbs.h"
+#include "verity/manifest.h"
+#include "verity/roothash.h"
 
 /* systemd's verity-sig partition payload is NUL-padded to whole 4 KiB blocks. */
 #define VERITY_SIG_ALIGN 4096u
-
-/* A root-hash file holds at most 128 hex digits and a newline. */
-#define ROOT_HASH_FILE_MAX 4096u
 
 enum sig_format { FORMAT_DER, FORMAT_BASE64, FORMAT_VERITY_SIG };
 
@@ -40,28 +40,12 @@ static int format_from_name(const char *name)
 	return -EINVAL;
 }
 
-/* One line of text from a root-hash file (veritysetup --root-hash-file or a shell `> file`). */
-static int read_root_hash_file(const char *path, char **ret)
-{
-	_cleanup_free_ char *buf = NULL;
-	size_t len;
-	int r;
-
-	r = read_full_file(path, ROOT_HASH_FILE_MAX, &buf, &len);
-	if (r == -EFBIG)
-		return log_error_errno(-EINVAL, "%s: too large for a root hash file", path);
-	if (r < 0)
-		return log_error_errno(r, "%s: %m", path);
-	if (strlen(buf) != len)
-		return log_error_errno(-EINVAL, "%s: contains a NUL byte, not a root hash", path);
-	*ret = TAKE_PTR(buf);
-	return 0;
-}
-
 static int encode_output(enum sig_format format, const unsigned char *der, size_t der_len,
 			 const char *hex, X509 *cert, char **ret, size_t *ret_len)
 {
-	_cleanup_free_ char *b64 = NULL, *json = NULL;
+	_cleanup_free_ char *b64 = NULL, *line = NULL;
+	_cleanup_json_ struct json_object *o = NULL;
+	const char *text;
 	char fpr[65];
 	size_t len, padded;
 	int n, r;
@@ -80,31 +64,55 @@ static int encode_output(enum sig_format format, const unsigned char *der, size_
 		return -ENOMEM;
 	if (format == FORMAT_BASE64) {
 		/* One line, for veritytab's root-hash-signature=base64:… */
-		n = asprintf(&json, "%s\n", b64);
+		n = asprintf(&line, "%s\n", b64);
 		if (n < 0)
 			return -ENOMEM;
 		*ret_len = (size_t)n;
-		*ret = TAKE_PTR(json);
+		*ret = TAKE_PTR(line);
 		return 0;
 	}
 
 	r = sig_cert_fingerprint(cert, fpr);
 	if (r < 0)
 		return r;
-	/* Compact JSON as systemd-repart writes it; hex and base64 need no escaping. */
-	n = asprintf(&json, "{\"rootHash\":\"%s\",\"certificateFingerprint\":\"%s\",\"signature\":\"%s\"}",
-		     hex, fpr, b64);
-	if (n < 0)
+	/* Compact JSON as systemd-repart writes it. */
+	o = json_object_new_object();
+	if (!o)
 		return -ENOMEM;
-	len = (size_t)n;
+	r = json_add(o, "rootHash", json_object_new_string(hex));
+	if (r == 0)
+		r = json_add(o, "certificateFingerprint", json_object_new_string(fpr));
+	if (r == 0)
+		r = json_add(o, "signature", json_object_new_string(b64));
+	text = r == 0 ? json_format(o, 0) : NULL;
+	if (!text)
+		return -ENOMEM;
+	len = strlen(text);
 	padded = DIV_ROUND_UP(len, VERITY_SIG_ALIGN) * VERITY_SIG_ALIGN;
 	*ret = calloc(1, padded);
 	if (!*ret)
 		return -ENOMEM;
-	memcpy(*ret, json, len);
+	memcpy(*ret, text, len);
 	*ret_len = padded;
 	return 0;
 }
+
+const struct verb sign_roothash_verb = {
+	.name = "sign-roothash",
+	.run = verb_sign_roothash,
+	.min_operands = 0,
+	.max_operands = 1,
+	.synopsis = "sign-roothash --key K --cert C [-o OUT] (ROOTHASH | --root-hash-file F | --manifest M)",
+	.help = "Sign a dm-verity root hash (detached DER PKCS#7 over the lowercase hex text).\n\n"
+		"  --key KEY                private key, PEM or DER, mode 0600\n"
+		"  --cert CERT              its X.509 certificate, PEM or DER\n"
+		"  --root-hash-file FILE    read the root hash from FILE\n"
+		"  --manifest MANIFEST      sign the root hash of a verity manifest, and record the signature in it\n"
+		"  --nocerts                do not embed the certificate in the signature\n"
+		"  --format FORMAT          der (default), base64, verity-sig\n"
+		"  --hash ALG               algorithm of a bare root hash (checks its length)\n"
+		"  -o, --output FILE        where to write the signature (default: stdout)\n",
+};
 
 int verb_sign_roothash(int argc, char *argv[])
 {
@@ -118,14 +126,17 @@ int verb_sign_roothash(int argc, char *argv[])
 		{ "output", required_argument, NULL, 'o' },
 		{}
 	};
-	_cleanup_(manifest_done) struct verity_manifest m = {};
+	_cleanup_(verity_params_done) struct verity_params m = {};
 	_cleanup_(signer_done) struct signer signer = {};
-	_cleanup_free_ char *hex = NULL, *out_buf = NULL;
+	_cleanup_free_ char *out_buf = NULL;
 	_cleanup_free_ unsigned char *der = NULL;
 	const char *hash_alg = NULL, *root_hash_file = NULL, *manifest_path = NULL, *output = "-";
-	const char *source, *alg;
+	const struct digest_alg *alg = NULL;
 	enum sig_format format = FORMAT_DER;
-	size_t der_len, out_len, want;
+	char hex[2 * DIGEST_MAX_SIZE + 1];
+	size_t der_len, out_len;
+	struct root_hash rh = {};
+	const char *source;
 	int c, r;
 
 	while ((c = getopt_long(argc, argv, "o:", options, NULL)) >= 0) {
@@ -154,13 +165,14 @@ int verb_sign_roothash(int argc, char *argv[])
 			return -EINVAL;
 		}
 	}
+	r = verb_operands(argc - optind);
+	if (r < 0)
+		return r;
 	r = signer_check_usage(&signer, "sign-roothash");
 	if (r < 0)
 		return r;
 	if ((optind < argc) + !!root_hash_file + !!manifest_path != 1)
 		return usage_error("give exactly one of ROOTHASH, --root-hash-file or --manifest");
-	if (optind + 1 < argc)
-		return usage_error("unexpected argument \"%s\"", argv[optind + 1]);
 	if (manifest_path && streq(output, "-"))
 		return usage_error("--manifest records the signature file: give -o FILE");
 	if (format != FORMAT_BASE64) {
@@ -176,45 +188,42 @@ int verb_sign_roothash(int argc, char *argv[])
 			return log_error_errno(r, "%s: not a verity manifest", manifest_path);
 		if (r < 0)
 			return log_error_errno(r, "%s: %m", manifest_path);
-		hex = malloc(2 * VERITY_MAX_DIGEST + 1);
-		if (!hex)
-			return log_error_errno(-ENOMEM, "%m");
-		manifest_root_hash_hex(&m, hex);
 		if (hash_alg && !streq(hash_alg, m.hash_alg))
 			return usage_error("--hash %s, but %s says %s", hash_alg, manifest_path, m.hash_alg);
-		alg = m.hash_alg;
+		hash_alg = m.hash_alg;
+		rh.size = m.digest_size;
+		memcpy(rh.bytes, m.root_hash, rh.size);
 		source = manifest_path;
 	} else {
-		if (root_hash_file) {
-			r = read_root_hash_file(root_hash_file, &hex);
-			if (r < 0)
-				return r;
-			source = root_hash_file;
-		} else {
-			hex = strdup(argv[optind]);
-			if (!hex)
-				return log_error_errno(-ENOMEM, "%m");
-			source = "root hash";
-		}
-		if (sig_root_hash_normalize(hex) < 0)
-			return log_error_errno(-EINVAL, "%s: not a hex root hash (hex digits only, "
+		source = root_hash_file ?: "root hash";
+		if (root_hash_file)
+			r = root_hash_read_file(root_hash_file, 0, &rh);
+		else
+			r = root_hash_parse(argv[optind], strlen(argv[optind]), 0, &rh);
+		if (r == -EFBIG)
+			return log_error_errno(-EINVAL, "%s: too large for a root hash file", source);
+		if (r == -EINVAL)
+			return log_error_errno(r, "%s: not a hex root hash (hex digits only, "
 					       "at most one trailing newline)", source);
-		alg = hash_alg;
-		if (!alg) {
-			alg = sig_guess_alg(strlen(hex));
+		if (r < 0)
+			return log_error_errno(r, "%s: %m", source);
+		if (!hash_alg) {
+			alg = digest_alg_assumed(rh.size);
 			if (!alg)
 				return log_error_errno(-EINVAL, "%s: %zu hex digits is not the size of a "
-						       "supported digest", source, strlen(hex));
+						       "supported digest", source, 2 * rh.size);
 			log_info("%s: %zu hex digits, taken as a %s root hash (--hash names the algorithm)",
-				 source, strlen(hex), alg);
+				 source, 2 * rh.size, alg->name);
 		}
 	}
-	want = sig_digest_size(alg);
-	if (want == 0)
-		return log_error_errno(-EINVAL, "%s: unknown hash algorithm \"%s\"", source, alg);
-	if (strlen(hex) != 2 * want)
+	if (!alg)
+		alg = digest_alg_find(hash_alg);
+	if (!alg)
+		return log_error_errno(-EINVAL, "%s: unknown hash algorithm \"%s\"", source, hash_alg);
+	if (rh.size != alg->size)
 		return log_error_errno(-EINVAL, "%s: %zu hex digits, but a %s root hash has %zu",
-				       source, strlen(hex), alg, 2 * want);
+				       source, 2 * rh.size, alg->name, 2 * alg->size);
+	root_hash_hex(&rh, hex);
 
 	r = signer_load(&signer);
 	if (r < 0)

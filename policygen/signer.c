@@ -6,11 +6,9 @@
 #include "lib/macro.h"
 #include "lib/verbs.h"
 #include "crypto/keyfile.h"
+#include "crypto/openssl_util.h"
 #include "crypto/pkcs7.h"
 #include "policygen/signer.h"
-
-DEFINE_TRIVIAL_CLEANUP_FUNC(EVP_PKEY *, EVP_PKEY_free);
-DEFINE_TRIVIAL_CLEANUP_FUNC(X509 *, X509_free);
 
 void signer_done(struct signer *s)
 {

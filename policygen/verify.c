@@ -9,6 +9,10 @@
 #include "lib/log.h"
 #include "lib/verbs.h"
 #include "policygen/verbs.h"
+#include "policygen/verity_options.h"
+#include "verity/check.h"
+#include "verity/roothash.h"
+#include "verity/superblock.h"
 #include "verity/tree.h"
 
 struct verify_args {
@@ -19,7 +23,27 @@ struct verify_args {
 	unsigned threads;
 };
 
-static int parse_args(int argc, char *argv[], struct verify_args *a, struct verity_manifest *m)
+const struct verb verify_verb = {
+	.name = "verify",
+	.run = verb_verify,
+	.min_operands = 2,
+	.max_operands = 3,
+	.synopsis = "verify [OPTIONS] DATA HASH (ROOTHASH | --root-hash-file F)",
+	.help = "Check DATA against the hash tree in HASH and the root hash with libcryptsetup;\n"
+		"on a mismatch, say which block is wrong.\n\n"
+		"  --hash-offset BYTES      where the superblock (or tree) starts in HASH\n"
+		"  --root-hash-file F       read the root hash from F\n"
+		"  --threads N              threads used to locate a corruption\n"
+		"  --no-superblock          take the parameters from the options below:\n"
+		"  --hash ALG               hash algorithm (default sha256)\n"
+		"  --data-block-size N      data block size (default 4096)\n"
+		"  --hash-block-size N      hash block size (default 4096)\n"
+		"  --salt HEX|-             salt; - for none\n"
+		"  --format 1|0             1 normal (default), 0 Chrome OS\n"
+		"  --data-blocks N          data blocks (default: the whole DATA)\n",
+};
+
+static int parse_args(int argc, char *argv[], struct verify_args *a, struct verity_params *m)
 {
 	enum { ARG_ROOT_HASH_FILE = VERITY_OPT_VERB };
 	static const struct option options[] = {
@@ -40,6 +64,9 @@ static int parse_args(int argc, char *argv[], struct verify_args *a, struct veri
 			return -EINVAL;
 		a->root_hash_file = optarg;
 	}
+	r = verb_operands(argc - optind);
+	if (r < 0)
+		return r;
 	if (argc - optind != (a->root_hash_file ? 2 : 3))
 		return usage_error("verify [OPTIONS] DATA HASH (ROOTHASH | --root-hash-file F)");
 	a->data_path = argv[optind];
@@ -50,10 +77,10 @@ static int parse_args(int argc, char *argv[], struct verify_args *a, struct veri
 }
 
 /* Parameters from the superblock, or from the options (and the data size) without one. */
-static int load_params(const struct verify_args *a, int data_fd, struct verity_manifest *m)
+static int load_params(const struct verify_args *a, int data_fd, struct verity_params *m)
 {
 	_cleanup_close_ int fd = -1;
-	struct verity_manifest from_sb = { 0 };
+	struct verity_params from_sb = { 0 };
 	int r;
 
 	if (!m->superblock) {
@@ -84,30 +111,25 @@ static int load_params(const struct verify_args *a, int data_fd, struct verity_m
 	return 0;
 }
 
-static int read_root(const struct verify_args *a, const struct verity_manifest *m, unsigned char *root)
+static int read_root(const struct verify_args *a, const struct verity_params *m, struct root_hash *root)
 {
-	_cleanup_free_ char *buf = NULL;
-	const char *hex = a->root_hex;
-	size_t len;
+	const char *source = a->root_hash_file ?: a->root_hex;
 	int r;
 
-	if (a->root_hash_file) {
-		r = read_full_file(a->root_hash_file, 4096, &buf, &len);
-		if (r < 0)
-			return log_error_errno(r, "%s: cannot read: %m", a->root_hash_file);
-		/* Tolerate the newline a shell `echo` adds; the hash itself must be exact. */
-		while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
-			buf[--len] = 0;
-		hex = buf;
-	}
-	if (verity_parse_root_hash(hex, root, m->digest_size) < 0)
+	if (a->root_hash_file)
+		r = root_hash_read_file(a->root_hash_file, m->digest_size, root);
+	else
+		r = root_hash_parse(a->root_hex, strlen(a->root_hex), m->digest_size, root);
+	if (r == -EINVAL || r == -EMSGSIZE || r == -EFBIG)
 		return log_error_errno(-EINVAL, "%s: not a %s root hash (%" PRIu32 " hex digits expected)",
-				       a->root_hash_file ?: hex, m->hash_alg, 2 * m->digest_size);
+				       source, m->hash_alg, 2 * m->digest_size);
+	if (r < 0)
+		return log_error_errno(r, "%s: cannot read: %m", source);
 	return 0;
 }
 
 /* A file shorter than the tree says is a corrupt image, not an I/O error. */
-static int check_sizes(const struct verify_args *a, const struct verity_manifest *m,
+static int check_sizes(const struct verify_args *a, const struct verity_params *m,
 		       const struct verity_geometry *g, int data_fd)
 {
 	_cleanup_close_ int hash_fd = open(a->hash_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -135,7 +157,7 @@ static int check_sizes(const struct verify_args *a, const struct verity_manifest
 	return 0;
 }
 
-static void explain(const struct verify_args *a, const struct verity_manifest *m,
+static void explain(const struct verify_args *a, const struct verity_params *m,
 		    const unsigned char *root, int data_fd, int verdict)
 {
 	_cleanup_close_ int hash_fd = open(a->hash_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -168,8 +190,8 @@ static void explain(const struct verify_args *a, const struct verity_manifest *m
 int verb_verify(int argc, char *argv[])
 {
 	struct verify_args a = { .threads = verity_default_threads() };
-	struct verity_manifest m = VERITY_MANIFEST_DEFAULTS;
-	unsigned char root[VERITY_MAX_DIGEST];
+	struct verity_params m = VERITY_PARAMS_DEFAULTS;
+	struct root_hash root;
 	_cleanup_close_ int data_fd = -1;
 	struct verity_geometry g;
 	int r;
@@ -183,24 +205,24 @@ int verb_verify(int argc, char *argv[])
 	r = load_params(&a, data_fd, &m);
 	if (r < 0)
 		return r;
-	r = verity_manifest_geometry(&m, &g);
+	r = verity_params_geometry(&m, &g);
 	if (r < 0)
 		return log_error_errno(r, "%s: impossible verity parameters: %m", a.hash_path);
 	m.hash_start = g.hash_start;
-	r = read_root(&a, &m, root);
+	r = read_root(&a, &m, &root);
 	if (r < 0)
 		return r;
 	r = check_sizes(&a, &m, &g, data_fd);
 	if (r != 0)
 		return r;
 
-	r = verity_cryptsetup_check(a.data_path, a.hash_path, &m, root);
+	r = verity_cryptsetup_check(a.data_path, a.hash_path, &m, root.bytes);
 	if (r == 0) {
 		log_debug("%s: intact", a.data_path);
 		return 0;
 	}
 	if (r == -EPERM || r == -EFAULT) {
-		explain(&a, &m, root, data_fd, r);
+		explain(&a, &m, root.bytes, data_fd, r);
 		return EXIT_NEGATIVE;
 	}
 	return log_error_errno(r, "%s: cannot verify: %m", a.data_path);

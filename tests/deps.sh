@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Install the Debian packages a target needs, when they are missing.
 #
-#   tests/deps.sh build|check|demo|list [TARGET]
+#   tests/deps.sh build|check|demo|lint|list [TARGET]
 #
 # The one list of what ipe-tools needs from Debian 12. Nothing is installed
 # when everything is already there, so repeated runs are quick and offline.
@@ -17,18 +17,21 @@ check_pkgs=("${build_pkgs[@]}" cryptsetup-bin openssl keyutils efitools python3 
 	libasan8 libubsan1 libtsan2 qemu-system-x86 ovmf busybox-static squashfs-tools erofs-utils cpio kmod xz-utils
 	zstd ca-certificates)
 demo_pkgs=("${check_pkgs[@]}")
+# make lint: the analysers, and the headers clang-tidy reads.
+lint_pkgs=("${build_pkgs[@]}" clang-tidy clang-format cppcheck shellcheck git)
 
 target=${1:-check}
 case $target in
 build) pkgs=("${build_pkgs[@]}") ;;
 check) pkgs=("${check_pkgs[@]}") ;;
 demo) pkgs=("${demo_pkgs[@]}") ;;
+lint) pkgs=("${lint_pkgs[@]}") ;;
 list)
 	eval "printf '%s\n' \"\${${2:-check}_pkgs[@]}\""
 	exit 0
 	;;
 *)
-	echo "usage: $0 build|check|demo|list [TARGET]" >&2
+	echo "usage: $0 build|check|demo|lint|list [TARGET]" >&2
 	exit 2
 	;;
 esac

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/errno_name.h"
 #include "tests/harness.h"
 
 #define MAX_TESTS 1024
@@ -51,6 +52,13 @@ void test_skip(const char *fmt, ...)
 	_exit(77);
 }
 
+const char *harness_errno_name(intmax_t r)
+{
+	const char *name = r < 0 && r > -4096 ? errno_name((int)-r) : NULL;
+
+	return name ?: "-";
+}
+
 const char *test_data_dir(void)
 {
 	const char *d = getenv("TEST_DATA_DIR");
@@ -70,6 +78,7 @@ static int run_one(unsigned i, char *why, size_t whylen)
 	size_t got = 0;
 	pid_t pid;
 
+	why[0] = 0;
 	if (pipe(pipefd) < 0)
 		return -1;
 	fflush(stdout);

@@ -4,7 +4,7 @@
 
 #include "lib/log.h"
 #include "lib/macro.h"
-#include "verity/tree.h"
+#include "verity/check.h"
 
 /* libcryptsetup's own messages are detail: keep them at debug level. */
 static void cryptsetup_log(int level, const char *msg, void *usrptr)
@@ -21,7 +21,7 @@ static void cryptsetup_log(int level, const char *msg, void *usrptr)
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct crypt_device *, crypt_free);
 
 int verity_cryptsetup_check(const char *data_path, const char *hash_path,
-			    const struct verity_manifest *m, const unsigned char *root)
+			    const struct verity_params *m, const unsigned char *root)
 {
 	_cleanup_(crypt_freep) struct crypt_device *cd = NULL;
 	struct crypt_params_verity p = {

@@ -4,35 +4,27 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#include <json-c/json.h>
 #include <openssl/evp.h>
 
+#include "json/json.h"
 #include "lib/fileio.h"
 #include "lib/hexdecoct.h"
 #include "lib/macro.h"
+#include "verity/manifest.h"
+#include "verity/roothash.h"
 #include "verity/tree.h"
 
 #define MANIFEST_VERSION 1
 #define MANIFEST_MAX (16u << 20)
 
-DEFINE_TRIVIAL_CLEANUP_FUNC(struct json_object *, json_object_put);
-#define _cleanup_json_ _cleanup_(json_object_putp)
-
-void manifest_done(struct verity_manifest *m)
+void manifest_root_hash_hex(const struct verity_params *m, char *out)
 {
-	free(m->data_path);
-	free(m->hash_path);
-	m->data_path = m->hash_path = NULL;
+	hex_encode_to(m->root_hash, MIN(m->digest_size, (uint32_t)DIGEST_MAX_SIZE), false, out);
 }
 
-void manifest_root_hash_hex(const struct verity_manifest *m, char *out)
+char *manifest_dm_table(const struct verity_params *m, const char *data_dev, const char *hash_dev)
 {
-	hex_encode_to(m->root_hash, MIN(m->digest_size, (uint32_t)VERITY_MAX_DIGEST), false, out);
-}
-
-char *manifest_dm_table(const struct verity_manifest *m, const char *data_dev, const char *hash_dev)
-{
-	char root[2 * VERITY_MAX_DIGEST + 1], salt[2 * VERITY_MAX_SALT + 1];
+	char root[2 * DIGEST_MAX_SIZE + 1], salt[2 * VERITY_MAX_SALT + 1];
 	char *s;
 
 	manifest_root_hash_hex(m, root);
@@ -46,27 +38,23 @@ char *manifest_dm_table(const struct verity_manifest *m, const char *data_dev, c
 	return s;
 }
 
-void manifest_partuuids(const struct verity_manifest *m, char root[37], char verity[37])
+void manifest_partuuids(const struct verity_params *m, char root[37], char verity[37])
 {
 	/* DPS: the data partition takes the first 128 bits, the verity partition the last. */
 	verity_format_uuid(m->root_hash, root);
 	verity_format_uuid(m->root_hash + m->digest_size - 16, verity);
 }
 
+/* json_add() of a value that must exist: a NULL @v is the ENOMEM of its constructor. */
 static int add(struct json_object *o, const char *key, struct json_object *v)
 {
-	if (!v)
-		return -ENOMEM;
-	if (json_object_object_add(o, key, v) < 0) {
-		json_object_put(v);
-		return -ENOMEM;
-	}
-	return 0;
+	return v ? json_add(o, key, v) : -ENOMEM;
 }
 
+/* Paths are bytes chosen by others: json_str_new() keeps them lossless (json/json.h). */
 static struct json_object *new_string_owned(char *s)
 {
-	struct json_object *o = s ? json_object_new_string(s) : NULL;
+	struct json_object *o = json_str_new(s);
 
 	free(s);
 	return o;
@@ -78,14 +66,14 @@ static int add_fragment(struct json_object *o, const char *key, const char *valu
 	char *s;
 
 	if (!value)
-		return json_object_object_add(o, key, NULL) < 0 ? -ENOMEM : 0;
+		return json_add(o, key, NULL);
 	if (asprintf(&s, "%s=%s", key, value) < 0)
 		return -ENOMEM;
 	return add(o, key, new_string_owned(s));
 }
 
 /* The systemd.verity_root_options= value, or NULL when the superblock says it all. */
-static char *root_options(const struct verity_manifest *m)
+static char *root_options(const struct verity_params *m)
 {
 	char salt[2 * VERITY_MAX_SALT + 1];
 	char *s;
@@ -122,6 +110,7 @@ static char *shell_quote(const char *path)
 	q = p = malloc(n);
 	if (!q)
 		return NULL;
+	/* cppcheck-suppress uninitdata ; p points into q, which is written before it is returned */
 	*p++ = '\'';
 	for (const char *c = path; *c; c++) {
 		if (*c == '\'') {
@@ -135,7 +124,7 @@ static char *shell_quote(const char *path)
 	return q;
 }
 
-static char *veritysetup_command(const struct verity_manifest *m)
+static char *veritysetup_command(const struct verity_params *m)
 {
 	_cleanup_free_ char *data = shell_quote(m->data_path), *hash = shell_quote(m->hash_path);
 	char salt[2 * VERITY_MAX_SALT + 1], uuid[37];
@@ -157,13 +146,88 @@ static char *veritysetup_command(const struct verity_manifest *m)
 	return s;
 }
 
-static int manifest_to_json(const struct verity_manifest *m, const char *data_dev,
+int manifest_add_fields(struct json_object *o, const struct verity_params *m,
+			const struct verity_geometry *g, const enum manifest_field *fields, size_t n)
+{
+	char root[2 * DIGEST_MAX_SIZE + 1], salt[2 * VERITY_MAX_SALT + 1], uuid[37];
+	int r = 0;
+
+	manifest_root_hash_hex(m, root);
+	hex_encode_to(m->salt, m->salt_size, false, salt);
+	verity_format_uuid(m->uuid, uuid);
+	for (size_t i = 0; i < n && r == 0; i++) {
+		switch (fields[i]) {
+		case MANIFEST_HASH_ALGORITHM:
+			r = add(o, "hash_algorithm", json_object_new_string(m->hash_alg));
+			break;
+		case MANIFEST_FORMAT:
+			r = add(o, "format", json_object_new_int((int)m->hash_type));
+			break;
+		case MANIFEST_DATA_BLOCK_SIZE:
+			r = add(o, "data_block_size", json_object_new_int64(m->data_block_size));
+			break;
+		case MANIFEST_HASH_BLOCK_SIZE:
+			r = add(o, "hash_block_size", json_object_new_int64(m->hash_block_size));
+			break;
+		case MANIFEST_DATA_BLOCKS:
+			r = add(o, "data_blocks", json_object_new_uint64(m->data_blocks));
+			break;
+		case MANIFEST_HASH_OFFSET:
+			r = add(o, "hash_offset", json_object_new_uint64(m->hash_offset));
+			break;
+		case MANIFEST_HASH_START:
+			r = add(o, "hash_start", json_object_new_uint64(g->hash_start));
+			break;
+		case MANIFEST_HASH_BLOCKS:
+			r = add(o, "hash_blocks", json_object_new_uint64(g->hash_blocks));
+			break;
+		case MANIFEST_SUPERBLOCK:
+			r = add(o, "superblock", json_object_new_boolean(m->superblock));
+			break;
+		case MANIFEST_SALT:
+			r = add(o, "salt", json_object_new_string(salt));
+			break;
+		case MANIFEST_UUID:
+			r = json_add(o, "uuid", m->superblock ? json_object_new_string(uuid) : NULL);
+			break;
+		case MANIFEST_ROOT_HASH:
+			r = add(o, "root_hash", json_object_new_string(root));
+			break;
+		case MANIFEST_DATA_SIZE:
+			r = add(o, "data_size",
+				json_object_new_uint64(m->data_blocks * m->data_block_size));
+			break;
+		case MANIFEST_HASH_SIZE:
+			r = add(o, "hash_size", json_object_new_uint64(g->hash_end - m->hash_offset));
+			break;
+		default:
+			r = -EINVAL;
+		}
+	}
+	return r;
+}
+
+static int manifest_to_json(const struct verity_params *m, const char *data_dev,
 			    const char *hash_dev, struct json_object **ret)
 {
-	_cleanup_json_ struct json_object *o = json_object_new_object(), *cmdline = NULL,
-					  *parts = NULL;
-	char root[2 * VERITY_MAX_DIGEST + 1], salt[2 * VERITY_MAX_SALT + 1], uuid[37];
-	char pu_root[37], pu_verity[37];
+	static const enum manifest_field fields[] = {
+		MANIFEST_HASH_ALGORITHM,
+		MANIFEST_FORMAT,
+		MANIFEST_DATA_BLOCK_SIZE,
+		MANIFEST_HASH_BLOCK_SIZE,
+		MANIFEST_DATA_BLOCKS,
+		MANIFEST_HASH_OFFSET,
+		MANIFEST_HASH_START,
+		MANIFEST_HASH_BLOCKS,
+		MANIFEST_SUPERBLOCK,
+		MANIFEST_SALT,
+		MANIFEST_UUID,
+		MANIFEST_ROOT_HASH,
+		MANIFEST_DATA_SIZE,
+		MANIFEST_HASH_SIZE,
+	};
+	_cleanup_json_ struct json_object *o = json_object_new_object(), *cmdline = NULL, *parts = NULL;
+	char root[2 * DIGEST_MAX_SIZE + 1], pu_root[37], pu_verity[37];
 	struct verity_geometry g;
 	char *opts;
 	int r;
@@ -172,37 +236,17 @@ static int manifest_to_json(const struct verity_manifest *m, const char *data_de
 		return -ENOMEM;
 	if (!m->data_path || !m->hash_path)
 		return -EINVAL;
-	r = verity_manifest_geometry(m, &g);
+	r = verity_params_geometry(m, &g);
 	if (r < 0)
 		return r;
 	manifest_root_hash_hex(m, root);
-	hex_encode_to(m->salt, m->salt_size, false, salt);
-	verity_format_uuid(m->uuid, uuid);
 	data_dev = data_dev ?: m->data_path;
 	hash_dev = hash_dev ?: m->hash_path;
 
 	if ((r = add(o, "manifest_version", json_object_new_int(MANIFEST_VERSION))) < 0 ||
-	    (r = add(o, "data_path", json_object_new_string(m->data_path))) < 0 ||
-	    (r = add(o, "hash_path", json_object_new_string(m->hash_path))) < 0 ||
-	    (r = add(o, "hash_algorithm", json_object_new_string(m->hash_alg))) < 0 ||
-	    (r = add(o, "format", json_object_new_int((int)m->hash_type))) < 0 ||
-	    (r = add(o, "data_block_size", json_object_new_int64(m->data_block_size))) < 0 ||
-	    (r = add(o, "hash_block_size", json_object_new_int64(m->hash_block_size))) < 0 ||
-	    (r = add(o, "data_blocks", json_object_new_uint64(m->data_blocks))) < 0 ||
-	    (r = add(o, "hash_offset", json_object_new_uint64(m->hash_offset))) < 0 ||
-	    (r = add(o, "hash_start", json_object_new_uint64(g.hash_start))) < 0 ||
-	    (r = add(o, "hash_blocks", json_object_new_uint64(g.hash_blocks))) < 0 ||
-	    (r = add(o, "superblock", json_object_new_boolean(m->superblock))) < 0 ||
-	    (r = add(o, "salt", json_object_new_string(salt))) < 0)
-		return r;
-	if (m->superblock)
-		r = add(o, "uuid", json_object_new_string(uuid));
-	else
-		r = json_object_object_add(o, "uuid", NULL) < 0 ? -ENOMEM : 0;
-	if (r < 0 ||
-	    (r = add(o, "root_hash", json_object_new_string(root))) < 0 ||
-	    (r = add(o, "data_size", json_object_new_uint64(m->data_blocks * m->data_block_size))) < 0 ||
-	    (r = add(o, "hash_size", json_object_new_uint64(g.hash_end - m->hash_offset))) < 0 ||
+	    (r = add(o, "data_path", json_str_new(m->data_path))) < 0 ||
+	    (r = add(o, "hash_path", json_str_new(m->hash_path))) < 0 ||
+	    (r = manifest_add_fields(o, m, &g, fields, ELEMENTSOF(fields))) < 0 ||
 	    (r = add(o, "dm_table", new_string_owned(manifest_dm_table(m, data_dev, hash_dev)))) < 0 ||
 	    (r = add(o, "dm_table_sectors",
 		     json_object_new_uint64(m->data_blocks * (m->data_block_size / 512)))) < 0)
@@ -242,18 +286,15 @@ static int manifest_to_json(const struct verity_manifest *m, const char *data_de
 
 static int write_json(const char *path, struct json_object *o, unsigned flags)
 {
-	int jflags = JSON_C_TO_STRING_NOSLASHESCAPE |
-		     ((flags & MANIFEST_COMPACT) ? JSON_C_TO_STRING_PLAIN
-						 : JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED);
 	_cleanup_free_ char *text = NULL;
-	const char *s = json_object_to_json_string_ext(o, jflags);
+	const char *s = json_format(o, (flags & MANIFEST_COMPACT) ? 0 : JSON_PRETTY);
 
 	if (!s || asprintf(&text, "%s\n", s) < 0)
 		return -ENOMEM;
 	return write_file_atomic(path, text, strlen(text), 0644, 0);
 }
 
-int manifest_write(const char *path, const struct verity_manifest *m, const char *data_dev,
+int manifest_write(const char *path, const struct verity_params *m, const char *data_dev,
 		   const char *hash_dev, unsigned flags)
 {
 	_cleanup_json_ struct json_object *o = NULL;
@@ -268,7 +309,6 @@ int manifest_write(const char *path, const struct verity_manifest *m, const char
 static int read_json(const char *path, struct json_object **ret, bool *ret_compact)
 {
 	_cleanup_free_ char *buf = NULL;
-	struct json_tokener *tok;
 	struct json_object *o;
 	size_t len;
 	int r;
@@ -276,17 +316,13 @@ static int read_json(const char *path, struct json_object **ret, bool *ret_compa
 	r = read_full_file(path, MANIFEST_MAX, &buf, &len);
 	if (r < 0)
 		return r;
-	tok = json_tokener_new();
-	if (!tok)
-		return -ENOMEM;
-	o = json_tokener_parse_ex(tok, buf, (int)len);
-	if (!o || json_tokener_get_error(tok) != json_tokener_success ||
-	    json_object_get_type(o) != json_type_object) {
+	r = json_parse_document(buf, len, &o);
+	if (r < 0)
+		return r;
+	if (json_object_get_type(o) != json_type_object) {
 		json_object_put(o);
-		json_tokener_free(tok);
 		return -EBADMSG;
 	}
-	json_tokener_free(tok);
 	if (ret_compact)
 		*ret_compact = !memchr(buf, '\n', len ? len - 1 : 0);
 	*ret = o;
@@ -317,11 +353,33 @@ static const char *get_str(struct json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
-int manifest_load(const char *path, struct verity_manifest *ret)
+/* A path as json_str_new() wrote it (a string, or an array of bytes); absent is NULL. */
+static int get_path(struct json_object *o, const char *key, char **ret)
+{
+	struct json_object *v;
+	size_t len;
+	int r;
+
+	if (!json_object_object_get_ex(o, key, &v) || !v)
+		return 0;
+	r = json_bytes_get(v, ret, &len);
+	if (r == -EBADMSG)
+		return 0; /* as before: a path of another type is ignored */
+	if (r < 0)
+		return r;
+	if (strlen(*ret) != len) { /* a NUL byte: no path */
+		free(*ret);
+		*ret = NULL;
+	}
+	return 0;
+}
+
+int manifest_load(const char *path, struct verity_params *ret)
 {
 	_cleanup_json_ struct json_object *o = NULL;
-	struct verity_manifest m = { 0 };
+	struct verity_params m = { 0 };
 	struct verity_geometry g;
+	struct root_hash root;
 	struct json_object *v;
 	const char *s;
 	uint64_t u;
@@ -362,21 +420,21 @@ int manifest_load(const char *path, struct verity_manifest *ret)
 	if (m.superblock && (!s || verity_parse_uuid(s, m.uuid) < 0))
 		return -EBADMSG;
 	s = get_str(o, "root_hash");
-	if (!s || verity_parse_root_hash(s, m.root_hash, m.digest_size) < 0)
+	if (!s || root_hash_parse(s, strlen(s), m.digest_size, &root) < 0)
 		return -EBADMSG;
+	memcpy(m.root_hash, root.bytes, root.size);
 
 	/* The geometry must agree with itself, or the file was edited by hand. */
-	if (verity_manifest_geometry(&m, &g) < 0 || g.hash_start != m.hash_start)
+	if (verity_params_geometry(&m, &g) < 0 || g.hash_start != m.hash_start)
 		return -EBADMSG;
 	m.hash_blocks = g.hash_blocks;
 
-	s = get_str(o, "data_path");
-	if (s && !(m.data_path = strdup(s)))
-		return -ENOMEM;
-	s = get_str(o, "hash_path");
-	if (s && !(m.hash_path = strdup(s))) {
-		manifest_done(&m);
-		return -ENOMEM;
+	r = get_path(o, "data_path", &m.data_path);
+	if (r == 0)
+		r = get_path(o, "hash_path", &m.hash_path);
+	if (r < 0) {
+		verity_params_done(&m);
+		return r;
 	}
 	*ret = m;
 	return 0;
@@ -429,7 +487,7 @@ int manifest_add_signature(const char *path, const char *sig_path, const char *f
 	entry = json_object_new_object();
 	if (!entry)
 		return -ENOMEM;
-	if ((r = add(entry, "path", json_object_new_string(sig_path))) < 0 ||
+	if ((r = add(entry, "path", json_str_new(sig_path))) < 0 ||
 	    (r = add(entry, "format", json_object_new_string(format))) < 0 ||
 	    (r = add(entry, "sha256", json_object_new_string(digest))) < 0)
 		return r;

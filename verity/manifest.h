@@ -4,6 +4,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "verity/params.h"
+#include "verity/tree.h"
+
+struct json_object;
+
 /*
  * The verity manifest: everything later steps (sign-roothash, generate, the
  * VM tests, Spectrum's build) need to know about one formatted image, as JSON.
@@ -11,7 +16,8 @@
  *
  * JSON keys (stable; objects are written in this order):
  *   "manifest_version"   1
- *   "data_path", "hash_path"          strings as given on the command line
+ *   "data_path", "hash_path"          as given on the command line: a string, or an
+ *                                     array of byte values when not UTF-8 (json/json.h)
  *   "hash_algorithm"     "sha256" (kernel crypto API name, lower case)
  *   "format"             1 (normal) or 0 (Chrome OS)
  *   "data_block_size", "hash_block_size"   bytes
@@ -37,34 +43,12 @@
  *   "signatures"         [ { "path": ..., "format": ..., "sha256": <hex of the file> }, ... ]
  */
 
-#define VERITY_MAX_DIGEST 64
-#define VERITY_MAX_SALT 256
-
-struct verity_manifest {
-	char *data_path;           /* as given on the command line */
-	char *hash_path;
-	char hash_alg[32];         /* kernel crypto API name, lower case: "sha256" */
-	uint32_t hash_type;        /* 1 (normal) or 0 (Chrome OS) */
-	uint32_t data_block_size;
-	uint32_t hash_block_size;
-	uint64_t data_blocks;
-	uint64_t hash_offset;      /* bytes: where the superblock (or tree) starts */
-	uint64_t hash_start;       /* the table's hash_start, in hash blocks */
-	unsigned char salt[VERITY_MAX_SALT];
-	uint32_t salt_size;
-	unsigned char uuid[16];    /* all zero with --no-superblock */
-	unsigned char root_hash[VERITY_MAX_DIGEST];
-	uint32_t digest_size;
-	/* Additions. */
-	bool superblock;
-	uint64_t hash_blocks;      /* blocks of the tree, superblock not counted */
-};
 
 /* Read a manifest file. Return: 0, -EBADMSG (not a manifest), -errno. */
-int manifest_load(const char *path, struct verity_manifest *ret);
+int manifest_load(const char *path, struct verity_params *ret);
 
-/* Lowercase hex of the root hash into @out (2*VERITY_MAX_DIGEST+1 bytes). */
-void manifest_root_hash_hex(const struct verity_manifest *m, char *out);
+/* Lowercase hex of the root hash into @out (2*DIGEST_MAX_SIZE+1 bytes). */
+void manifest_root_hash_hex(const struct verity_params *m, char *out);
 
 /**
  * manifest_add_signature() - record a root-hash signature file in the manifest
@@ -73,7 +57,6 @@ void manifest_root_hash_hex(const struct verity_manifest *m, char *out);
  */
 int manifest_add_signature(const char *path, const char *sig_path, const char *format);
 
-void manifest_done(struct verity_manifest *m);
 
 /* Flags for manifest_write(). */
 #define MANIFEST_COMPACT 1u /* one line instead of pretty-printed */
@@ -84,17 +67,43 @@ void manifest_done(struct verity_manifest *m);
  * line; NULL uses m->data_path / m->hash_path.
  * Return: 0 or -errno.
  */
-int manifest_write(const char *path, const struct verity_manifest *m, const char *data_dev,
+int manifest_write(const char *path, const struct verity_params *m, const char *data_dev,
 		   const char *hash_dev, unsigned flags);
+
+/* The manifest's keys that describe the tree, for JSON that shares them (dump --json). */
+enum manifest_field {
+	MANIFEST_HASH_ALGORITHM,
+	MANIFEST_FORMAT,
+	MANIFEST_DATA_BLOCK_SIZE,
+	MANIFEST_HASH_BLOCK_SIZE,
+	MANIFEST_DATA_BLOCKS,
+	MANIFEST_HASH_OFFSET,
+	MANIFEST_HASH_START,
+	MANIFEST_HASH_BLOCKS,
+	MANIFEST_SUPERBLOCK,
+	MANIFEST_SALT,
+	MANIFEST_UUID,
+	MANIFEST_ROOT_HASH,
+	MANIFEST_DATA_SIZE,
+	MANIFEST_HASH_SIZE,
+};
+
+/**
+ * manifest_add_fields() - add @fields (in this order) of @m, laid out as @g,
+ * to the JSON object @o, with the manifest's key names and value forms.
+ * Return: 0, -ENOMEM, -EINVAL (not a field).
+ */
+int manifest_add_fields(struct json_object *o, const struct verity_params *m,
+			const struct verity_geometry *g, const enum manifest_field *fields, size_t n);
 
 /**
  * manifest_dm_table() - the DM verity table parameters as libcryptsetup builds
  * them. Return: a malloc'd string, or NULL on ENOMEM.
  */
-char *manifest_dm_table(const struct verity_manifest *m, const char *data_dev, const char *hash_dev);
+char *manifest_dm_table(const struct verity_params *m, const char *data_dev, const char *hash_dev);
 
 /**
  * manifest_partuuids() - the Discoverable Partitions PARTUUIDs of the root
  * hash: its first 128 bits (@root) and its last 128 bits (@verity), as UUIDs.
  */
-void manifest_partuuids(const struct verity_manifest *m, char root[37], char verity[37]);
+void manifest_partuuids(const struct verity_params *m, char root[37], char verity[37]);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Option values shared by the verity verbs, and where salts and UUIDs come from. */
+/* The parameters' value parsers, and where salts and UUIDs come from. */
 #include <ctype.h>
 #include <linux/fs.h>
 #include <sched.h>
@@ -13,9 +13,17 @@
 #include "lib/hexdecoct.h"
 #include "lib/macro.h"
 #include "lib/parse_util.h"
+#include "verity/params.h"
 #include "verity/tree.h"
 
-int verity_parse_alg(const char *s, struct verity_manifest *m)
+void verity_params_done(struct verity_params *m)
+{
+	free(m->data_path);
+	free(m->hash_path);
+	m->data_path = m->hash_path = NULL;
+}
+
+int verity_parse_alg(const char *s, struct verity_params *m)
 {
 	char name[sizeof(m->hash_alg)];
 	size_t len = strlen(s);
@@ -44,7 +52,7 @@ int verity_parse_block_size(const char *s, uint32_t *ret)
 	return 0;
 }
 
-int verity_parse_salt(const char *s, struct verity_manifest *m)
+int verity_parse_salt(const char *s, struct verity_params *m)
 {
 	_cleanup_free_ unsigned char *buf = NULL;
 	size_t len;
@@ -53,7 +61,7 @@ int verity_parse_salt(const char *s, struct verity_manifest *m)
 		m->salt_size = 0;
 		return 0;
 	}
-	if (strlen(s) > 2 * VERITY_MAX_SALT || hex_decode(s, strlen(s), &buf, &len) < 0)
+	if (strlen(s) > 2 * (size_t)VERITY_MAX_SALT || hex_decode(s, strlen(s), &buf, &len) < 0)
 		return -EINVAL;
 	memcpy(m->salt, buf, len);
 	m->salt_size = (uint32_t)len;
@@ -82,61 +90,6 @@ int verity_parse_uuid(const char *s, unsigned char uuid[16])
 		uuid[n++] = (unsigned char)(hi << 4 | lo);
 		i += 2;
 	}
-	return 0;
-}
-
-int verity_parse_option(int c, const char *arg, struct verity_manifest *m, unsigned *threads,
-			const char **ret_why)
-{
-	uint32_t u32;
-
-	switch (c) {
-	case VERITY_OPT_HASH:
-		*ret_why = "is not a hash both OpenSSL and the kernel know (e.g. sha256)";
-		return verity_parse_alg(arg, m) < 0 ? -EINVAL : 1;
-	case VERITY_OPT_DATA_BLOCK_SIZE:
-		*ret_why = "is not a power of 2 from 512 to 524288";
-		return verity_parse_block_size(arg, &m->data_block_size) < 0 ? -EINVAL : 1;
-	case VERITY_OPT_HASH_BLOCK_SIZE:
-		*ret_why = "is not a power of 2 from 512 to 524288";
-		return verity_parse_block_size(arg, &m->hash_block_size) < 0 ? -EINVAL : 1;
-	case VERITY_OPT_SALT:
-		*ret_why = "is not up to 256 bytes of hex, or '-' for none";
-		return verity_parse_salt(arg, m) < 0 ? -EINVAL : 1;
-	case VERITY_OPT_HASH_OFFSET:
-		*ret_why = "is not a multiple of 512 bytes";
-		return safe_atou64(arg, &m->hash_offset) < 0 || m->hash_offset % 512 ? -EINVAL : 1;
-	case VERITY_OPT_DATA_BLOCKS:
-		*ret_why = "is not a positive number";
-		return safe_atou64(arg, &m->data_blocks) < 0 || m->data_blocks == 0 ? -EINVAL : 1;
-	case VERITY_OPT_NO_SUPERBLOCK:
-		m->superblock = false;
-		return 1;
-	case VERITY_OPT_FORMAT:
-		*ret_why = "is neither 1 (normal) nor 0 (Chrome OS)";
-		if (safe_atou32(arg, &u32) < 0 || u32 > 1)
-			return -EINVAL;
-		m->hash_type = u32;
-		return 1;
-	case VERITY_OPT_THREADS:
-		*ret_why = "is not a number from 1 to 256";
-		if (safe_atou32(arg, &u32) < 0 || u32 == 0 || u32 > 256)
-			return -EINVAL;
-		*threads = u32;
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-int verity_parse_root_hash(const char *s, unsigned char *buf, uint32_t digest_size)
-{
-	_cleanup_free_ unsigned char *raw = NULL;
-	size_t len;
-
-	if (strlen(s) != 2 * (size_t)digest_size || hex_decode(s, strlen(s), &raw, &len) < 0)
-		return -EINVAL;
-	memcpy(buf, raw, len);
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 
 #include "lib/fileio.h"
 #include "lib/macro.h"
+#include "verity/superblock.h"
 #include "verity/tree.h"
 
 struct verity_sb {
@@ -30,7 +31,7 @@ _Static_assert(sizeof(struct verity_sb) == VERITY_SB_SIZE, "superblock is 512 by
 
 static const uint8_t sb_signature[8] = "verity\0";
 
-int verity_superblock_parse(const void *buf, struct verity_manifest *m)
+int verity_superblock_parse(const void *buf, struct verity_params *m)
 {
 	struct verity_sb sb;
 	size_t alg_len;
@@ -69,7 +70,7 @@ int verity_superblock_parse(const void *buf, struct verity_manifest *m)
 	return 0;
 }
 
-void verity_superblock_build(const struct verity_manifest *m, void *buf)
+void verity_superblock_build(const struct verity_params *m, void *buf)
 {
 	struct verity_sb sb = { 0 };
 
@@ -87,7 +88,7 @@ void verity_superblock_build(const struct verity_manifest *m, void *buf)
 }
 
 /* The root of an existing tree: the digest of its top block (or of the only data block). */
-static int root_of_tree(const char *data_path, int hash_fd, struct verity_manifest *m,
+static int root_of_tree(const char *data_path, int hash_fd, struct verity_params *m,
 			const struct verity_geometry *g)
 {
 	_cleanup_free_ unsigned char *block = NULL;
@@ -118,7 +119,7 @@ static int root_of_tree(const char *data_path, int hash_fd, struct verity_manife
 	return verity_digest_one(m, block, m->hash_block_size, m->root_hash);
 }
 
-int verity_superblock_read(int fd, uint64_t hash_offset, struct verity_manifest *m)
+int verity_superblock_read(int fd, uint64_t hash_offset, struct verity_params *m)
 {
 	unsigned char buf[VERITY_SB_SIZE];
 	int r, ds;
@@ -140,10 +141,10 @@ int verity_superblock_read(int fd, uint64_t hash_offset, struct verity_manifest 
 }
 
 int verity_image_describe(const char *data_path, const char *hash_path, uint64_t hash_offset,
-			  struct verity_manifest *ret)
+			  struct verity_params *ret)
 {
 	_cleanup_close_ int fd = -1;
-	struct verity_manifest m = { 0 };
+	struct verity_params m = { 0 };
 	struct verity_geometry g;
 	uint64_t size;
 	int r;
@@ -156,7 +157,7 @@ int verity_image_describe(const char *data_path, const char *hash_path, uint64_t
 	r = verity_superblock_read(fd, hash_offset, &m);
 	if (r < 0)
 		return r;
-	r = verity_manifest_geometry(&m, &g);
+	r = verity_params_geometry(&m, &g);
 	if (r < 0)
 		return -EBADMSG;
 	r = verity_fd_size(fd, &size);
@@ -173,7 +174,7 @@ int verity_image_describe(const char *data_path, const char *hash_path, uint64_t
 	m.data_path = strdup(data_path);
 	m.hash_path = strdup(hash_path);
 	if (!m.data_path || !m.hash_path) {
-		manifest_done(&m);
+		verity_params_done(&m);
 		return -ENOMEM;
 	}
 	*ret = m;

@@ -14,9 +14,12 @@
 
 #include <openssl/evp.h>
 
+#include "crypto/openssl_util.h"
 #include "lib/fileio.h"
 #include "lib/hugemem.h"
 #include "lib/macro.h"
+#include "policy/digest.h"
+#include "verity/superblock.h"
 #include "verity/tree.h"
 
 /* Bytes each worker reads at once: one huge page, so the copy out of the page cache has few TLB misses. */
@@ -25,41 +28,17 @@
 /* Chunks between two kicks of the hash file's writeback: 64 MiB of data. */
 #define WRITEBACK_CHUNKS 32
 
-/* Kernel crypto API names and what OpenSSL calls them. */
-static const struct {
-	const char *kernel;
-	const char *openssl;
-} hash_names[] = {
-	{ "sha1", "SHA1" },         { "sha224", "SHA224" },     { "sha256", "SHA256" },
-	{ "sha384", "SHA384" },     { "sha512", "SHA512" },     { "sha3-224", "SHA3-224" },
-	{ "sha3-256", "SHA3-256" }, { "sha3-384", "SHA3-384" }, { "sha3-512", "SHA3-512" },
-	{ "sm3", "SM3" },           { "blake2b-512", "BLAKE2B-512" },
-};
-
-static const char *openssl_name(const char *alg)
-{
-	for (size_t i = 0; i < ELEMENTSOF(hash_names); i++)
-		if (streq(hash_names[i].kernel, alg))
-			return hash_names[i].openssl;
-	return NULL;
-}
-
-static void evp_md_freep(EVP_MD **md)
-{
-	EVP_MD_free(*md);
-}
-
 static int fetch_md(const char *alg, EVP_MD **ret)
 {
-	const char *name = openssl_name(alg);
+	const struct digest_alg *a = digest_alg_find(alg);
 	EVP_MD *md;
 
-	if (!name)
+	if (!a || !a->dm_verity)
 		return -EOPNOTSUPP;
-	md = EVP_MD_fetch(NULL, name, NULL);
+	md = EVP_MD_fetch(NULL, a->openssl, NULL);
 	if (!md)
 		return -EOPNOTSUPP;
-	if (EVP_MD_get_size(md) <= 0 || EVP_MD_get_size(md) > VERITY_MAX_DIGEST) {
+	if (EVP_MD_get_size(md) <= 0 || EVP_MD_get_size(md) > DIGEST_MAX_SIZE) {
 		EVP_MD_free(md);
 		return -EOPNOTSUPP;
 	}
@@ -91,7 +70,7 @@ int verity_geometry_compute(uint64_t n, uint32_t hbs, uint32_t ds, uint32_t hash
 	uint64_t pos = 0, per;
 
 	*g = (struct verity_geometry){ 0 };
-	if (n == 0 || ds == 0 || ds > VERITY_MAX_DIGEST || hash_type > 1)
+	if (n == 0 || ds == 0 || ds > DIGEST_MAX_SIZE || hash_type > 1)
 		return -EINVAL;
 	if (!verity_block_size_valid(hbs))
 		return -EINVAL;
@@ -137,7 +116,7 @@ int verity_geometry_compute(uint64_t n, uint32_t hbs, uint32_t ds, uint32_t hash
 	return 0;
 }
 
-int verity_manifest_geometry(const struct verity_manifest *m, struct verity_geometry *ret)
+int verity_params_geometry(const struct verity_params *m, struct verity_geometry *ret)
 {
 	int ds = m->digest_size;
 
@@ -151,7 +130,7 @@ int verity_manifest_geometry(const struct verity_manifest *m, struct verity_geom
 }
 
 /* One block's digest: format 1 is H(salt || block), format 0 H(block || salt). */
-static int digest_block(EVP_MD_CTX *ctx, const EVP_MD *md, const struct verity_manifest *m,
+static int digest_block(EVP_MD_CTX *ctx, const EVP_MD *md, const struct verity_params *m,
 			const void *block, size_t len, unsigned char *out)
 {
 	unsigned char digest[EVP_MAX_MD_SIZE];
@@ -172,9 +151,9 @@ static int digest_block(EVP_MD_CTX *ctx, const EVP_MD *md, const struct verity_m
 	return 0;
 }
 
-int verity_digest_one(const struct verity_manifest *m, const void *buf, size_t len, unsigned char *out)
+int verity_digest_one(const struct verity_params *m, const void *buf, size_t len, unsigned char *out)
 {
-	_cleanup_(evp_md_freep) EVP_MD *md = NULL;
+	_cleanup_(EVP_MD_freep) EVP_MD *md = NULL;
 	EVP_MD_CTX *ctx;
 	int r;
 
@@ -192,7 +171,7 @@ int verity_digest_one(const struct verity_manifest *m, const void *buf, size_t l
 struct leaf_job {
 	int fd;
 	const EVP_MD *md;
-	const struct verity_manifest *m;
+	const struct verity_params *m;
 	unsigned char *leaves;   /* level 0 of the tree */
 	unsigned char *level1;   /* level 1, or NULL when level 0 is the top */
 	atomic_uint *filled;     /* per leaf block: the entries hashed so far */
@@ -275,7 +254,7 @@ static int finish_leaf_blocks(struct leaf_job *j, EVP_MD_CTX *ctx, uint64_t firs
 
 static int hash_leaves(struct leaf_job *j, bool *ret_write_failed)
 {
-	const struct verity_manifest *m = j->m;
+	const struct verity_params *m = j->m;
 	size_t dbs = m->data_block_size;
 	_cleanup_hugemem_ unsigned char *buf = NULL;
 	EVP_MD_CTX *ctx;
@@ -367,7 +346,7 @@ static int run_leaf_pool(struct leaf_job *j, unsigned threads, verity_progress_f
 }
 
 /* Fill levels 2.. from level 1 (the workers made it) and return the root in m->root_hash. */
-static int hash_upper_levels(const EVP_MD *md, struct verity_manifest *m,
+static int hash_upper_levels(const EVP_MD *md, struct verity_params *m,
 			     const struct verity_geometry *g, unsigned char *tree)
 {
 	size_t hbs = m->hash_block_size;
@@ -392,10 +371,10 @@ static int hash_upper_levels(const EVP_MD *md, struct verity_manifest *m,
 	return r;
 }
 
-int verity_tree_build(int data_fd, struct verity_manifest *m, const struct verity_geometry *g,
+int verity_tree_build(int data_fd, struct verity_params *m, const struct verity_geometry *g,
 		      struct verity_build *b, unsigned char **ret_tree)
 {
-	_cleanup_(evp_md_freep) EVP_MD *md = NULL;
+	_cleanup_(EVP_MD_freep) EVP_MD *md = NULL;
 	_cleanup_hugemem_ unsigned char *tree = NULL;
 	_cleanup_free_ atomic_uint *filled = NULL;
 	struct leaf_job j;
@@ -465,17 +444,17 @@ static int64_t first_entry_diff(const unsigned char *a, const unsigned char *b, 
 	return -1;
 }
 
-int verity_tree_locate(int data_fd, int hash_fd, const struct verity_manifest *m,
+int verity_tree_locate(int data_fd, int hash_fd, const struct verity_params *m,
 		       const unsigned char *root, unsigned threads, enum verity_fault *ret_fault,
 		       uint64_t *ret_index, unsigned *ret_level)
 {
-	_cleanup_(evp_md_freep) EVP_MD *md = NULL;
+	_cleanup_(EVP_MD_freep) EVP_MD *md = NULL;
 	_cleanup_free_ unsigned char *stored = NULL;
 	_cleanup_hugemem_ unsigned char *fresh = NULL;
-	struct verity_manifest copy = *m;
+	struct verity_params copy = *m;
 	struct verity_build build = VERITY_BUILD_IN_MEMORY(threads);
 	struct verity_geometry g;
-	unsigned char digest[VERITY_MAX_DIGEST];
+	unsigned char digest[DIGEST_MAX_SIZE];
 	uint32_t hbs = m->hash_block_size;
 	EVP_MD_CTX *ctx;
 	int r;
@@ -483,7 +462,7 @@ int verity_tree_locate(int data_fd, int hash_fd, const struct verity_manifest *m
 	*ret_fault = VERITY_FAULT_NONE;
 	*ret_index = 0;
 	*ret_level = 0;
-	r = verity_manifest_geometry(m, &g);
+	r = verity_params_geometry(m, &g);
 	if (r < 0)
 		return r;
 	r = fetch_md(m->hash_alg, &md);

@@ -8,8 +8,9 @@
 #include <string.h>
 
 #include "lib/macro.h"
-#include "verity/tree.h"
 #include "tests/fuzz/fuzz.h"
+#include "verity/manifest.h"
+#include "verity/tree.h"
 
 static int fd = -1;
 static char path[32];
@@ -39,7 +40,7 @@ static bool streq_null(const char *a, const char *b)
 	return a == b || (a && b && streq(a, b));
 }
 
-static bool manifest_same(const struct verity_manifest *a, const struct verity_manifest *b)
+static bool manifest_same(const struct verity_params *a, const struct verity_params *b)
 {
 	return streq_null(a->data_path, b->data_path) && streq_null(a->hash_path, b->hash_path) &&
 	       streq(a->hash_alg, b->hash_alg) && a->hash_type == b->hash_type &&
@@ -52,29 +53,29 @@ static bool manifest_same(const struct verity_manifest *a, const struct verity_m
 	       a->superblock == b->superblock && a->hash_blocks == b->hash_blocks;
 }
 
-static void check_bounds(const struct verity_manifest *m)
+static void check_bounds(const struct verity_params *m)
 {
 	struct verity_geometry g;
 
 	REQUIRE(verity_block_size_valid(m->data_block_size));
 	REQUIRE(verity_block_size_valid(m->hash_block_size));
 	REQUIRE(m->salt_size <= VERITY_MAX_SALT);
-	REQUIRE(m->digest_size > 0 && m->digest_size <= VERITY_MAX_DIGEST);
+	REQUIRE(m->digest_size > 0 && m->digest_size <= DIGEST_MAX_SIZE);
 	REQUIRE(verity_digest_size(m->hash_alg) == (int)m->digest_size);
 	REQUIRE(m->hash_type <= 1);
 	REQUIRE(m->data_blocks > 0);
 	REQUIRE(m->hash_offset % 512 == 0);
-	REQUIRE(verity_manifest_geometry(m, &g) == 0);
+	REQUIRE(verity_params_geometry(m, &g) == 0);
 	REQUIRE(g.hash_start == m->hash_start && g.hash_blocks == m->hash_blocks);
 	if (!m->superblock)
 		REQUIRE(memcmp(m->uuid, (const unsigned char[16]){ 0 }, 16) == 0);
-	for (uint32_t i = m->digest_size; i < VERITY_MAX_DIGEST; i++)
+	for (uint32_t i = m->digest_size; i < DIGEST_MAX_SIZE; i++)
 		REQUIRE(m->root_hash[i] == 0);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	_cleanup_(manifest_done) struct verity_manifest m = { 0 }, again = { 0 };
+	_cleanup_(verity_params_done) struct verity_params m = { 0 }, again = { 0 };
 	char *table;
 	int r;
 

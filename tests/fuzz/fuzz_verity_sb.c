@@ -11,8 +11,10 @@
 #include <string.h>
 
 #include "lib/macro.h"
-#include "verity/tree.h"
 #include "tests/fuzz/fuzz.h"
+#include "verity/manifest.h"
+#include "verity/superblock.h"
+#include "verity/tree.h"
 
 static int fd = -1;
 static char path[32];
@@ -25,7 +27,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-static bool manifest_same(const struct verity_manifest *a, const struct verity_manifest *b)
+static bool manifest_same(const struct verity_params *a, const struct verity_params *b)
 {
 	return streq(a->hash_alg, b->hash_alg) && a->hash_type == b->hash_type &&
 	       a->data_block_size == b->data_block_size && a->hash_block_size == b->hash_block_size &&
@@ -34,7 +36,7 @@ static bool manifest_same(const struct verity_manifest *a, const struct verity_m
 	       a->superblock == b->superblock;
 }
 
-static void check_values(const struct verity_manifest *m)
+static void check_values(const struct verity_params *m)
 {
 	size_t alg_len = strlen(m->hash_alg);
 
@@ -52,7 +54,7 @@ static void check_values(const struct verity_manifest *m)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	unsigned char sb[VERITY_SB_SIZE] = { 0 }, built[VERITY_SB_SIZE], rebuilt[VERITY_SB_SIZE];
-	struct verity_manifest m = { 0 }, again = { 0 }, read = { 0 }, d = { 0 };
+	struct verity_params m = { 0 }, again = { 0 }, read = { 0 }, d = { 0 };
 	struct verity_geometry g;
 	int r, rr, rd;
 
@@ -80,7 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		REQUIRE(rr == 0 || rr == -EOPNOTSUPP);
 		REQUIRE(manifest_same(&m, &read));
 		if (rr == 0)
-			REQUIRE(read.digest_size > 0 && read.digest_size <= VERITY_MAX_DIGEST);
+			REQUIRE(read.digest_size > 0 && read.digest_size <= DIGEST_MAX_SIZE);
 	}
 
 	/* Data and hash in the same file: the single data block case reads it too. */
@@ -89,11 +91,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		REQUIRE(rd == rr);
 	if (rd == 0) {
 		REQUIRE(rr == 0 && manifest_same(&read, &d));
-		REQUIRE(verity_manifest_geometry(&d, &g) == 0);
+		REQUIRE(verity_params_geometry(&d, &g) == 0);
 		REQUIRE(g.hash_end <= size);
 		REQUIRE(d.hash_start == g.hash_start && d.hash_blocks == g.hash_blocks);
 		REQUIRE(d.data_path && d.hash_path);
 	}
-	manifest_done(&d);
+	verity_params_done(&d);
 	return 0;
 }

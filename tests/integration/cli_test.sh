@@ -82,4 +82,36 @@ grep -q '^ipe-policygen: debug: hashed 2 blocks' <<<"$err" && pass log_level_deb
 err=$(IPE_TOOLS_LOG_LEVEL=error ipe-policygen format --salt - "$T/log.img" "$T/log.hash" 2>&1 >/dev/null)
 [ -z "$err" ] && pass log_level_error_hides_warnings || fail log_level_error_hides_warnings "$err"
 
+# A wrong number of operands: the dispatcher's one message, exit 2, for every verb of both tools.
+operands_case() { # TOOL VERB WANT ARGS...: WANT is what the message says the verb needs
+	local tool=$1 verb=$2 want=$3 got out rc
+	shift 3
+	got=$#
+	out=$("$tool" "$verb" "$@" 2>&1 >/dev/null)
+	rc=$?
+	if [ "$rc" = 2 ] && [[ $out == "$tool: usage: $verb $want, got $got: $tool $verb "* ]] &&
+		[ "$(wc -l <<<"$out")" = 1 ]; then
+		pass "operands_${tool}_$verb"
+	else
+		fail "operands_${tool}_$verb" "exit $rc: $out"
+	fi
+}
+operands_case $P format "needs exactly 2 operands" a
+operands_case $P verify "needs 2 to 3 operands" a b c d
+operands_case $P dump "needs exactly 1 operand" a b
+operands_case $P manifest "needs exactly 2 operands" a b c
+operands_case $P sign-roothash "needs 0 to 1 operands" a b
+operands_case $P generate "takes no operands" a
+operands_case $P check "needs at least 1 operand"
+operands_case $P sign "needs exactly 1 operand"
+operands_case ipe-keys generate "takes no operands" a
+operands_case ipe-keys uefi-db "needs exactly 1 operand"
+operands_case ipe-keys enroll-uefi "needs exactly 1 operand" a b
+operands_case ipe-keys enroll "needs exactly 1 operand"
+operands_case ipe-keys list "takes no operands" a
+operands_case ipe-keys verify "needs exactly 1 operand" a b
+# The usage lists the verbs in pipeline order.
+[ "$($P --help | awk '/^  ipe-policygen /{printf "%s ", $2}')" = "format verify dump manifest sign-roothash generate check sign " ] &&
+	pass verbs_in_pipeline_order || fail verbs_in_pipeline_order "$($P --help)"
+
 finish

@@ -88,3 +88,18 @@ TEST(write_line_is_one_record)
 	buf[n] = 0;
 	ASSERT_STREQ(buf, "{\"type\":\"start\",\"path\":null}\n");
 }
+
+/* The three layouts the tools print: one line, the manifest's, ipe-keys list's. */
+TEST(format_layouts)
+{
+	_cleanup_json_ struct json_object *o = json_object_new_object();
+
+	ASSERT_TRUE(o);
+	ASSERT_OK(json_add(o, "a", json_object_new_int(1)));
+	ASSERT_OK(json_add(o, "p", json_str_new("x/y")));
+	ASSERT_OK(json_add(o, "e", json_object_new_array()));
+	ASSERT_STREQ(json_format(o, 0), "{\"a\":1,\"p\":\"x/y\",\"e\":[]}");
+	ASSERT_STREQ(json_format(o, JSON_PRETTY), "{\n  \"a\": 1,\n  \"p\": \"x/y\",\n  \"e\": [\n  ]\n}");
+	ASSERT_STREQ(json_format(o, JSON_PRETTY | JSON_NO_SPACE),
+		     "{\n  \"a\":1,\n  \"p\":\"x/y\",\n  \"e\":[\n  ]\n}");
+}

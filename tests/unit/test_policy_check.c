@@ -28,8 +28,31 @@ static bool has(const struct ipe_check_result *r, enum ipe_severity sev, unsigne
 	return false;
 }
 
-#define ASSERT_WARN(r, line, needle) ASSERT_TRUE(has(r, IPE_SEVERITY_WARNING, line, needle))
-#define ASSERT_ERR(r, line, needle) ASSERT_TRUE(has(r, IPE_SEVERITY_ERROR, line, needle))
+/* has(), and on failure every diagnostic there is, so the failure says what the checker said instead. */
+static void assert_diag(const struct ipe_check_result *r, enum ipe_severity sev, unsigned line,
+			const char *needle, const char *file, int at)
+{
+	char all[4096] = "";
+	size_t o = 0;
+
+	if (has(r, sev, line, needle))
+		return;
+	for (size_t i = 0; i < r->n_diags && o < sizeof(all); i++) {
+		int n = snprintf(all + o, sizeof(all) - o, "\n    %u: %s: %s", r->diags[i].line,
+				 r->diags[i].severity == IPE_SEVERITY_ERROR ? "error" : "warning",
+				 r->diags[i].message);
+
+		if (n < 0)
+			break;
+		o += (size_t)n;
+	}
+	harness_fail(file, at, "no %s on line %u containing \"%s\"; the checker said:%s",
+		     sev == IPE_SEVERITY_ERROR ? "error" : "warning", line, needle,
+		     r->n_diags ? all : " nothing");
+}
+
+#define ASSERT_WARN(r, line, needle) assert_diag(r, IPE_SEVERITY_WARNING, line, needle, __FILE__, __LINE__)
+#define ASSERT_ERR(r, line, needle) assert_diag(r, IPE_SEVERITY_ERROR, line, needle, __FILE__, __LINE__)
 
 TEST(clean_policy_has_no_diagnostics)
 {
@@ -112,7 +135,7 @@ TEST(binary_garbage)
 		noise[i] = (unsigned char)(s >> 16);
 	}
 	ASSERT_OK(ipe_policy_check((const char *)noise, sizeof(noise), &r));
-	ASSERT_TRUE(r.kernel_errno != 0);
+	ASSERT_EQ(r.kernel_errno, -EBADMSG);
 	for (size_t i = 0; i < r.n_diags; i++)
 		for (const char *m = r.diags[i].message; *m; m++)
 			ASSERT_TRUE(*m >= 0x20 && *m < 0x7f); /* messages stay printable */

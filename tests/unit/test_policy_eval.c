@@ -273,3 +273,41 @@ TEST(builder_api)
 	ASSERT_OK(ipe_policy_parse(text, strlen(text), &q, NULL));
 	ASSERT_TRUE(ipe_policy_equal(p, q));
 }
+
+/* Comments and the order of per-op defaults survive into the text; the parser drops the comments. */
+TEST(format_comments_and_default_order)
+{
+	static const uint16_t v[3] = { 1, 0, 0 };
+	_cleanup_(ipe_policy_freep) struct ipe_policy *p = NULL, *q = NULL;
+	_cleanup_free_ char *text = NULL, *again = NULL;
+
+	ASSERT_OK(ipe_policy_new("t", v, &p));
+	ASSERT_OK(ipe_policy_set_comment(p, IPE_COMMENT_HEADER, 0, "top"));
+	ASSERT_OK(ipe_policy_set_comment(p, IPE_COMMENT_DEFAULTS, 0, "two\nlines"));
+	ASSERT_OK(ipe_policy_set_default(p, IPE_OP_INVALID, IPE_ACTION_ALLOW));
+	ASSERT_OK(ipe_policy_set_default(p, IPE_OP_KMODULE, IPE_ACTION_DENY));
+	ASSERT_OK(ipe_policy_set_default(p, IPE_OP_EXECUTE, IPE_ACTION_DENY));
+	ASSERT_ERRNO(ipe_policy_set_comment(p, IPE_COMMENT_RULE, 0, "no rule yet"), EINVAL);
+	ASSERT_OK(ipe_policy_add_rule(p, IPE_OP_EXECUTE, IPE_ACTION_ALLOW,
+				      &(struct ipe_prop){ .type = IPE_PROP_BOOT_VERIFIED_TRUE }, 1));
+	ASSERT_OK(ipe_policy_add_rule(p, IPE_OP_KMODULE, IPE_ACTION_ALLOW,
+				      &(struct ipe_prop){ .type = IPE_PROP_BOOT_VERIFIED_TRUE }, 1));
+	/* a carriage return or any control byte would end the comment early in the parser */
+	ASSERT_OK(ipe_policy_set_comment(p, IPE_COMMENT_RULE, 1, "cr\r here\x01 op=EXECUTE action=DENY"));
+	ASSERT_OK(ipe_policy_format(p, &text, NULL));
+	ASSERT_STREQ(text, "# top\n"
+			   "policy_name=t policy_version=1.0.0\n"
+			   "\n# two\n# lines\n"
+			   "DEFAULT action=ALLOW\n"
+			   "DEFAULT op=KMODULE action=DENY\n"
+			   "DEFAULT op=EXECUTE action=DENY\n"
+			   "op=EXECUTE boot_verified=TRUE action=ALLOW\n"
+			   "\n# cr? here? op=EXECUTE action=DENY\n"
+			   "op=KMODULE boot_verified=TRUE action=ALLOW\n");
+	ASSERT_OK(ipe_policy_parse(text, strlen(text), &q, NULL));
+	ASSERT_TRUE(ipe_policy_equal(p, q));
+	ASSERT_TRUE(q->comment == NULL && q->rules[1].comment == NULL);
+	/* the parser keeps the file's order of DEFAULT lines */
+	ASSERT_OK(ipe_policy_format(q, &again, NULL));
+	ASSERT_TRUE(strstr(again, "DEFAULT op=KMODULE action=DENY\nDEFAULT op=EXECUTE action=DENY\n"));
+}

@@ -5,11 +5,15 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "tests/harness.h"
 #include "lib/fileio.h"
 #include "lib/hexdecoct.h"
 #include "lib/hugemem.h"
 #include "lib/macro.h"
+#include "tests/harness.h"
+#include "verity/check.h"
+#include "verity/manifest.h"
+#include "verity/roothash.h"
+#include "verity/superblock.h"
 #include "verity/tree.h"
 
 TEST(geometry_single_block)
@@ -117,10 +121,10 @@ TEST(geometry_rejects)
 
 TEST(superblock_roundtrip)
 {
-	struct verity_manifest m = { .hash_alg = "sha512", .hash_type = 1, .data_block_size = 1024,
+	struct verity_params m = { .hash_alg = "sha512", .hash_type = 1, .data_block_size = 1024,
 				     .hash_block_size = 512, .data_blocks = 123456, .salt_size = 3,
 				     .salt = { 1, 2, 3 }, .uuid = { 0xde, 0xad } };
-	struct verity_manifest back = { 0 };
+	struct verity_params back = { 0 };
 	unsigned char sb[VERITY_SB_SIZE];
 
 	verity_superblock_build(&m, sb);
@@ -161,7 +165,7 @@ TEST(seed_derivation)
 
 TEST(parsers)
 {
-	struct verity_manifest m = { 0 };
+	struct verity_params m = { 0 };
 	unsigned char uuid[16];
 	char s[37];
 
@@ -204,11 +208,11 @@ TEST(describe_manifest_roundtrip)
 	_cleanup_free_ unsigned char *img = malloc(300 * 4096);
 	_cleanup_hugemem_ unsigned char *tree = NULL;
 	struct verity_build build = VERITY_BUILD_IN_MEMORY(3);
-	struct verity_manifest m = { .hash_alg = "sha256", .digest_size = 32, .hash_type = 1,
+	struct verity_params m = { .hash_alg = "sha256", .digest_size = 32, .hash_type = 1,
 				     .data_block_size = 4096, .hash_block_size = 4096,
 				     .data_blocks = 300, .superblock = true, .salt_size = 2,
 				     .salt = { 0xab, 0xcd } };
-	struct verity_manifest d = { 0 }, l = { 0 };
+	struct verity_params d = { 0 }, l = { 0 };
 	struct verity_geometry g;
 	unsigned char sb[VERITY_SB_SIZE];
 	_cleanup_free_ char *text = NULL;
@@ -221,7 +225,7 @@ TEST(describe_manifest_roundtrip)
 	ASSERT_OK(write_file_atomic(data, img, 300 * 4096, 0644, 0));
 	fd = open(data, O_RDONLY);
 	ASSERT_TRUE(fd >= 0);
-	ASSERT_OK(verity_manifest_geometry(&m, &g));
+	ASSERT_OK(verity_params_geometry(&m, &g));
 	ASSERT_OK(verity_tree_build(fd, &m, &g, &build, &tree));
 	close(fd);
 	fd = open(hash, O_RDWR | O_CREAT | O_TRUNC, 0644);
@@ -263,17 +267,30 @@ TEST(describe_manifest_roundtrip)
 	ASSERT_TRUE(strstr(text, "\"format\": \"pkcs7-der\"") != NULL);
 	ASSERT_TRUE(strstr(strstr(text, "pkcs7-der") + 1, "pkcs7-der") == NULL);
 	/* ... and the rest still loads. */
-	manifest_done(&l);
+	verity_params_done(&l);
 	ASSERT_OK(manifest_load(json, &l));
 	ASSERT_MEMEQ(l.root_hash, m.root_hash, 32);
-	manifest_done(&l);
-	manifest_done(&d);
+	verity_params_done(&l);
+
+	/* A path that is not UTF-8 is an array of byte values (json/json.h), and comes back exact. */
+	free(d.hash_path);
+	ASSERT_TRUE((d.hash_path = strdup("hash\xff\x01.img")));
+	ASSERT_OK(manifest_write(json, &d, NULL, NULL, MANIFEST_COMPACT));
+	free(text);
+	text = NULL;
+	ASSERT_OK(read_full_file(json, 1 << 20, &text, &len));
+	ASSERT_TRUE(strstr(text, "\"hash_path\":[104,97,115,104,255,1,46,105,109,103]") != NULL);
+	ASSERT_OK(manifest_load(json, &l));
+	ASSERT_STREQ(l.hash_path, "hash\xff\x01.img");
+	ASSERT_STREQ(l.data_path, data);
+	verity_params_done(&l);
+	verity_params_done(&d);
 }
 
 TEST(manifest_load_rejects)
 {
 	_cleanup_free_ char *json = tmp_path("bad.json");
-	struct verity_manifest l;
+	struct verity_params l;
 	const char *bad[] = {
 		"not json",
 		"[]",
@@ -305,6 +322,57 @@ TEST(manifest_load_rejects)
 		ASSERT_EQ(l.root_hash[31], 0xff);
 		ASSERT_EQ(l.salt_size, 0);
 		ASSERT_TRUE(l.data_path == NULL);
-		manifest_done(&l);
+		verity_params_done(&l);
 	}
+}
+
+/* One parser and one file reader for every verb that takes a root hash. */
+TEST(root_hash_parse_and_read)
+{
+	static const char hex[] = "0123456789abcdef0123456789ABCDEF0123456789abcdef0123456789abcdef";
+	char path[4096], out[2 * DIGEST_MAX_SIZE + 1];
+	struct root_hash h;
+	static const struct {
+		const char *before; /* then the first @digits of hex, then @after_len bytes of @after */
+		size_t digits;
+		const char *after;
+		size_t after_len;
+		int err; /* 0, or the errno root_hash_read_file() gives */
+	} files[] = {
+		{ "", 64, "", 0, 0 },          { "", 64, "\n", 1, 0 },         { "", 64, "\r\n", 2, 0 },
+		{ "", 64, "\n\n", 2, EINVAL }, { "", 64, "\r", 1, EINVAL },   { "", 64, " ", 1, EINVAL },
+		{ "\n", 64, "", 0, EINVAL },    { "", 64, "\n\r\n", 3, EINVAL }, { "", 62, "\n", 1, EMSGSIZE },
+		{ "", 64, "\0\n", 2, EINVAL },
+	};
+
+	ASSERT_OK(root_hash_parse(hex, 64, 32, &h));
+	ASSERT_EQ(h.size, 32);
+	root_hash_hex(&h, out);
+	ASSERT_STREQ(out, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+	ASSERT_OK(root_hash_parse(hex, 40, 0, &h));
+	ASSERT_EQ(h.size, 20);
+	ASSERT_ERRNO(root_hash_parse(hex, 64, 64, &h), EMSGSIZE);
+	ASSERT_ERRNO(root_hash_parse(hex, 63, 0, &h), EINVAL);
+	ASSERT_ERRNO(root_hash_parse(hex, 0, 0, &h), EINVAL);
+	ASSERT_ERRNO(root_hash_parse("0g", 2, 0, &h), EINVAL);
+	ASSERT_ERRNO(root_hash_parse("sha256:00", 9, 0, &h), EINVAL);
+
+	snprintf(path, sizeof(path), "%s/roothash", test_tmp_dir());
+	for (size_t i = 0; i < ELEMENTSOF(files); i++) {
+		_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		size_t nb = strlen(files[i].before);
+
+		ASSERT_TRUE(fd >= 0);
+		ASSERT_EQ(write(fd, files[i].before, nb), (ssize_t)nb);
+		ASSERT_EQ(write(fd, hex, files[i].digits), (ssize_t)files[i].digits);
+		ASSERT_EQ(write(fd, files[i].after, files[i].after_len), (ssize_t)files[i].after_len);
+		if (files[i].err)
+			ASSERT_ERRNO(root_hash_read_file(path, 32, &h), files[i].err);
+		else {
+			ASSERT_OK(root_hash_read_file(path, 32, &h));
+			root_hash_hex(&h, out);
+			ASSERT_STREQ(out, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+		}
+	}
+	ASSERT_ERRNO(root_hash_read_file("/nonexistent/roothash", 32, &h), ENOENT);
 }
