@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* ipe-keys generate: a private key and its certificate, self-signed or issued by a CA. */
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -7,6 +8,7 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
+#include "crypto/keyfile.h"
 #include "keys/load.h"
 #include "crypto/openssl_util.h"
 #include "keys/verbs.h"
@@ -35,6 +37,23 @@ static void outputs_done(struct outputs *o)
 		unlink(o->path[i]);
 	for (unsigned i = 0; i < OUT_N; i++)
 		free(o->path[i]);
+}
+
+/* The private key goes nowhere another user could read, replace or pre-plant it. */
+static int check_out_dir(const char *out_dir)
+{
+	_cleanup_close_ int fd = open(out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int r;
+
+	if (fd < 0)
+		return log_error_errno(-errno, "%s: cannot open the output directory: %m", out_dir);
+	r = secret_dir_check(fd);
+	if (r == -EPERM)
+		return log_error_errno(r, "%s: owned by another user or writable by group or others; refusing to put a private key there (use a directory of your own, chmod go-w)",
+				       out_dir);
+	if (r < 0)
+		return log_error_errno(r, "%s: %m", out_dir);
+	return 0;
 }
 
 static int load_issuer(const char *key_path, const char *cert_path, EVP_PKEY **ret_key, X509 **ret_cert)
@@ -211,11 +230,15 @@ int verb_generate(int argc, char *argv[])
 	r = mkdir_p(out_dir, 0700);
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot create the output directory: %m", out_dir);
+	r = check_out_dir(out_dir);
+	if (r < 0)
+		return r;
 	/* Checked up front so an existing file is never half-replaced by a set of three. */
 	for (unsigned i = 0; i < OUT_N; i++)
 		if (access(o.path[i], F_OK) == 0)
 			return log_error_errno(-EEXIST, "%s: already exists, refusing to overwrite it", o.path[i]);
 
+	key_material_protect();
 	r = key_generate(alg, &key);
 	if (r < 0)
 		return log_error_errno(r, "cannot generate the key: %m");
@@ -242,15 +265,15 @@ int verb_generate(int argc, char *argv[])
 
 	r = write_private_key(key, o.path[OUT_KEY]);
 	if (r < 0)
-		return log_error_errno(r, "%s: cannot write the private key: %m", o.path[OUT_KEY]);
+		return log_output_error(r, o.path[OUT_KEY], "cannot write the private key");
 	o.n_written++;
 	r = write_cert_pem(cert, o.path[OUT_CRT]);
 	if (r < 0)
-		return log_error_errno(r, "%s: cannot write the certificate: %m", o.path[OUT_CRT]);
+		return log_output_error(r, o.path[OUT_CRT], "cannot write the certificate");
 	o.n_written++;
 	r = write_file_atomic(o.path[OUT_DER], der, der_len, 0644, ATOMIC_NO_REPLACE);
 	if (r < 0)
-		return log_error_errno(r, "%s: cannot write the certificate: %m", o.path[OUT_DER]);
+		return log_output_error(r, o.path[OUT_DER], "cannot write the certificate");
 
 	printf("key:         %s (0600)\n", o.path[OUT_KEY]);
 	printf("certificate: %s, %s\n", o.path[OUT_CRT], o.path[OUT_DER]);

@@ -30,3 +30,11 @@ int dispatch_verb(int argc, char *argv[], const struct verb *verbs, unsigned n, 
 
 /* Log a usage error for the current verb and return -EINVAL. */
 int usage_error(const char *fmt, ...) __attribute__((__format__(printf, 1, 2)));
+
+/**
+ * log_output_error() - log why the output @path (or the secret file @path)
+ * could not be opened or written, once, with what to do about the refusals
+ * of lib/chase.h and lib/fileio.h; @what says what was being done ("cannot
+ * write"). Return: @error.
+ */
+int log_output_error(int error, const char *path, const char *what);

@@ -413,7 +413,7 @@ int verb_format(int argc, char *argv[])
 	if (a.root_hash_file) {
 		r = write_file_atomic(a.root_hash_file, root, strlen(root), 0644, 0);
 		if (r < 0)
-			return log_error_errno(r, "%s: cannot write: %m", a.root_hash_file);
+			return log_output_error(r, a.root_hash_file, "cannot write");
 	}
 	if (a.manifest) {
 		m.data_path = strdup(a.data_path);
@@ -421,7 +421,7 @@ int verb_format(int argc, char *argv[])
 		r = m.data_path && m.hash_path ? manifest_write(a.manifest, &m, NULL, NULL, a.manifest_flags)
 					       : -ENOMEM;
 		if (r < 0)
-			return log_error_errno(r, "%s: cannot write the manifest: %m", a.manifest);
+			return log_output_error(r, a.manifest, "cannot write the manifest");
 	}
 	printf("%s\n", root);
 	return fflush(stdout) == 0 ? 0 : log_error_errno(-EIO, "cannot write to stdout");

@@ -37,6 +37,6 @@ int write_output_logged(const char *path, const void *buf, size_t len)
 	int r = write_file_atomic(path, buf, len, 0644, 0);
 
 	if (r < 0)
-		return log_error_errno(r, "%s: %m", path);
+		return log_output_error(r, path, "cannot write");
 	return 0;
 }
