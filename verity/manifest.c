@@ -10,13 +10,11 @@
 #include "lib/fileio.h"
 #include "lib/hexdecoct.h"
 #include "lib/macro.h"
+#include "json/json.h"
 #include "verity/tree.h"
 
 #define MANIFEST_VERSION 1
 #define MANIFEST_MAX (16u << 20)
-
-DEFINE_TRIVIAL_CLEANUP_FUNC(struct json_object *, json_object_put);
-#define _cleanup_json_ _cleanup_(json_object_putp)
 
 void manifest_done(struct verity_manifest *m)
 {
@@ -268,7 +266,6 @@ int manifest_write(const char *path, const struct verity_manifest *m, const char
 static int read_json(const char *path, struct json_object **ret, bool *ret_compact)
 {
 	_cleanup_free_ char *buf = NULL;
-	struct json_tokener *tok;
 	struct json_object *o;
 	size_t len;
 	int r;
@@ -276,17 +273,14 @@ static int read_json(const char *path, struct json_object **ret, bool *ret_compa
 	r = read_full_file(path, MANIFEST_MAX, &buf, &len);
 	if (r < 0)
 		return r;
-	tok = json_tokener_new();
-	if (!tok)
-		return -ENOMEM;
-	o = json_tokener_parse_ex(tok, buf, (int)len);
-	if (!o || json_tokener_get_error(tok) != json_tokener_success ||
-	    json_object_get_type(o) != json_type_object) {
+	/* One JSON object and nothing after it: a rewrite must not drop what follows. */
+	r = json_parse_document(buf, len, &o);
+	if (r < 0)
+		return r;
+	if (json_object_get_type(o) != json_type_object) {
 		json_object_put(o);
-		json_tokener_free(tok);
 		return -EBADMSG;
 	}
-	json_tokener_free(tok);
 	if (ret_compact)
 		*ret_compact = !memchr(buf, '\n', len ? len - 1 : 0);
 	*ret = o;
@@ -382,23 +376,18 @@ int manifest_load(const char *path, struct verity_manifest *ret)
 	return 0;
 }
 
-static int sha256_file(const char *path, char out[65])
+static int sha256_hex(const void *buf, size_t len, char out[65])
 {
-	_cleanup_free_ char *buf = NULL;
 	unsigned char md[32];
-	size_t len;
-	int r;
 
-	r = read_full_file(path, READ_FULL_MAX, &buf, &len);
-	if (r < 0)
-		return r;
 	if (!EVP_Digest(buf, len, md, NULL, EVP_sha256(), NULL))
 		return -EIO;
 	hex_encode_to(md, sizeof(md), false, out);
 	return 0;
 }
 
-int manifest_add_signature(const char *path, const char *sig_path, const char *format)
+int manifest_add_signature(const char *path, const char *sig_path, const char *format,
+			   const void *sig, size_t sig_len)
 {
 	_cleanup_json_ struct json_object *o = NULL, *entry = NULL;
 	struct json_object *sigs;
@@ -410,7 +399,7 @@ int manifest_add_signature(const char *path, const char *sig_path, const char *f
 	r = read_json(path, &o, &compact);
 	if (r < 0)
 		return r;
-	r = sha256_file(sig_path, digest);
+	r = sha256_hex(sig, sig_len, digest);
 	if (r < 0)
 		return r;
 	if (!json_object_object_get_ex(o, "signatures", &sigs) ||
