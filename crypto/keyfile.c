@@ -196,6 +196,30 @@ int cert_load(const char *path, X509 **ret)
 	return 0;
 }
 
+bool key_material_looks_like(const void *buf, size_t len)
+{
+	static const char pem_end[] = "PRIVATE KEY-----"; /* RSA, EC, ENCRYPTED, OPENSSH, PKCS#8 */
+	const unsigned char *p = buf;
+	EVP_PKEY *key;
+	X509_SIG *enc;
+
+	if (memmem(buf, len, pem_end, sizeof(pem_end) - 1))
+		return true;
+	if (len < 2 || p[0] != 0x30) /* DER: a SEQUENCE */
+		return false;
+	/* PKCS#8, or the traditional RSA, EC or DSA structure. */
+	key = d2i_AutoPrivateKey(NULL, &p, (long)len);
+	EVP_PKEY_free(key);
+	if (!key) { /* an encrypted PKCS#8 key */
+		p = buf;
+		enc = d2i_X509_SIG(NULL, &p, (long)len);
+		X509_SIG_free(enc);
+		key = enc ? (EVP_PKEY *)1 : NULL;
+	}
+	ERR_clear_error();
+	return key != NULL;
+}
+
 int key_matches_cert(EVP_PKEY *key, X509 *cert)
 {
 	int ok = X509_check_private_key(cert, key);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 #pragma once
 
+#include <stdbool.h>
+
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
@@ -43,6 +45,15 @@ int secret_dir_check(int dir_fd);
  * Return: 0, -EBADMSG, -EINVAL (not a regular file), -errno.
  */
 int cert_load(const char *path, X509 **ret);
+
+/**
+ * key_material_looks_like() - whether @buf holds a private key: a PEM
+ * "PRIVATE KEY-----" armour line anywhere, or DER that parses as PKCS#8
+ * (plain or encrypted) or a traditional RSA, EC or DSA key. For refusing
+ * such input where something else was expected before any diagnostic could
+ * quote it.
+ */
+bool key_material_looks_like(const void *buf, size_t len);
 
 /* 0 when @key is the private half of @cert's public key, -EKEYREJECTED otherwise. */
 int key_matches_cert(EVP_PKEY *key, X509 *cert);

@@ -67,6 +67,14 @@ int verb_sign(int argc, char *argv[])
 	r = read_full_file(policy_path, READ_FULL_MAX, &text, &len);
 	if (r < 0)
 		return log_error_errno(r, "%s: %m", policy_path);
+	r = refuse_key_material(policy_path, text, len, "a policy");
+	if (r < 0)
+		return r;
+	if (len > IPE_POLICY_COPY_MAX) {
+		log_error("%s: %zu bytes; the kernel cannot copy a policy above %u bytes (ENOMEM), not signing",
+			  policy_path, len, IPE_POLICY_COPY_MAX);
+		return EXIT_NEGATIVE;
+	}
 	if (pkcs7_looks_like(text, len)) {
 		log_error("%s: already a signed policy (PKCS#7); sign the policy text", policy_path);
 		return EXIT_NEGATIVE;
@@ -99,6 +107,11 @@ int verb_sign(int argc, char *argv[])
 	r = signer_sign(&signer, text, len, true, policy_path, &der, &der_len);
 	if (r < 0)
 		return r;
+	if (der_len > IPE_POLICY_COPY_MAX) {
+		log_error("%s: signed, it is %zu bytes; the kernel cannot copy a policy above %u bytes (ENOMEM), not signing",
+			  policy_path, der_len, IPE_POLICY_COPY_MAX);
+		return EXIT_NEGATIVE;
+	}
 
 	r = write_output_logged(output, der, der_len);
 	if (r < 0)
