@@ -13,6 +13,7 @@
 #include "crypto/openssl_util.h"
 #include "keys/verbs.h"
 #include "keys/x509_profile.h"
+#include "lib/escape.h"
 #include "lib/fileio.h"
 #include "lib/log.h"
 #include "lib/parse_util.h"
@@ -166,7 +167,7 @@ int verb_generate(int argc, char *argv[])
 	_cleanup_(EVP_PKEY_freep) EVP_PKEY *key = NULL, *issuer_key = NULL;
 	_cleanup_(X509_freep) X509 *cert = NULL, *issuer_cert = NULL;
 	_cleanup_(outputs_done) struct outputs o = {};
-	_cleanup_free_ char *desc = NULL, *fpr = NULL;
+	_cleanup_free_ char *desc = NULL, *fpr = NULL, *shown = NULL;
 	_cleanup_free_ unsigned char *der = NULL;
 	const char *out_dir = NULL, *cn = NULL, *issuer_key_path = NULL, *issuer_cert_path = NULL;
 	enum key_algorithm alg = KEY_ALG_RSA3072;
@@ -277,7 +278,8 @@ int verb_generate(int argc, char *argv[])
 
 	printf("key:         %s (0600)\n", o.path[OUT_KEY]);
 	printf("certificate: %s, %s\n", o.path[OUT_CRT], o.path[OUT_DER]);
-	printf("kernel key:  \"%s\"\n", desc);
+	shown = escape_text(desc);
+	printf("kernel key:  \"%s\"\n", shown ?: "?");
 	printf("sha256:      %s\n", fpr);
 	o.n_written = 0; /* keep them */
 	return 0;

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 
 #include "lib/chase.h"
+#include "lib/escape.h"
 #include "lib/fileio.h"
 #include "lib/hexdecoct.h"
 #include "lib/hugemem.h"
@@ -213,6 +214,22 @@ TEST(chase_protected_symlinks_rule)
 	buf = NULL;
 	ASSERT_OK(read_full_file(target, 100, &buf, &n));
 	ASSERT_STREQ(buf, "again");
+}
+
+/* Names from certificates and the kernel reach a terminal without its control sequences. */
+TEST(escape_text_terminal)
+{
+	_cleanup_free_ char *a = escape_text("CN=evil\x1b]0;owned\a\nfake line\x7f\\\"");
+	_cleanup_free_ char *b = escape_text("M\xc3\xbcller \xc2\x9b" "31m \xff");
+	_cleanup_free_ char *c = escape_text_prefix("abcd\xc3\xbc" "ef", 7, 5);
+	_cleanup_free_ char *d = escape_text_prefix("abc", 3, 5);
+
+	ASSERT_STREQ(a, "CN=evil\\e]0;owned\\a\\nfake line\\x7f\\\\\\\"");
+	/* Valid UTF-8 stays; the C1 CSI (U+009B) and a stray byte do not. */
+	ASSERT_STREQ(b, "M\xc3\xbcller \\xc2\\x9b31m \\xff");
+	/* Cut short, never inside a UTF-8 sequence. */
+	ASSERT_STREQ(c, "abcd...");
+	ASSERT_STREQ(d, "abc");
 }
 
 /* A signal while an atomic file is open removes its temporary file and ends the process by that signal. */
