@@ -14,6 +14,7 @@
 #include "keys/verbs.h"
 #include "keys/x509_profile.h"
 #include "lib/escape.h"
+#include "lib/chase.h"
 #include "lib/fileio.h"
 #include "lib/log.h"
 #include "lib/parse_util.h"
@@ -38,23 +39,6 @@ static void outputs_done(struct outputs *o)
 		unlink(o->path[i]);
 	for (unsigned i = 0; i < OUT_N; i++)
 		free(o->path[i]);
-}
-
-/* The private key goes nowhere another user could read, replace or pre-plant it. */
-static int check_out_dir(const char *out_dir)
-{
-	_cleanup_close_ int fd = open(out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int r;
-
-	if (fd < 0)
-		return log_error_errno(-errno, "%s: cannot open the output directory: %m", out_dir);
-	r = secret_dir_check(fd);
-	if (r == -EPERM)
-		return log_error_errno(r, "%s: owned by another user or writable by group or others; refusing to put a private key there (use a directory of your own, chmod go-w)",
-				       out_dir);
-	if (r < 0)
-		return log_error_errno(r, "%s: %m", out_dir);
-	return 0;
 }
 
 static int load_issuer(const char *key_path, const char *cert_path, EVP_PKEY **ret_key, X509 **ret_cert)
@@ -151,6 +135,50 @@ static int mkdir_p(const char *dir, mode_t mode)
 	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
 }
 
+/*
+ * The private key goes nowhere another user could read, replace or pre-plant
+ * it: the directory is walked as outputs are (lib/chase.h), created 0700 when
+ * missing, and must be owned by the caller or root and writable by nobody
+ * else.
+ */
+static int open_out_dir(const char *out_dir)
+{
+	_cleanup_free_ char *path = strdup(out_dir), *name = NULL;
+	_cleanup_close_ int dir = -1, fd = -1;
+	size_t n;
+	int r;
+
+	if (!path)
+		return log_error_errno(-ENOMEM, "out of memory");
+	for (n = strlen(path); n > 1 && path[n - 1] == '/';) /* "keys/" names the directory "keys" */
+		path[--n] = 0;
+	r = chase_parent(path, 0, &dir, &name);
+	if (r == -ENOENT) { /* a missing parent: mkdir -p, then walk again */
+		r = mkdir_p(path, 0700);
+		if (r < 0)
+			return log_error_errno(r, "%s: cannot create the output directory: %m", out_dir);
+		r = chase_parent(path, 0, &dir, &name);
+	}
+	if (r == -EISDIR) /* ".", "..", "/": no link to follow */
+		fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	else if (r < 0)
+		return log_output_error(r, out_dir, "cannot create the output directory");
+	else {
+		if (mkdirat(dir, name, 0700) < 0 && errno != EEXIST)
+			return log_error_errno(-errno, "%s: cannot create the output directory: %m", out_dir);
+		fd = openat(dir, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	}
+	if (fd < 0)
+		return log_error_errno(-errno, "%s: cannot create the output directory: %m", out_dir);
+	r = secret_dir_check(fd);
+	if (r == -EPERM)
+		return log_error_errno(r, "%s: owned by another user or writable by group or others; refusing to put a private key there (use a directory of your own, chmod go-w)",
+				       out_dir);
+	if (r < 0)
+		return log_error_errno(r, "%s: %m", out_dir);
+	return 0;
+}
+
 int verb_generate(int argc, char *argv[])
 {
 	enum { ARG_CN = 0x100, ARG_ALG, ARG_DAYS, ARG_CA, ARG_ISSUER_KEY, ARG_ISSUER_CERT, ARG_OUT_DIR };
@@ -228,10 +256,7 @@ int verb_generate(int argc, char *argv[])
 			return r;
 	}
 
-	r = mkdir_p(out_dir, 0700);
-	if (r < 0)
-		return log_error_errno(r, "%s: cannot create the output directory: %m", out_dir);
-	r = check_out_dir(out_dir);
+	r = open_out_dir(out_dir);
 	if (r < 0)
 		return r;
 	/* Checked up front so an existing file is never half-replaced by a set of three. */

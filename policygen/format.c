@@ -204,8 +204,15 @@ static int open_hash_target(const struct format_args *a, int data_fd, struct has
 		if (r < 0)
 			return log_error_errno(r, "%s: %m", a->hash_path);
 		h->same = r;
-		if (!h->block && !h->same) /* a separate file: replaced, never written in place */
-			h->fd = -1, close(fd);
+		if (!h->block && !h->same) {
+			/* A separate file is replaced, never written in place; unless DATA lives in it. */
+			r = storage_overlaps(data_fd, fd);
+			if (r > 0)
+				return log_error_errno(-EINVAL, "%s is the storage under %s (its loop device's backing file); nothing was written",
+						       a->hash_path, a->data_path);
+			h->fd = -1;
+			close(fd);
+		}
 	} else
 		return log_error_errno(-EINVAL, "%s: not a regular file or block device", a->hash_path);
 	if (h->same)
