@@ -140,7 +140,12 @@ int key_load_private(const char *path, EVP_PKEY **ret)
 	if (looks_pem(b.p, len))
 		key = PEM_read_bio_PrivateKey(bio, NULL, refuse_password, &encrypted);
 	else {
-		key = d2i_PrivateKey_bio(bio, NULL);
+		/* One DER object and nothing after it. */
+		const unsigned char *p = (const unsigned char *)b.p;
+
+		key = d2i_AutoPrivateKey(NULL, &p, (long)len);
+		if (key && p != (const unsigned char *)b.p + len)
+			return -EBADMSG; /* freed on return */
 		if (!key && BIO_reset(bio) == 1)
 			key = d2i_PKCS8PrivateKey_bio(bio, NULL, refuse_password, &encrypted);
 	}

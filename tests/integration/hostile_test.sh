@@ -279,6 +279,12 @@ cp cert.der cert_trail.der
 printf 'x' >>cert_trail.der
 check_exit der_cert_ok 0 ipe-keys verify fk.p7b --cert cert.der
 check_exit der_cert_trailing_refused 2 ipe-keys verify fk.p7b --cert cert_trail.der
+openssl pkcs8 -topk8 -nocrypt -in "$K" -outform der -out fk/key.der
+cp fk/key.der fk/key_trail.der
+printf 'x' >>fk/key_trail.der
+chmod 600 fk/key.der fk/key_trail.der
+check_exit der_key_ok 0 pg sign --key fk/key.der --cert "$C" -o der.p7b policy.pol
+check_exit der_key_trailing_refused 2 pg sign --key fk/key_trail.der --cert "$C" -o der_trail.p7b policy.pol
 
 # --- names from certificates reach the terminal escaped -----------------------------
 ipe-keys generate --out-dir esc --cn $'evil\e]0;owned\a\nfake' >out 2>&1
