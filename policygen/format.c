@@ -192,18 +192,36 @@ static int open_hash_target(const struct format_args *a, int data_fd, struct has
 		if (errno != ENOENT)
 			return log_error_errno(-errno, "%s: %m", a->hash_path);
 	} else if (S_ISBLK(st.st_mode) || S_ISREG(st.st_mode)) {
-		/* O_NOFOLLOW: what was checked is what is opened, or nothing. */
-		fd = openat(h->dir_fd, h->name, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+		/*
+		 * O_NOFOLLOW: what was checked is what is opened, or nothing. A
+		 * block device is opened once, for writing; a regular file only
+		 * for reading, until it turns out to be DATA itself.
+		 */
+		h->block = S_ISBLK(st.st_mode);
+		fd = openat(h->dir_fd, h->name, (h->block ? O_RDWR : O_RDONLY | O_NONBLOCK) | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
 		if (fd < 0)
-			return log_error_errno(-errno, "%s: cannot open for writing: %m", a->hash_path);
+			return log_error_errno(-errno, "%s: cannot open: %m", a->hash_path);
 		h->fd = fd;
 		if (fstat(fd, &st) < 0)
 			return log_error_errno(-errno, "%s: %m", a->hash_path);
-		h->block = S_ISBLK(st.st_mode);
+		if (h->block != !!S_ISBLK(st.st_mode))
+			return log_error_errno(-EBUSY, "%s: changed while being opened", a->hash_path);
 		r = same_storage_object(data_fd, fd);
 		if (r < 0)
 			return log_error_errno(r, "%s: %m", a->hash_path);
 		h->same = r;
+		if (!h->block && h->same) {
+			/* DATA itself, written in place: the same inode, now for writing. */
+			struct stat st2;
+
+			fd = openat(h->dir_fd, h->name, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+			if (fd < 0)
+				return log_error_errno(-errno, "%s: cannot open for writing: %m", a->hash_path);
+			close(h->fd);
+			h->fd = fd;
+			if (fstat(fd, &st2) < 0 || st2.st_dev != st.st_dev || st2.st_ino != st.st_ino)
+				return log_error_errno(-EBUSY, "%s: changed while being opened", a->hash_path);
+		}
 		if (!h->block && !h->same) {
 			/* A separate file is replaced, never written in place; unless DATA lives in it. */
 			r = storage_overlaps(data_fd, fd);
