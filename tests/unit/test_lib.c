@@ -235,7 +235,7 @@ TEST(escape_text_terminal)
 /* A signal while an atomic file is open removes its temporary file and ends the process by that signal. */
 TEST(atomic_file_removed_on_signal)
 {
-	char path[300], dir[256];
+	char path[600], dir[256], name[256];
 	_cleanup_free_ char *buf = NULL;
 	struct dirent *e;
 	DIR *d;
@@ -245,7 +245,10 @@ TEST(atomic_file_removed_on_signal)
 
 	snprintf(dir, sizeof(dir), "%s/sig", test_tmp_dir());
 	ASSERT_OK(mkdir(dir, 0700));
-	snprintf(path, sizeof(path), "%s/out", dir);
+	/* The longest name the file system takes: the temporary file must not need a longer one. */
+	memset(name, 'o', 255);
+	name[255] = 0;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	ASSERT_OK(write_file_atomic(path, "old", 3, 0644, 0));
 	pid = fork();
 	ASSERT_TRUE(pid >= 0);
@@ -263,12 +266,12 @@ TEST(atomic_file_removed_on_signal)
 	ASSERT_EQ(WTERMSIG(status), SIGTERM);
 	ASSERT_OK(read_full_file(path, 100, &buf, &n));
 	ASSERT_STREQ(buf, "old");
-	/* Only "out" is left in the directory: the temporary file is gone. */
+	/* Only the output is left in the directory: the temporary file is gone. */
 	d = opendir(dir);
 	ASSERT_TRUE(d);
 	while ((e = readdir(d)))
 		if (!streq(e->d_name, ".") && !streq(e->d_name, ".."))
-			ASSERT_STREQ(e->d_name, "out");
+			ASSERT_STREQ(e->d_name, name);
 	closedir(d);
 }
 
