@@ -185,7 +185,7 @@ int cert_load(const char *path, X509 **ret)
 			return -ENOMEM;
 		cert = PEM_read_bio_X509(bio, NULL, NULL, NULL);
 	} else {
-		/* One DER object and nothing after it, as the kernel's x509_cert_parse() takes it. */
+		/* One DER object and nothing after it: bytes no verifier reads are refused, not carried along. */
 		const unsigned char *p = (const unsigned char *)buf;
 
 		cert = d2i_X509(NULL, &p, (long)len);
