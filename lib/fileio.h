@@ -79,7 +79,8 @@ void atomic_file_discard(struct atomic_file *f);
 int atomic_file_cleanup_on_signal(void);
 
 /**
- * write_file_atomic() - write @len bytes to @path atomically with @mode.
+ * write_file_atomic() - write @len bytes to @path atomically with @mode less
+ * the umask, as atomic_file_open() opens it.
  * Return: 0 or -errno.
  */
 int write_file_atomic(const char *path, const void *buf, size_t len, mode_t mode, unsigned flags);

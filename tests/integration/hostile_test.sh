@@ -25,6 +25,7 @@ LOOPS=()
 cleanup() {
 	echo "$saved_sysctl" >$SYSCTL 2>/dev/null
 	for l in "${LOOPS[@]}"; do losetup -d "$l" 2>/dev/null; done
+	umount "$T/full" 2>/dev/null
 	userdel "$U" 2>/dev/null
 	rm -rf "$T"
 }
@@ -230,6 +231,23 @@ if command -v veritysetup >/dev/null; then
 	veritysetup format --hash-offset 524288 one.img one.img >/dev/null 2>err
 	grep -q "Data area overlaps with hash area" err && pass one_file_overlap_veritysetup_agrees ||
 		fail one_file_overlap_veritysetup_agrees "$(cat err)"
+fi
+
+# An in-place write that fails after it started says which bytes it wrote: data and
+# tree in one file on a 1 MiB tmpfs that has room for the data but not the tree.
+mkdir full
+if mount -t tmpfs -o size=1m tmpfs full 2>/dev/null; then
+	head -c 1040384 /dev/urandom >full/img
+	cp full/img img.orig
+	pg format --seed s --hash-offset 1040384 full/img full/img 2>err
+	rc=$?
+	want="full/img: No space left on device; bytes 1040384 to 1056767 of it (the hash area) were written or partly written, nothing else (the data area, bytes 0 to 1040383, was not touched)"
+	[ $rc = 2 ] && grep -qF "$want" err && cmp -s -n 1040384 full/img img.orig &&
+		pass in_place_failure_says_what_was_written ||
+		fail in_place_failure_says_what_was_written "exit $rc: $(cat err)"
+	umount full
+else
+	skip in_place_failure_says_what_was_written "cannot mount a tmpfs"
 fi
 
 # --- the umask ------------------------------------------------------------------
