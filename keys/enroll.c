@@ -10,6 +10,7 @@
 #include "crypto/openssl_util.h"
 #include "keys/verbs.h"
 #include "keys/x509_profile.h"
+#include "lib/escape.h"
 #include "lib/log.h"
 #include "lib/verbs.h"
 
@@ -99,7 +100,7 @@ int verb_enroll(int argc, char *argv[])
 	};
 	_cleanup_(X509_freep) X509 *cert = NULL;
 	_cleanup_free_ unsigned char *der = NULL;
-	_cleanup_free_ char *desc = NULL;
+	_cleanup_free_ char *desc = NULL, *shown = NULL;
 	const char *ring_name = DEFAULT_KEYRING, *path;
 	key_serial_t ring, id;
 	size_t der_len;
@@ -141,9 +142,12 @@ int verb_enroll(int argc, char *argv[])
 	if (r < 0)
 		return log_error_errno(r, "keyring %s: %m", ring_name);
 
+	shown = escape_text(desc);
+	if (!shown)
+		return log_error_errno(-ENOMEM, "out of memory");
 	id = find_member(ring, desc);
 	if (id > 0) {
-		printf("%s is already in %s as key %d \"%s\"\n", path, ring_name, id, desc);
+		printf("%s is already in %s as key %d \"%s\"\n", path, ring_name, id, shown);
 		return 0;
 	}
 
@@ -173,6 +177,6 @@ int verb_enroll(int argc, char *argv[])
 	default:
 		return log_error_errno(r, "%s: adding to keyring %s failed: %m", path, ring_name);
 	}
-	printf("%s added to %s as key %d \"%s\"\n", path, ring_name, id, desc);
+	printf("%s added to %s as key %d \"%s\"\n", path, ring_name, id, shown);
 	return 0;
 }

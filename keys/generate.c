@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* ipe-keys generate: a private key and its certificate, self-signed or issued by a CA. */
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -7,10 +8,13 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
+#include "crypto/keyfile.h"
 #include "keys/load.h"
 #include "crypto/openssl_util.h"
 #include "keys/verbs.h"
 #include "keys/x509_profile.h"
+#include "lib/escape.h"
+#include "lib/chase.h"
 #include "lib/fileio.h"
 #include "lib/log.h"
 #include "lib/parse_util.h"
@@ -131,6 +135,49 @@ static int mkdir_p(const char *dir, mode_t mode)
 	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
 }
 
+/*
+ * The private key goes nowhere another user could read, replace or pre-plant
+ * it: the directory is walked as outputs are (lib/chase.h), created 0700 when
+ * missing, and must be owned by the caller or root and writable by nobody
+ * else.
+ */
+static int open_out_dir(const char *out_dir)
+{
+	_cleanup_free_ char *path = strdup(out_dir), *name = NULL;
+	_cleanup_close_ int dir = -1, fd = -1;
+	size_t n;
+	int r;
+
+	if (!path)
+		return log_error_errno(-ENOMEM, "out of memory");
+	for (n = strlen(path); n > 1 && path[n - 1] == '/';) /* "keys/" names the directory "keys" */
+		path[--n] = 0;
+	r = chase_parent(path, 0, &dir, &name);
+	if (r == -ENOENT) { /* a missing parent: mkdir -p, then walk again */
+		r = mkdir_p(path, 0700);
+		if (r < 0)
+			return log_error_errno(r, "%s: cannot create the output directory: %m", out_dir);
+		r = chase_parent(path, 0, &dir, &name);
+	}
+	if (r == -EISDIR) /* ".", "..", "/": no link to follow */
+		fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	else if (r < 0)
+		return log_output_error(r, out_dir, "cannot create the output directory");
+	else {
+		if (mkdirat(dir, name, 0700) < 0 && errno != EEXIST)
+			return log_error_errno(-errno, "%s: cannot create the output directory: %m", out_dir);
+		fd = openat(dir, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	}
+	if (fd < 0)
+		return log_error_errno(-errno, "%s: cannot create the output directory: %m", out_dir);
+	r = secret_dir_check(fd);
+	if (r == -EPERM)
+		return log_error_errno(r, "%s: owned by another user or writable by group or others; refusing to put a private key there (use a directory of your own, chmod go-w)",
+				       out_dir);
+	if (r < 0)
+		return log_error_errno(r, "%s: %m", out_dir);
+	return 0;
+}
 const struct verb generate_verb = {
 	.name = "generate",
 	.run = verb_generate,
@@ -169,7 +216,7 @@ int verb_generate(int argc, char *argv[])
 	_cleanup_(EVP_PKEY_freep) EVP_PKEY *key = NULL, *issuer_key = NULL;
 	_cleanup_(X509_freep) X509 *cert = NULL, *issuer_cert = NULL;
 	_cleanup_(outputs_done) struct outputs o = {};
-	_cleanup_free_ char *desc = NULL, *fpr = NULL;
+	_cleanup_free_ char *desc = NULL, *fpr = NULL, *shown = NULL;
 	_cleanup_free_ unsigned char *der = NULL;
 	const char *out_dir = NULL, *cn = NULL, *issuer_key_path = NULL, *issuer_cert_path = NULL;
 	enum key_algorithm alg = KEY_ALG_RSA3072;
@@ -231,14 +278,15 @@ int verb_generate(int argc, char *argv[])
 			return r;
 	}
 
-	r = mkdir_p(out_dir, 0700);
+	r = open_out_dir(out_dir);
 	if (r < 0)
-		return log_error_errno(r, "%s: cannot create the output directory: %m", out_dir);
+		return r;
 	/* Checked up front so an existing file is never half-replaced by a set of three. */
 	for (unsigned i = 0; i < OUT_N; i++)
 		if (access(o.path[i], F_OK) == 0)
 			return log_error_errno(-EEXIST, "%s: already exists, refusing to overwrite it", o.path[i]);
 
+	key_material_protect();
 	r = key_generate(alg, &key);
 	if (r < 0)
 		return log_error_errno(r, "cannot generate the key: %m");
@@ -265,19 +313,20 @@ int verb_generate(int argc, char *argv[])
 
 	r = write_private_key(key, o.path[OUT_KEY]);
 	if (r < 0)
-		return log_error_errno(r, "%s: cannot write the private key: %m", o.path[OUT_KEY]);
+		return log_output_error(r, o.path[OUT_KEY], "cannot write the private key");
 	o.n_written++;
 	r = write_cert_pem(cert, o.path[OUT_CRT]);
 	if (r < 0)
-		return log_error_errno(r, "%s: cannot write the certificate: %m", o.path[OUT_CRT]);
+		return log_output_error(r, o.path[OUT_CRT], "cannot write the certificate");
 	o.n_written++;
 	r = write_file_atomic(o.path[OUT_DER], der, der_len, 0644, ATOMIC_NO_REPLACE);
 	if (r < 0)
-		return log_error_errno(r, "%s: cannot write the certificate: %m", o.path[OUT_DER]);
+		return log_output_error(r, o.path[OUT_DER], "cannot write the certificate");
 
 	printf("key:         %s (0600)\n", o.path[OUT_KEY]);
 	printf("certificate: %s, %s\n", o.path[OUT_CRT], o.path[OUT_DER]);
-	printf("kernel key:  \"%s\"\n", desc);
+	shown = escape_text(desc);
+	printf("kernel key:  \"%s\"\n", shown ?: "?");
 	printf("sha256:      %s\n", fpr);
 	o.n_written = 0; /* keep them */
 	return 0;

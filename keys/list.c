@@ -14,6 +14,7 @@
 #include "crypto/openssl_util.h"
 #include "keys/verbs.h"
 #include "keys/x509_profile.h"
+#include "lib/escape.h"
 #include "lib/log.h"
 #include "lib/verbs.h"
 
@@ -127,18 +128,23 @@ static json_object *list_keyring(const char *name, struct cert_match *m, bool js
 	json_add(o, "status", json_object_new_string(keyring_status(r)));
 	if (r < 0) {
 		if (!json) {
+			_cleanup_free_ char *e = escape_text(name);
+
 			if (r == -ENOKEY)
-				printf("%s: not present in this kernel (or not visible to this user)\n", name);
+				printf("%s: not present in this kernel (or not visible to this user)\n", e ?: "?");
 			else
-				printf("%s: %s (%s)\n", name, keyring_status(r), strerror(-r));
+				printf("%s: %s (%s)\n", e ?: "?", keyring_status(r), strerror(-r));
 		}
 		json_add(o, "error", json_object_new_string(strerror(-r)));
 		json_object_put(keys);
 		return o;
 	}
 
-	if (!json)
-		printf("%s (keyring %d): %zu key%s\n", name, ring, n, n == 1 ? "" : "s");
+	if (!json) {
+		_cleanup_free_ char *e = escape_text(name);
+
+		printf("%s (keyring %d): %zu key%s\n", e ?: "?", ring, n, n == 1 ? "" : "s");
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct key_info k;
 		json_object *ko;
@@ -150,8 +156,12 @@ static json_object *list_keyring(const char *name, struct cert_match *m, bool js
 			continue;
 		}
 		match = m && key_matches(m, &k, name);
-		if (!json)
-			printf("%c %-10d %-10s %s\n", match ? '*' : ' ', k.id, k.type, k.description);
+		if (!json) {
+			/* Descriptions come from certificates anyone can make: no terminal escapes. */
+			_cleanup_free_ char *type = escape_text(k.type), *desc = escape_text(k.description);
+
+			printf("%c %-10d %-10s %s\n", match ? '*' : ' ', k.id, type ?: "?", desc ?: "?");
+		}
 		ko = json_object_new_object();
 		if (ko) {
 			json_add(ko, "id", json_object_new_int(k.id));
@@ -257,8 +267,10 @@ int verb_list(int argc, char *argv[])
 		json_add(co, "found_in", json_object_get(m.found));
 		json_add(root, "cert", co);
 		if (!json) {
+			_cleanup_free_ char *desc = escape_text(m.desc);
+
 			printf("certificate %s (sha256 %s)\n  kernel description \"%s\": %s\n", m.path,
-			       m.sha256, m.desc,
+			       m.sha256, desc ?: "?",
 			       m.blacklisted ? "BLACKLISTED" : m.present ? "present (marked *)" : "not present");
 		}
 	}

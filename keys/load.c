@@ -3,6 +3,7 @@
 #include "keys/load.h"
 #include "crypto/openssl_util.h"
 #include "lib/log.h"
+#include "lib/verbs.h"
 #include "crypto/keyfile.h"
 
 /* The errors certificate and key files share: @what names the object, @kind its format. */
@@ -12,6 +13,10 @@ static int log_load_error(int r, const char *path, const char *what, const char 
 		return log_error_errno(r, "%s: not a PEM or DER %s", path, kind);
 	if (r == -EFBIG)
 		return log_error_errno(r, "%s: too large for a %s", path, what);
+	if (r == -EINVAL)
+		return log_error_errno(r, "%s: not a regular file", path);
+	if (r == -ENOLINK)
+		return log_output_error(r, path, "cannot read");
 	return log_error_errno(r, "%s: cannot read the %s: %m", path, what);
 }
 
@@ -32,6 +37,9 @@ int load_key_logged(const char *path, X509 *cert, const char *cert_path, EVP_PKE
 	r = key_load_private(path, &key);
 	if (r == -EACCES)
 		return log_error_errno(r, "%s: private key is readable by group or others, refusing it (chmod 600)",
+				       path);
+	if (r == -EPERM)
+		return log_error_errno(r, "%s: owned by another user, or in a directory others can write: refusing a key someone else could have chosen (owner must be you or root; chmod go-w the directory)",
 				       path);
 	if (r == -EOPNOTSUPP)
 		return log_error_errno(r, "%s: encrypted private keys are not supported", path);

@@ -171,6 +171,6 @@ int verb_uefi_db(int argc, char *argv[])
 		return r;
 	r = write_file_atomic(output, out, out_len, 0644, 0);
 	if (r < 0)
-		return log_error_errno(r, "%s: cannot write: %m", output);
+		return log_output_error(r, output, "cannot write");
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include "crypto/openssl_util.h"
 #include "keys/verbs.h"
 #include "keys/x509_profile.h"
+#include "lib/escape.h"
 #include "lib/fileio.h"
 #include "lib/log.h"
 #include "lib/verbs.h"
@@ -37,7 +38,9 @@ static void print_first_line(const unsigned char *content, size_t len)
 
 	while (n < len && content[n] != '\n' && content[n] != '\r' && content[n] != 0)
 		n++;
-	printf("content: %.*s\n", (int)n, (const char *)content);
+	_cleanup_free_ char *e = escape_text_prefix((const char *)content, n, 200);
+
+	printf("content: %s\n", e ?: "?");
 }
 
 static bool is_attached(const char *sig, size_t len)
@@ -70,7 +73,7 @@ int verb_verify(int argc, char *argv[])
 		{}
 	};
 	_cleanup_(X509_freep) X509 *cert = NULL;
-	_cleanup_free_ char *sig = NULL, *data = NULL, *desc = NULL;
+	_cleanup_free_ char *sig = NULL, *data = NULL, *desc = NULL, *shown = NULL;
 	_cleanup_free_ unsigned char *content = NULL;
 	const char *cert_path = NULL, *data_path = NULL, *sig_path;
 	size_t sig_len, data_len = 0, content_len = 0;
@@ -144,7 +147,8 @@ int verb_verify(int argc, char *argv[])
 	}
 
 	r = cert_kernel_description(cert, &desc);
-	printf("valid: signed by \"%s\"\n", r >= 0 ? desc : cert_path);
+	shown = r >= 0 ? escape_text(desc) : NULL;
+	printf("valid: signed by \"%s\"\n", shown ?: cert_path);
 	if (!data_path)
 		print_first_line(content, content_len);
 	return 0;

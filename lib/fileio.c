@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <fcntl.h>
-#include <libgen.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 
+#include "lib/chase.h"
 #include "lib/fileio.h"
 #include "lib/macro.h"
 
@@ -149,39 +151,42 @@ int pwrite_all(int fd, const void *buf, size_t len, off_t off)
 }
 
 /*
- * Temporary files of the atomic files not yet committed or discarded, for
- * the signal handler. A slot is set after the file exists and cleared before
- * its name is freed; the handler only reads the slots and calls unlink(),
- * which is async-signal-safe.
+ * Temporary names of atomic files, for the signal handler: a file in the
+ * directory @pending_dir[i] named @pending_name[i]. The name is set last and
+ * cleared first; the handler only reads the slots and calls unlinkat(),
+ * which is async-signal-safe. An O_TMPFILE file has a name only for the
+ * moment between linking it beside its final name and renaming it there.
  */
-static char *volatile pending[8];
+static int volatile pending_dir[8];
+static char *volatile pending_name[8];
 
 static const int cleanup_signals[] = { SIGINT, SIGTERM, SIGHUP };
 
-static void pending_add(char *tmp_path)
+static void pending_add(int dir, char *name)
 {
-	for (size_t i = 0; i < ELEMENTSOF(pending); i++)
-		if (!pending[i]) {
-			pending[i] = tmp_path;
+	for (size_t i = 0; i < ELEMENTSOF(pending_name); i++)
+		if (!pending_name[i]) {
+			pending_dir[i] = dir;
+			pending_name[i] = name;
 			return;
 		}
 	/* All slots taken: this file is still removed on every path but a signal. */
 }
 
-static void pending_remove(const char *tmp_path)
+static void pending_remove(const char *name)
 {
-	for (size_t i = 0; i < ELEMENTSOF(pending); i++)
-		if (pending[i] == tmp_path)
-			pending[i] = NULL;
+	for (size_t i = 0; i < ELEMENTSOF(pending_name); i++)
+		if (pending_name[i] == name)
+			pending_name[i] = NULL;
 }
 
 static void unlink_pending_and_die(int sig)
 {
-	for (size_t i = 0; i < ELEMENTSOF(pending); i++) {
-		char *p = pending[i];
+	for (size_t i = 0; i < ELEMENTSOF(pending_name); i++) {
+		char *p = pending_name[i];
 
 		if (p)
-			unlink(p);
+			unlinkat(pending_dir[i], p, 0);
 	}
 	/* SA_RESETHAND restored the default action; it runs when the handler returns. */
 	raise(sig);
@@ -206,101 +211,218 @@ int atomic_file_cleanup_on_signal(void)
 	return 0;
 }
 
+static void block_cleanup_signals(sigset_t *saved)
+{
+	sigset_t block;
+
+	sigemptyset(&block);
+	for (size_t i = 0; i < ELEMENTSOF(cleanup_signals); i++)
+		sigaddset(&block, cleanup_signals[i]);
+	pthread_sigmask(SIG_BLOCK, &block, saved);
+}
+
+/*
+ * A temporary name for @name: "." and as much of @name as fits, "." and
+ * eight random letters, never above NAME_MAX bytes, so that every final
+ * name the file system accepts has one.
+ */
+static char *temporary_name(const char *name)
+{
+	static const char letters[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	unsigned char rnd[8];
+	size_t keep = MIN(strlen(name), (size_t)NAME_MAX - 10);
+	char *s = malloc(keep + 11);
+
+	if (!s)
+		return NULL;
+	if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd)) {
+		free(s);
+		return NULL;
+	}
+	s[0] = '.';
+	memcpy(s + 1, name, keep);
+	s[keep + 1] = '.';
+	for (size_t i = 0; i < sizeof(rnd); i++)
+		s[keep + 2 + i] = letters[rnd[i] % (sizeof(letters) - 1)];
+	s[keep + 10] = 0;
+	return s;
+}
+
+/* Create a new file with a temporary name in @dir, recorded for the signal handler. */
+static int create_named_temporary(int dir, const char *name, mode_t mode, char **ret_name)
+{
+	for (unsigned tries = 0; tries < 100; tries++) {
+		_cleanup_free_ char *tmp = temporary_name(name);
+		sigset_t saved;
+		int fd, r;
+
+		if (!tmp)
+			return -ENOMEM;
+		/* No signal comes between creating the file and recording it for the handler. */
+		block_cleanup_signals(&saved);
+		fd = openat(dir, tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+		r = fd < 0 ? -errno : 0;
+		if (fd >= 0)
+			pending_add(dir, tmp);
+		pthread_sigmask(SIG_SETMASK, &saved, NULL);
+		if (r == -EEXIST)
+			continue;
+		if (r < 0)
+			return r;
+		*ret_name = TAKE_PTR(tmp);
+		return fd;
+	}
+	return -EEXIST;
+}
+
+static void drop_temporary(struct atomic_file *f)
+{
+	if (!f->tmp_name)
+		return;
+	unlinkat(f->dir_fd, f->tmp_name, 0);
+	pending_remove(f->tmp_name);
+	free(f->tmp_name);
+	f->tmp_name = NULL;
+}
+
+int atomic_file_openat(struct atomic_file *f, int dir_fd, const char *name, mode_t mode, unsigned flags)
+{
+	struct stat st;
+	int fd, r;
+
+	*f = (struct atomic_file)ATOMIC_FILE_INIT;
+	if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (flags & ATOMIC_NO_REPLACE)
+			return -EEXIST;
+		/* Never replace a directory, a device node or a link with a regular file. */
+		if (S_ISDIR(st.st_mode))
+			return -EISDIR;
+		if (!S_ISREG(st.st_mode))
+			return -EPERM;
+	} else if (errno != ENOENT)
+		return -errno;
+
+	f->dir_fd = fcntl(dir_fd, F_DUPFD_CLOEXEC, 3);
+	f->name = strdup(name);
+	if (f->dir_fd < 0 || !f->name) {
+		r = f->dir_fd < 0 ? -errno : -ENOMEM;
+		atomic_file_discard(f);
+		return r;
+	}
+	f->flags = flags;
+	/*
+	 * An unnamed file, linked under its name on commit: nothing is left
+	 * behind, whatever ends the process. The kernel applies the umask to
+	 * @mode, as for any file it creates.
+	 */
+	fd = openat(dir_fd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, mode & 07777);
+	if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL))
+		fd = create_named_temporary(f->dir_fd, name, mode & 07777, &f->tmp_name);
+	else if (fd < 0)
+		fd = -errno;
+	if (fd < 0) {
+		atomic_file_discard(f);
+		return fd;
+	}
+	f->fd = fd;
+	snprintf(f->tmp_path, sizeof(f->tmp_path), "/proc/self/fd/%d", fd);
+	return 0;
+}
+
 int atomic_file_open(struct atomic_file *f, const char *path, mode_t mode, unsigned flags)
 {
-	_cleanup_free_ char *copy = NULL, *tmp = NULL, *target = NULL;
-	sigset_t block, saved;
-	struct stat st;
-	const char *dir, *base;
-	int fd, r;
+	_cleanup_free_ char *name = NULL;
+	_cleanup_close_ int dir = -1;
+	int r;
 
 	*f = (struct atomic_file)ATOMIC_FILE_INIT;
 	if (streq(path, "-")) {
 		f->fd = STDOUT_FILENO;
 		return 0;
 	}
-	if (lstat(path, &st) == 0) {
-		if (flags & ATOMIC_NO_REPLACE)
-			return -EEXIST;
-		/* Replace what a symlink points to, not the link, as writing through it would. */
-		if (S_ISLNK(st.st_mode))
-			target = realpath(path, NULL);
-	}
-	if (!target)
-		target = strdup(path);
-	copy = target ? strdup(target) : NULL;
-	if (!copy)
-		return -ENOMEM;
-	base = strrchr(target, '/') ? strrchr(target, '/') + 1 : target;
-	dir = dirname(copy);
-	if (asprintf(&tmp, "%s/.%s.XXXXXX", dir, base) < 0)
-		return -ENOMEM;
-	/*
-	 * mkostemp creates 0600; the final mode is set before data is written.
-	 * No signal comes between creating the file and recording it for the handler.
-	 */
-	sigemptyset(&block);
-	for (size_t i = 0; i < ELEMENTSOF(cleanup_signals); i++)
-		sigaddset(&block, cleanup_signals[i]);
-	pthread_sigmask(SIG_BLOCK, &block, &saved);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd >= 0)
-		pending_add(tmp);
-	r = fd < 0 ? -errno : 0;
-	pthread_sigmask(SIG_SETMASK, &saved, NULL);
+	r = chase_parent(path, flags & ATOMIC_NO_REPLACE ? CHASE_NOFOLLOW_LAST : 0, &dir, &name);
 	if (r < 0)
 		return r;
-	if (fchmod(fd, mode & 07777) < 0) {
-		r = -errno;
-		close(fd);
-		unlink(tmp);
-		pending_remove(tmp);
-		return r;
+	return atomic_file_openat(f, dir, name, mode, flags);
+}
+
+/* Give the unnamed file @f->fd the name @name in @f->dir_fd; -EEXIST if taken. */
+static int link_unnamed(struct atomic_file *f, const char *name)
+{
+	char proc[32];
+
+	/* AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH; /proc/self/fd works for anyone. */
+	if (linkat(f->fd, "", f->dir_fd, name, AT_EMPTY_PATH) == 0)
+		return 0;
+	if (errno != ENOENT && errno != EPERM)
+		return -errno;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", f->fd);
+	return linkat(AT_FDCWD, proc, f->dir_fd, name, AT_SYMLINK_FOLLOW) < 0 ? -errno : 0;
+}
+
+static int commit_unnamed(struct atomic_file *f)
+{
+	sigset_t saved;
+	int r;
+
+	if (f->flags & ATOMIC_NO_REPLACE)
+		return link_unnamed(f, f->name); /* fails with EEXIST instead of replacing */
+	/* Linked beside the final name, then renamed over it: rename() is the atomic step. */
+	for (unsigned tries = 0; tries < 100; tries++) {
+		_cleanup_free_ char *tmp = temporary_name(f->name);
+
+		if (!tmp)
+			return -ENOMEM;
+		block_cleanup_signals(&saved);
+		r = link_unnamed(f, tmp);
+		if (r == 0) {
+			f->tmp_name = TAKE_PTR(tmp);
+			pending_add(f->dir_fd, f->tmp_name);
+		}
+		pthread_sigmask(SIG_SETMASK, &saved, NULL);
+		if (r != -EEXIST)
+			break;
 	}
-	f->fd = fd;
-	f->flags = flags;
-	f->tmp_path = TAKE_PTR(tmp); /* the pointer pending[] holds */
-	f->path = TAKE_PTR(target);
-	return 0;
+	if (r < 0)
+		return r;
+	return renameat(f->dir_fd, f->tmp_name, f->dir_fd, f->name) < 0 ? -errno : 0;
 }
 
 int atomic_file_commit(struct atomic_file *f)
 {
+	bool named = f->tmp_name;
 	int r = 0;
 
-	if (!f->tmp_path) /* stdout */
+	if (!f->name) /* stdout */
 		return 0;
 	if (fsync(f->fd) < 0)
 		r = -errno;
-	if (close(f->fd) < 0 && r == 0)
-		r = -errno;
-	f->fd = -1;
-	if (r == 0 && (f->flags & ATOMIC_NO_REPLACE)) {
-		/* link() fails with EEXIST instead of replacing: no race with a writer. */
-		if (link(f->tmp_path, f->path) < 0)
-			r = -errno;
-		unlink(f->tmp_path);
-	} else if (r == 0 && rename(f->tmp_path, f->path) < 0)
-		r = -errno;
-	if (r < 0)
-		unlink(f->tmp_path);
-	pending_remove(f->tmp_path);
-	free(f->tmp_path);
-	free(f->path);
-	f->tmp_path = f->path = NULL;
+	if (r == 0 && !named)
+		r = commit_unnamed(f);
+	else if (r == 0 && (f->flags & ATOMIC_NO_REPLACE))
+		r = linkat(f->dir_fd, f->tmp_name, f->dir_fd, f->name, 0) < 0 ? -errno : 0;
+	else if (r == 0)
+		r = renameat(f->dir_fd, f->tmp_name, f->dir_fd, f->name) < 0 ? -errno : 0;
+	if (r == 0 && f->tmp_name && !(f->flags & ATOMIC_NO_REPLACE)) {
+		/* Renamed: the temporary name is gone, nothing to remove. */
+		pending_remove(f->tmp_name);
+		free(f->tmp_name);
+		f->tmp_name = NULL;
+	}
+	atomic_file_discard(f);
 	return r;
 }
 
 void atomic_file_discard(struct atomic_file *f)
 {
-	if (!f->tmp_path)
-		return;
-	if (f->fd >= 0)
-		close(f->fd);
-	unlink(f->tmp_path);
-	pending_remove(f->tmp_path);
-	free(f->tmp_path);
-	free(f->path);
+	if (f->name) {
+		drop_temporary(f);
+		if (f->fd >= 0)
+			close(f->fd);
+		if (f->dir_fd >= 0)
+			close(f->dir_fd);
+		free(f->name);
+	}
 	*f = (struct atomic_file)ATOMIC_FILE_INIT;
 }
 

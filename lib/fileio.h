@@ -30,23 +30,41 @@ int read_full_file(const char *path, size_t max, char **ret_buf, size_t *ret_len
 
 /**
  * struct atomic_file - an output that appears under its name only when complete.
- * Written to a temporary file beside @path and renamed over it on commit, so a
- * reader never sees a half-written output and a failure leaves the old file.
- * "-" writes to stdout directly.
+ * Written to an unnamed file (O_TMPFILE) in the output's directory, or where
+ * the file system has none to a temporary name of at most NAME_MAX bytes,
+ * and given its name on commit (rename, or link for ATOMIC_NO_REPLACE), so a
+ * reader never sees a half-written output, a failure leaves the old file, and
+ * every name the file system accepts can be written. "-" writes to stdout.
  */
 struct atomic_file {
 	int fd;
+	int dir_fd;      /* O_PATH descriptor of the output's directory */
 	unsigned flags;
-	char *path;
-	char *tmp_path;
+	char *name;      /* the final name in dir_fd */
+	char *tmp_name;  /* a temporary name in dir_fd, while the file has one */
+	char tmp_path[32]; /* "/proc/self/fd/N": the contents, for code that takes a path */
 };
 
-#define ATOMIC_FILE_INIT { .fd = -1 }
+#define ATOMIC_FILE_INIT { .fd = -1, .dir_fd = -1 }
 
 /* Flags for atomic_file_open(). */
-#define ATOMIC_NO_REPLACE 1u /* fail with -EEXIST if the target exists */
+#define ATOMIC_NO_REPLACE 1u /* fail with -EEXIST if the target exists (a link counts, never followed) */
 
+/**
+ * atomic_file_open() - start writing the output @path.
+ * The path is walked by chase_parent() (lib/chase.h): a symbolic link is
+ * followed only where the kernel's fs.protected_symlinks rule would follow
+ * it, whatever the sysctl says. The file is created with @mode less the
+ * umask, as the kernel creates any file.
+ * Return: 0; -ENOLINK (a link the rule refuses), -EEXIST (ATOMIC_NO_REPLACE
+ *         and the name exists), -EPERM (the name is a device node, a FIFO or
+ *         a socket: never replaced by a file), -EISDIR, -errno.
+ */
 int atomic_file_open(struct atomic_file *f, const char *path, mode_t mode, unsigned flags);
+
+/* atomic_file_open() of @name in the directory @dir_fd (which is duplicated, not taken). */
+int atomic_file_openat(struct atomic_file *f, int dir_fd, const char *name, mode_t mode, unsigned flags);
+
 int atomic_file_commit(struct atomic_file *f);
 void atomic_file_discard(struct atomic_file *f);
 
@@ -61,7 +79,8 @@ void atomic_file_discard(struct atomic_file *f);
 int atomic_file_cleanup_on_signal(void);
 
 /**
- * write_file_atomic() - write @len bytes to @path atomically with @mode.
+ * write_file_atomic() - write @len bytes to @path atomically with @mode less
+ * the umask, as atomic_file_open() opens it.
  * Return: 0 or -errno.
  */
 int write_file_atomic(const char *path, const void *buf, size_t len, mode_t mode, unsigned flags);

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,4 +141,20 @@ int log_verb_dispatch(const struct verb_dispatch *d, const struct verb *const *v
 		break;
 	}
 	return d->status;
+}
+
+int log_output_error(int error, const char *path, const char *what)
+{
+	switch (-error) {
+	case ENOLINK:
+		return log_error_errno(error, "%s: a symbolic link owned by another user in a sticky world-writable directory; not following it, as the kernel's fs.protected_symlinks rule would not (remove it, or name its target)",
+				       path);
+	case EPERM:
+		return log_error_errno(error, "%s: not a regular file; refusing to replace it with one (name a new file, or - for standard output)",
+				       path);
+	case EEXIST:
+		return log_error_errno(error, "%s: already exists; not replacing it", path);
+	default:
+		return log_error_errno(error, "%s: %s: %m", path, what);
+	}
 }

@@ -31,3 +31,11 @@ int usage_error(const char *fmt, ...) _printf_(1, 2);
 #define log_warning(...) ((void)log_full_errno(LOG_LEVEL_WARNING, 0, __VA_ARGS__))
 #define log_info(...) ((void)log_full_errno(LOG_LEVEL_INFO, 0, __VA_ARGS__))
 #define log_debug(...) ((void)log_full_errno(LOG_LEVEL_DEBUG, 0, __VA_ARGS__))
+
+/**
+ * log_output_error() - log why the output @path (or the secret file @path)
+ * could not be opened or written, once, with what to do about the refusals
+ * of lib/chase.h and lib/fileio.h; @what says what was being done ("cannot
+ * write"). Return: @error.
+ */
+int log_output_error(int error, const char *path, const char *what);

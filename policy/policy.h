@@ -235,6 +235,15 @@ struct ipe_diag {
 /* At most this many diagnostics are kept; the rest are counted in n_suppressed. */
 #define IPE_CHECK_MAX_DIAGS 1000
 
+/*
+ * The largest file the kernel can take through new_policy or a policy's
+ * update node: security/ipe/fs.c new_policy() and policy_fs.c
+ * update_policy() copy the write with memdup_user_nul(data, len), a
+ * kmalloc() of len + 1 bytes, which fails with ENOMEM above KMALLOC_MAX_SIZE
+ * (1 << (MAX_PAGE_ORDER + PAGE_SHIFT): 4 MiB with x86-64's 4 KiB pages).
+ */
+#define IPE_POLICY_COPY_MAX ((4u << 20) - 1)
+
 struct ipe_check_result {
 	int kernel_errno;   /* 0 when the kernel loads the text, else its -errno (the first error) */
 	char *name;         /* NULL when no policy_name= was read */

@@ -16,13 +16,11 @@
 #include "lib/verbs.h"
 #include "crypto/pkcs7.h"
 #include "policy/policy.h"
+#include "policygen/verb_util.h"
 #include "policygen/verbs.h"
 
 /* Policies beyond this are refused before parsing; the kernel's own limit is far lower. */
 #define CHECK_MAX_SIZE (256u << 20)
-
-/* kmalloc() limit with 4 KiB pages (KMALLOC_MAX_SIZE): the kernel copies the whole policy with it. */
-#define KERNEL_COPY_MAX (4u << 20)
 
 /* One JSON object per file, in one write(): bytes that are not UTF-8 as json/json.h says. */
 static int print_json(const char *file, bool is_signed, const struct ipe_check_result *res)
@@ -141,6 +139,9 @@ static int check_one(const char *path, bool json)
 		fprintf(stderr, "%s: error: cannot read: %s\n", file, strerror(-r));
 		return r;
 	}
+	r = refuse_key_material(file, buf, len, "a policy");
+	if (r < 0)
+		return r;
 	text = buf;
 	text_len = len;
 	if (pkcs7_looks_like(buf, len)) {
@@ -159,13 +160,15 @@ static int check_one(const char *path, bool json)
 	r = ipe_policy_check(text, text_len, &res);
 	if (r < 0)
 		return log_error_errno(r, "%s: %m", file);
-	if (len > KERNEL_COPY_MAX) {
-		char msg[160];
+	if (len > IPE_POLICY_COPY_MAX) {
+		char msg[200];
 
 		snprintf(msg, sizeof(msg),
-			 "%zu bytes: the kernel copies a policy with kmalloc(), which fails above %u bytes (4 KiB pages)",
-			 len, KERNEL_COPY_MAX);
-		r = add_diag(&res, 0, msg);
+			 "%zu bytes: the kernel copies a policy with kmalloc(), which fails above %u bytes with 4 KiB pages",
+			 len, IPE_POLICY_COPY_MAX);
+		r = add_diag(&res, -ENOMEM, msg);
+		/* The copy comes before the parser: its error is the kernel's answer, whatever else is wrong. */
+		res.kernel_errno = -ENOMEM;
 	}
 report:
 	if (r < 0) {

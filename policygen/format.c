@@ -7,10 +7,12 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "lib/chase.h"
 #include "lib/fileio.h"
 #include "lib/hexdecoct.h"
 #include "lib/hugemem.h"
 #include "lib/log.h"
+#include "lib/storage.h"
 #include "lib/verbs.h"
 #include "policygen/verbs.h"
 #include "policygen/verity_options.h"
@@ -186,19 +188,92 @@ static int choose_salt_uuid(const struct format_args *a, struct verity_params *m
 	return 0;
 }
 
-static bool same_file(const char *a, const char *b)
-{
-	struct stat sa, sb;
+/*
+ * HASH, found and opened once before anything is decided about it: its
+ * directory and name (walked by chase_parent(), so no link another user
+ * planted is followed), and, when it exists as a block device or as the
+ * data file itself, a descriptor every later check and write uses.
+ */
+struct hash_target {
+	int dir_fd;
+	char *name;
+	int fd;          /* block device or DATA itself, O_RDWR; -1 for a new file */
+	bool same;       /* DATA itself, or the same block device under another node */
+	bool block;
+};
 
-	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-	       sa.st_ino == sb.st_ino;
+static void hash_target_done(struct hash_target *h)
+{
+	if (h->fd >= 0)
+		close(h->fd);
+	if (h->dir_fd >= 0)
+		close(h->dir_fd);
+	free(h->name);
 }
 
-static bool is_block_device(const char *path)
+static int open_hash_target(const struct format_args *a, int data_fd, struct hash_target *h)
 {
 	struct stat st;
+	int fd, r;
 
-	return stat(path, &st) == 0 && S_ISBLK(st.st_mode);
+	r = chase_parent(a->hash_path, 0, &h->dir_fd, &h->name);
+	if (r < 0)
+		return log_output_error(r, a->hash_path, "cannot open");
+	if (fstatat(h->dir_fd, h->name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno != ENOENT)
+			return log_error_errno(-errno, "%s: %m", a->hash_path);
+	} else if (S_ISBLK(st.st_mode) || S_ISREG(st.st_mode)) {
+		/*
+		 * O_NOFOLLOW: what was checked is what is opened, or nothing. A
+		 * block device is opened once, for writing; a regular file only
+		 * for reading, until it turns out to be DATA itself.
+		 */
+		h->block = S_ISBLK(st.st_mode);
+		fd = openat(h->dir_fd, h->name, (h->block ? O_RDWR : O_RDONLY | O_NONBLOCK) | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0)
+			return log_error_errno(-errno, "%s: cannot open: %m", a->hash_path);
+		h->fd = fd;
+		if (fstat(fd, &st) < 0)
+			return log_error_errno(-errno, "%s: %m", a->hash_path);
+		if (h->block != !!S_ISBLK(st.st_mode))
+			return log_error_errno(-EBUSY, "%s: changed while being opened", a->hash_path);
+		r = same_storage_object(data_fd, fd);
+		if (r < 0)
+			return log_error_errno(r, "%s: %m", a->hash_path);
+		h->same = r;
+		if (!h->block && h->same) {
+			/* DATA itself, written in place: the same inode, now for writing. */
+			struct stat st2;
+
+			fd = openat(h->dir_fd, h->name, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+			if (fd < 0)
+				return log_error_errno(-errno, "%s: cannot open for writing: %m", a->hash_path);
+			close(h->fd);
+			h->fd = fd;
+			if (fstat(fd, &st2) < 0 || st2.st_dev != st.st_dev || st2.st_ino != st.st_ino)
+				return log_error_errno(-EBUSY, "%s: changed while being opened", a->hash_path);
+		}
+		if (!h->block && !h->same) {
+			/* A separate file is replaced, never written in place; unless DATA lives in it. */
+			r = storage_overlaps(data_fd, fd);
+			if (r > 0)
+				return log_error_errno(-EINVAL, "%s is the storage under %s (its loop device's backing file); nothing was written",
+						       a->hash_path, a->data_path);
+			h->fd = -1;
+			close(fd);
+		}
+	} else
+		return log_error_errno(-EINVAL, "%s: not a regular file or block device", a->hash_path);
+	if (h->same)
+		return 0;
+	/* Another name of the same storage: a loop device over DATA, a device-mapper device on it, ... */
+	r = storage_overlaps(data_fd, h->fd >= 0 ? h->fd : h->dir_fd);
+	if (r < 0)
+		return log_error_errno(r, "%s: %m", a->hash_path);
+	if (r > 0)
+		return log_error_errno(-EINVAL, "%s and %s are on the same storage (a loop or device-mapper device over the other, or the file system on it); nothing was written (for data and hash in one place, give one name twice with --hash-offset)",
+				       a->data_path, a->hash_path);
+	return 0;
 }
 
 /*
@@ -224,20 +299,25 @@ static int write_upper_levels(int fd, const struct verity_params *m,
 			  (off_t)(g->hash_start * m->hash_block_size));
 }
 
-/* Bytes before --hash-offset in an existing separate hash file are kept. */
-static int copy_prefix(const char *path, int out_fd, uint64_t len)
+/*
+ * Bytes before --hash-offset in an existing separate hash file are kept: read
+ * from the very file the new one replaces, a regular file found by @h.
+ */
+static int copy_prefix(const struct hash_target *h, int out_fd, uint64_t len)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	_cleanup_close_ int fd = openat(h->dir_fd, h->name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	_cleanup_free_ char *buf = NULL;
-	uint64_t size, off = 0;
+	struct stat st;
+	uint64_t off = 0;
 	int r;
 
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -errno;
-	r = verity_fd_size(fd, &size);
-	if (r < 0)
-		return r;
-	len = MIN(len, size);
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	len = MIN(len, (uint64_t)st.st_size);
 	buf = malloc(1 << 20);
 	if (!buf)
 		return -ENOMEM;
@@ -263,21 +343,17 @@ static int copy_prefix(const char *path, int out_fd, uint64_t len)
  * never touched).
  * @ret_fd: where to write; owned by @f in the first case, by the caller in the second
  */
-static int open_output(const struct format_args *a, bool in_place, const struct verity_params *m,
+static int open_output(const struct format_args *a, struct hash_target *h, const struct verity_params *m,
 		       const struct verity_geometry *g, struct atomic_file *f, int *ret_fd)
 {
-	_cleanup_close_ int fd = -1;
-	struct stat st;
 	uint64_t size;
 	int r;
 
-	if (!in_place) {
-		if (stat(a->hash_path, &st) == 0 && !S_ISREG(st.st_mode))
-			return log_error_errno(-EINVAL, "%s: not a regular file or block device", a->hash_path);
-		r = atomic_file_open(f, a->hash_path, 0644, 0);
+	if (h->fd < 0) {
+		r = atomic_file_openat(f, h->dir_fd, h->name, 0644, 0);
 		if (r < 0)
-			return log_error_errno(r, "%s: cannot create: %m", a->hash_path);
-		r = m->hash_offset > 0 ? copy_prefix(a->hash_path, f->fd, m->hash_offset) : 0;
+			return log_output_error(r, a->hash_path, "cannot create");
+		r = m->hash_offset > 0 ? copy_prefix(h, f->fd, m->hash_offset) : 0;
 		if (r < 0)
 			return log_error_errno(r, "%s: cannot copy the bytes before the hash offset: %m", a->hash_path);
 		if (ftruncate(f->fd, (off_t)g->hash_end) < 0)
@@ -286,34 +362,49 @@ static int open_output(const struct format_args *a, bool in_place, const struct 
 		return 0;
 	}
 
-	fd = open(a->hash_path, O_RDWR | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return log_error_errno(-errno, "%s: cannot open for writing: %m", a->hash_path);
-	r = verity_fd_size(fd, &size);
+	r = verity_fd_size(h->fd, &size);
 	if (r < 0)
 		return log_error_errno(r, "%s: %m", a->hash_path);
 	if (size < g->hash_end) {
-		if (is_block_device(a->hash_path))
+		if (h->block)
 			return log_error_errno(-ENOSPC, "%s: the hash area needs %" PRIu64 " bytes, the device has %" PRIu64,
 					       a->hash_path, g->hash_end, size);
-		if (ftruncate(fd, (off_t)g->hash_end) < 0)
+		if (ftruncate(h->fd, (off_t)g->hash_end) < 0)
 			return log_error_errno(-errno, "%s: cannot extend: %m", a->hash_path);
 	}
-	*ret_fd = TAKE_FD(fd);
+	*ret_fd = h->fd;
 	return 0;
 }
 
-static int self_check(const struct format_args *a, const char *hash_path,
-		      const struct verity_params *m)
+/* After an in-place write started: exactly which bytes of HASH may have changed. */
+static int log_in_place_failure(int r, const struct format_args *a, const struct verity_params *m,
+				const struct verity_geometry *g, bool same, const char *what)
 {
+	char data[160] = "";
+
+	if (same)
+		snprintf(data, sizeof(data), " (the data area, bytes 0 to %" PRIu64 ", was not touched)",
+			 m->data_blocks * m->data_block_size - 1);
+	return log_error_errno(r, "%s: %s; bytes %" PRIu64 " to %" PRIu64 " of it (the hash area) were written or partly written, nothing else%s",
+			       a->hash_path, what, m->hash_offset, g->hash_end - 1, data);
+}
+
+static int self_check(const struct format_args *a, const char *hash_path, bool in_place, bool same,
+		      const struct verity_params *m, const struct verity_geometry *g)
+{
+	char why[128];
 	int r;
 
 	if (a->no_verify)
 		return 0;
 	r = verity_cryptsetup_check(a->data_path, hash_path, m, m->root_hash);
-	if (r == -EPERM || r == -EFAULT)
-		return log_error_errno(-EIO, "%s: the written tree does not verify with libcryptsetup (%s); nothing was written",
-				       a->hash_path, r == -EPERM ? "a block mismatches" : "the root hash differs");
+	if (r == -EPERM || r == -EFAULT) {
+		snprintf(why, sizeof(why), "the written tree does not verify with libcryptsetup (%s)",
+			 r == -EPERM ? "a block mismatches" : "the root hash differs");
+		if (in_place)
+			return log_in_place_failure(-EIO, a, m, g, same, why);
+		return log_error_errno(-EIO, "%s: %s; nothing was written", a->hash_path, why);
+	}
 	if (r < 0)
 		return log_error_errno(r, "%s: libcryptsetup cannot verify the written tree: %m", a->hash_path);
 	log_debug("libcryptsetup verified %s", a->hash_path);
@@ -321,18 +412,24 @@ static int self_check(const struct format_args *a, const char *hash_path,
 }
 
 /* Finish what the workers started: the rest of the tree, to disk, checked, in place. */
-static int finish_output(const struct format_args *a, bool in_place, struct atomic_file *f, int fd,
+static int finish_output(const struct format_args *a, bool in_place, bool same, struct atomic_file *f, int fd,
 			 const struct verity_params *m, const struct verity_geometry *g,
 			 const unsigned char *tree)
 {
 	int r;
 
+	char fd_path[32];
+
 	r = write_upper_levels(fd, m, g, tree);
 	if (r == 0 && in_place && fsync(fd) < 0)
 		r = -errno;
+	if (r < 0 && in_place)
+		return log_in_place_failure(r, a, m, g, same, strerror(-r));
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot write: %m", a->hash_path);
-	r = self_check(a, in_place ? a->hash_path : f->tmp_path, m);
+	/* Checked through the descriptor written, never by its name again. */
+	snprintf(fd_path, sizeof(fd_path), "/proc/self/fd/%d", fd);
+	r = self_check(a, in_place ? fd_path : f->tmp_path, in_place, same, m, g);
 	if (r < 0 || in_place)
 		return r;
 	r = atomic_file_commit(f);
@@ -347,7 +444,8 @@ int verb_format(int argc, char *argv[])
 	_cleanup_(verity_params_done) struct verity_params m = VERITY_PARAMS_DEFAULTS;
 	_cleanup_(atomic_file_discard) struct atomic_file out = ATOMIC_FILE_INIT;
 	_cleanup_hugemem_ unsigned char *tree = NULL;
-	_cleanup_close_ int data_fd = -1, in_place_fd = -1;
+	_cleanup_(hash_target_done) struct hash_target h = { .dir_fd = -1, .fd = -1 };
+	_cleanup_close_ int data_fd = -1;
 	struct verity_geometry g;
 	struct progress prog = { .last_percent = -1 };
 	struct verity_build build;
@@ -369,11 +467,18 @@ int verb_format(int argc, char *argv[])
 	if (r < 0)
 		return log_error_errno(r, "%s: not a regular file or block device: %m", a.data_path);
 
-	in_place = same_file(a.data_path, a.hash_path);
+	r = open_hash_target(&a, data_fd, &h);
+	if (r < 0)
+		return r;
+	in_place = h.same;
 	if (in_place && m.hash_offset == 0)
 		return log_error_errno(-EINVAL, "%s: data and hash are the same file: --hash-offset must place the hash area after the data", a.hash_path);
-	/* In one file the data area ends where the hash area begins, unless told otherwise. */
-	limit = in_place ? MIN(size, m.hash_offset) : size;
+	/*
+	 * In one file, as in libcryptsetup's _crypt_format_verity(), the data
+	 * area is the whole file unless --data-blocks says otherwise, and must
+	 * end before the hash area begins.
+	 */
+	limit = size;
 	if (m.data_blocks) { /* --data-blocks */
 		if (m.data_blocks > limit / m.data_block_size)
 			return log_error_errno(-EINVAL, "%s: --data-blocks %" PRIu64 " is more than the %" PRIu64 " blocks of %" PRIu32 " bytes it holds",
@@ -402,7 +507,7 @@ int verb_format(int argc, char *argv[])
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot lay out the hash tree: %m", a.data_path);
 	if (in_place && m.hash_offset < m.data_blocks * m.data_block_size)
-		return log_error_errno(-EINVAL, "%s: the data area (%" PRIu64 " bytes) overlaps the hash area at offset %" PRIu64,
+		return log_error_errno(-EINVAL, "%s: Data area overlaps with hash area: the data area (%" PRIu64 " bytes) reaches past --hash-offset %" PRIu64 " (give --data-blocks, or a larger --hash-offset); nothing was written",
 				       a.data_path, m.data_blocks * m.data_block_size, m.hash_offset);
 	m.hash_start = g.hash_start;
 	m.hash_blocks = g.hash_blocks;
@@ -411,12 +516,10 @@ int verb_format(int argc, char *argv[])
 	if (r < 0)
 		return r;
 
-	in_place = in_place || is_block_device(a.hash_path);
-	r = open_output(&a, in_place, &m, &g, &out, &hash_fd);
+	in_place = h.fd >= 0; /* DATA itself or a block device: written in place */
+	r = open_output(&a, &h, &m, &g, &out, &hash_fd);
 	if (r < 0)
 		return r;
-	if (in_place)
-		in_place_fd = hash_fd;
 
 	clock_gettime(CLOCK_MONOTONIC, &prog.start);
 	prog.block_size = m.data_block_size;
@@ -427,6 +530,8 @@ int verb_format(int argc, char *argv[])
 		.userdata = &prog,
 	};
 	r = verity_tree_build(data_fd, &m, &g, &build, &tree);
+	if (r < 0 && build.write_failed && in_place)
+		return log_in_place_failure(r, &a, &m, &g, h.same, strerror(-r));
 	if (r < 0 && build.write_failed)
 		return log_error_errno(r, "%s: cannot write: %m", a.hash_path);
 	if (r == -EIO)
@@ -436,7 +541,7 @@ int verb_format(int argc, char *argv[])
 	log_debug("hashed %" PRIu64 " blocks in %.3f s on %u threads", m.data_blocks,
 		  elapsed(&prog.start), a.threads);
 
-	r = finish_output(&a, in_place, &out, hash_fd, &m, &g, tree);
+	r = finish_output(&a, in_place, h.same, &out, hash_fd, &m, &g, tree);
 	if (r < 0)
 		return r;
 
@@ -444,7 +549,7 @@ int verb_format(int argc, char *argv[])
 	if (a.root_hash_file) {
 		r = write_file_atomic(a.root_hash_file, root, strlen(root), 0644, 0);
 		if (r < 0)
-			return log_error_errno(r, "%s: cannot write: %m", a.root_hash_file);
+			return log_output_error(r, a.root_hash_file, "cannot write");
 	}
 	if (a.manifest) {
 		m.data_path = strdup(a.data_path);
@@ -452,7 +557,7 @@ int verb_format(int argc, char *argv[])
 		r = m.data_path && m.hash_path ? manifest_write(a.manifest, &m, NULL, NULL, a.manifest_flags)
 					       : -ENOMEM;
 		if (r < 0)
-			return log_error_errno(r, "%s: cannot write the manifest: %m", a.manifest);
+			return log_output_error(r, a.manifest, "cannot write the manifest");
 	}
 	printf("%s\n", root);
 	return fflush(stdout) == 0 ? 0 : log_error_errno(-EIO, "cannot write to stdout");

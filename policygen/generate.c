@@ -165,6 +165,9 @@ static int version_from(struct gen_args *a, const char *path)
 	r = read_full_file(path, READ_FULL_MAX, &buf, &len);
 	if (r < 0)
 		return log_error_errno(r, "%s: %m", path);
+	r = refuse_key_material(path, buf, len, "a policy");
+	if (r < 0)
+		return r;
 	text = buf;
 	if (pkcs7_looks_like(buf, len)) {
 		r = pkcs7_content(buf, len, &content, &len);

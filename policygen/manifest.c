@@ -100,6 +100,6 @@ int verb_manifest(int argc, char *argv[])
 
 	r = manifest_write(out, &m, data_dev, hash_dev, flags);
 	if (r < 0)
-		return log_error_errno(r, "%s: cannot write the manifest: %m", out);
+		return log_output_error(r, out, "cannot write the manifest");
 	return 0;
 }

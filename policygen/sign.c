@@ -35,6 +35,15 @@ static int default_output(const char *policy_path, const char *name, char **ret)
 	return 0;
 }
 
+/* Whether the kernel can copy @len bytes of policy (IPE_POLICY_COPY_MAX); logs why not. */
+static bool fits_kernel_copy(const char *path, const char *how, size_t len)
+{
+	if (len <= IPE_POLICY_COPY_MAX)
+		return true;
+	log_error("%s: %s%zu bytes; the kernel cannot copy a policy above %u bytes (ENOMEM), not signing",
+		  path, how, len, IPE_POLICY_COPY_MAX);
+	return false;
+}
 const struct verb sign_verb = {
 	.name = "sign",
 	.run = verb_sign,
@@ -81,6 +90,11 @@ int verb_sign(int argc, char *argv[])
 	r = read_full_file(policy_path, READ_FULL_MAX, &text, &len);
 	if (r < 0)
 		return log_error_errno(r, "%s: %m", policy_path);
+	r = refuse_key_material(policy_path, text, len, "a policy");
+	if (r < 0)
+		return r;
+	if (!fits_kernel_copy(policy_path, "", len))
+		return EXIT_NEGATIVE;
 	if (pkcs7_looks_like(text, len)) {
 		log_error("%s: already a signed policy (PKCS#7); sign the policy text", policy_path);
 		return EXIT_NEGATIVE;
@@ -113,6 +127,8 @@ int verb_sign(int argc, char *argv[])
 	r = signer_sign(&signer, text, len, true, policy_path, &der, &der_len);
 	if (r < 0)
 		return r;
+	if (!fits_kernel_copy(policy_path, "signed, ", der_len))
+		return EXIT_NEGATIVE;
 
 	r = write_output_logged(output, der, der_len);
 	if (r < 0)

@@ -128,6 +128,7 @@ int verb_sign_roothash(int argc, char *argv[])
 	};
 	_cleanup_(verity_params_done) struct verity_params m = {};
 	_cleanup_(signer_done) struct signer signer = {};
+	_cleanup_(atomic_file_discard) struct atomic_file sig_file = ATOMIC_FILE_INIT;
 	_cleanup_free_ char *out_buf = NULL;
 	_cleanup_free_ unsigned char *der = NULL;
 	const char *hash_alg = NULL, *root_hash_file = NULL, *manifest_path = NULL, *output = "-";
@@ -235,14 +236,27 @@ int verb_sign_roothash(int argc, char *argv[])
 	r = encode_output(format, der, der_len, hex, signer.cert, &out_buf, &out_len);
 	if (r < 0)
 		return log_error_errno(r, "encoding the signature: %m");
-	r = write_output_logged(output, out_buf, out_len);
-	if (r < 0)
-		return r;
+	if (!manifest_path)
+		return write_output_logged(output, out_buf, out_len);
 
-	if (manifest_path) {
-		r = manifest_add_signature(manifest_path, output, format_names[format]);
-		if (r < 0)
-			return log_error_errno(r, "%s: recording the signature: %m", manifest_path);
-	}
+	/*
+	 * The signature is written completely but named only after the manifest
+	 * records it: a manifest that cannot be rewritten leaves no signature
+	 * file behind.
+	 */
+	r = atomic_file_open(&sig_file, output, 0644, 0);
+	if (r == 0)
+		r = write_all(sig_file.fd, out_buf, out_len);
+	if (r < 0)
+		return log_output_error(r, output, "cannot write");
+	r = manifest_add_signature(manifest_path, output, format_names[format], out_buf, out_len);
+	if (r == -EBADMSG)
+		return log_error_errno(r, "%s: not a verity manifest (one JSON object, nothing after it); no signature written",
+				       manifest_path);
+	if (r < 0)
+		return log_output_error(r, manifest_path, "cannot record the signature; no signature written");
+	r = atomic_file_commit(&sig_file);
+	if (r < 0)
+		return log_error_errno(r, "%s: cannot write: %m (%s already records it)", output, manifest_path);
 	return 0;
 }

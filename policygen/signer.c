@@ -81,6 +81,14 @@ static const char *load_strerror(int error, bool about_key)
 		return about_key ? "not a PEM or DER private key" : "not a PEM or DER X.509 certificate";
 	case EOPNOTSUPP:
 		return "encrypted private keys are not supported";
+	case EPERM:
+		return "owned by another user, or in a directory others can write: refusing "
+		       "a key someone else could have chosen (owner must be you or root; chmod go-w the directory)";
+	case EINVAL:
+		return "not a regular file";
+	case ENOLINK:
+		return "a symbolic link owned by another user in a sticky world-writable "
+		       "directory; not following it (name its target)";
 	case EFBIG:
 		return "file too large";
 	default:

@@ -2,6 +2,7 @@
 /* Verb-side steps shared by sign, sign-roothash and generate, with the messages users act on. */
 #include <stdio.h>
 
+#include "crypto/keyfile.h"
 #include "lib/fileio.h"
 #include "lib/log.h"
 #include "lib/macro.h"
@@ -37,6 +38,15 @@ int write_output_logged(const char *path, const void *buf, size_t len)
 	int r = write_file_atomic(path, buf, len, 0644, 0);
 
 	if (r < 0)
-		return log_error_errno(r, "%s: %m", path);
+		return log_output_error(r, path, "cannot write");
 	return 0;
+}
+
+int refuse_key_material(const char *path, const void *buf, size_t len, const char *expected)
+{
+	if (!key_material_looks_like(buf, len))
+		return 0;
+	/* Not one byte of it is quoted: diagnostics go to logs and CI output. */
+	return log_error_errno(-EINVAL, "%s: this is a private key, not %s; refusing it (nothing of it is shown)",
+			       path, expected);
 }

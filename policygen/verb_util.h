@@ -18,3 +18,9 @@ int refuse_binary_terminal(const char *output);
 
 /* write_file_atomic() of an output (mode 0644; "-" is stdout). Return: 0 or -errno. */
 int write_output_logged(const char *path, const void *buf, size_t len);
+
+/*
+ * -EINVAL, logged without quoting any of it, when @buf (read from @path,
+ * where @expected, e.g. "a policy", was wanted) is a private key; else 0.
+ */
+int refuse_key_material(const char *path, const void *buf, size_t len, const char *expected);

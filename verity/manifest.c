@@ -316,6 +316,7 @@ static int read_json(const char *path, struct json_object **ret, bool *ret_compa
 	r = read_full_file(path, MANIFEST_MAX, &buf, &len);
 	if (r < 0)
 		return r;
+	/* One JSON object and nothing after it: a rewrite must not drop what follows. */
 	r = json_parse_document(buf, len, &o);
 	if (r < 0)
 		return r;
@@ -440,23 +441,18 @@ int manifest_load(const char *path, struct verity_params *ret)
 	return 0;
 }
 
-static int sha256_file(const char *path, char out[65])
+static int sha256_hex(const void *buf, size_t len, char out[65])
 {
-	_cleanup_free_ char *buf = NULL;
 	unsigned char md[32];
-	size_t len;
-	int r;
 
-	r = read_full_file(path, READ_FULL_MAX, &buf, &len);
-	if (r < 0)
-		return r;
 	if (!EVP_Digest(buf, len, md, NULL, EVP_sha256(), NULL))
 		return -EIO;
 	hex_encode_to(md, sizeof(md), false, out);
 	return 0;
 }
 
-int manifest_add_signature(const char *path, const char *sig_path, const char *format)
+int manifest_add_signature(const char *path, const char *sig_path, const char *format,
+			   const void *sig, size_t sig_len)
 {
 	_cleanup_json_ struct json_object *o = NULL, *entry = NULL;
 	struct json_object *sigs;
@@ -468,7 +464,7 @@ int manifest_add_signature(const char *path, const char *sig_path, const char *f
 	r = read_json(path, &o, &compact);
 	if (r < 0)
 		return r;
-	r = sha256_file(sig_path, digest);
+	r = sha256_hex(sig, sig_len, digest);
 	if (r < 0)
 		return r;
 	if (!json_object_object_get_ex(o, "signatures", &sigs) ||

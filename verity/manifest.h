@@ -52,10 +52,13 @@ void manifest_root_hash_hex(const struct verity_params *m, char *out);
 
 /**
  * manifest_add_signature() - record a root-hash signature file in the manifest
- * at @path (rewritten atomically): its path, format and SHA-256.
- * Return: 0 or -errno.
+ * at @path (rewritten atomically): its path @sig_path, format and the SHA-256
+ * of its @sig_len bytes @sig, which the caller writes there.
+ * Return: 0, -EBADMSG (not a manifest: not one JSON object, trailing bytes),
+ *         -errno.
  */
-int manifest_add_signature(const char *path, const char *sig_path, const char *format);
+int manifest_add_signature(const char *path, const char *sig_path, const char *format,
+			   const void *sig, size_t sig_len);
 
 
 /* Flags for manifest_write(). */

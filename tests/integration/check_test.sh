@@ -174,7 +174,10 @@ timeout 30 $P check wide.pol >out
 rc=$?
 ms=$((($(date +%s%N) - start) / 1000000))
 echo "10 MB line: ${ms} ms"
-if [ "$rc" = 0 ] && grep -q 'this one is 5000000 bytes' out && grep -q 'more diagnostics not shown' out && [ "$ms" -lt 10000 ]; then
+# Above the kernel's 4 MiB copy limit: refused (ENOMEM), and every line still checked.
+if [ "$rc" = 1 ] && grep -q 'this one is 5000000 bytes' out && grep -q 'more diagnostics not shown' out &&
+	grep -q '^wide.pol: error: 12400108 bytes: the kernel copies a policy with kmalloc(), which fails above 4194303 bytes with 4 KiB pages (ENOMEM)$' out &&
+	[ "$ms" -lt 10000 ]; then
 	pass ten_mb_line
 else
 	fail ten_mb_line "exit $rc in ${ms} ms: $(head -c 300 out)"
@@ -192,12 +195,29 @@ timeout 60 $P check million.pol >out
 rc=$?
 ms=$((($(date +%s%N) - start) / 1000000))
 echo "1000000 rules: ${ms} ms"
-if [ "$rc" = 0 ] && grep -q '^million.pol:1000003: warning: never matches: the rule on line 8 has the same properties' out &&
+if [ "$rc" = 1 ] && grep -q '^million.pol:1000003: warning: never matches: the rule on line 8 has the same properties' out &&
+	grep -q '^million.pol: error: .* bytes: the kernel copies a policy .*(ENOMEM)$' out &&
 	[ "$ms" -lt 30000 ]; then
 	pass million_rules
 else
 	fail million_rules "exit $rc in ${ms} ms: $(head -c 300 out)"
 fi
+# The exact limit: memdup_user_nul() allocates len + 1 bytes, at most 4 MiB.
+edge() {
+	python3 -c '
+import sys
+head = "policy_name=edge policy_version=1.0.0\nDEFAULT action=ALLOW\n#"
+sys.stdout.write(head + "x" * (int(sys.argv[1]) - len(head) - 1) + "\n")' "$1" >edge.pol
+}
+edge 4194303
+check_exit copy_limit_fits 0 $P check edge.pol
+edge 4194304
+check_exit copy_limit_exceeded 1 $P check edge.pol
+$P check --json edge.pol | grep -q '"kernel_errno":"ENOMEM"' && pass copy_limit_json_enomem || fail copy_limit_json_enomem
+ipe-keys generate --out-dir "$T/k" >/dev/null
+check_exit copy_limit_not_signed 1 $P sign --key "$T/k/signing.key" --cert "$T/k/signing.crt" -o edge.p7b edge.pol
+[ ! -e edge.p7b ] && pass copy_limit_no_p7b || fail copy_limit_no_p7b
+rm -f edge.pol
 rm -f million.pol wide.pol
 
 finish

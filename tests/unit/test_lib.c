@@ -8,6 +8,8 @@
 #include <sys/wait.h>
 #include <inttypes.h>
 
+#include "lib/chase.h"
+#include "lib/escape.h"
 #include "lib/fileio.h"
 #include "lib/hexdecoct.h"
 #include "lib/hugemem.h"
@@ -109,10 +111,132 @@ TEST(atomic_discard_leaves_old_file)
 	ASSERT_STREQ(buf, "old");
 }
 
+/* Every name the file system accepts can be written atomically, replaced and created anew. */
+TEST(atomic_write_255_byte_name)
+{
+	char name[256], path[600];
+	_cleanup_free_ char *buf = NULL;
+	size_t n;
+
+	memset(name, 'n', 255);
+	name[255] = 0;
+	snprintf(path, sizeof(path), "%s/%s", test_tmp_dir(), name);
+	ASSERT_OK(write_file_atomic(path, "one", 3, 0644, 0));
+	ASSERT_OK(write_file_atomic(path, "two", 3, 0644, 0));
+	ASSERT_EQ(write_file_atomic(path, "x", 1, 0644, ATOMIC_NO_REPLACE), -EEXIST);
+	ASSERT_OK(read_full_file(path, 100, &buf, &n));
+	ASSERT_STREQ(buf, "two");
+	ASSERT_OK(unlink(path));
+	ASSERT_OK(write_file_atomic(path, "new", 3, 0600, ATOMIC_NO_REPLACE));
+}
+
+/* Created files get the mode less the umask, as the kernel gives any file it creates. */
+TEST(atomic_write_honours_umask)
+{
+	char path[300];
+	struct stat st;
+	mode_t old = umask(027);
+
+	snprintf(path, sizeof(path), "%s/umask", test_tmp_dir());
+	ASSERT_OK(write_file_atomic(path, "x", 1, 0666, 0));
+	umask(old);
+	ASSERT_OK(stat(path, &st));
+	ASSERT_EQ(st.st_mode & 0777, 0640);
+}
+
+/* A device node, a FIFO or a directory is never replaced by a regular file. */
+TEST(atomic_write_refuses_non_regular)
+{
+	char fifo[300], dir[300];
+	struct stat st;
+
+	snprintf(fifo, sizeof(fifo), "%s/fifo", test_tmp_dir());
+	snprintf(dir, sizeof(dir), "%s/adir", test_tmp_dir());
+	ASSERT_OK(mkfifo(fifo, 0600));
+	ASSERT_OK(mkdir(dir, 0700));
+	ASSERT_EQ(write_file_atomic(fifo, "x", 1, 0644, 0), -EPERM);
+	ASSERT_EQ(write_file_atomic(dir, "x", 1, 0644, 0), -EISDIR);
+	ASSERT_EQ(write_file_atomic("/", "x", 1, 0644, 0), -EISDIR);
+	ASSERT_OK(lstat(fifo, &st));
+	ASSERT_TRUE(S_ISFIFO(st.st_mode));
+}
+
+/*
+ * fs/namei.c may_follow_link(): in a sticky world-writable directory a link
+ * owned by neither the caller nor the directory's owner is not followed;
+ * elsewhere it is. Changing a link's owner needs root.
+ */
+TEST(chase_protected_symlinks_rule)
+{
+	char sticky[300], plain[300], link[400], target[400], in_plain[400];
+	_cleanup_free_ char *buf = NULL, *name = NULL;
+	_cleanup_close_ int dirfd = -1;
+	size_t n;
+
+	if (geteuid() != 0)
+		return; /* lchown() to another user needs root */
+	snprintf(sticky, sizeof(sticky), "%s/sticky", test_tmp_dir());
+	snprintf(plain, sizeof(plain), "%s/plain", test_tmp_dir());
+	ASSERT_OK(mkdir(sticky, 0700));
+	ASSERT_OK(chmod(sticky, 01777));
+	ASSERT_OK(mkdir(plain, 0755));
+	snprintf(target, sizeof(target), "%s/target", plain);
+	ASSERT_OK(write_file_atomic(target, "secret", 6, 0600, 0));
+
+	snprintf(link, sizeof(link), "%s/out", sticky);
+	ASSERT_OK(symlink(target, link));
+	ASSERT_OK(lchown(link, 65534, 65534));
+	ASSERT_EQ(write_file_atomic(link, "x", 1, 0644, 0), -ENOLINK);
+	ASSERT_EQ(chase_parent(link, 0, &dirfd, &name), -ENOLINK);
+	/* As a directory in the middle of a path too. */
+	snprintf(link, sizeof(link), "%s/dir", sticky);
+	ASSERT_OK(symlink(plain, link));
+	ASSERT_OK(lchown(link, 65534, 65534));
+	snprintf(link, sizeof(link), "%s/dir/target", sticky);
+	ASSERT_EQ(write_file_atomic(link, "x", 1, 0644, 0), -ENOLINK);
+	ASSERT_OK(read_full_file(target, 100, &buf, &n));
+	ASSERT_STREQ(buf, "secret");
+
+	/* The same link owned by the directory's owner (root) is followed. */
+	snprintf(link, sizeof(link), "%s/mine", sticky);
+	ASSERT_OK(symlink(target, link));
+	ASSERT_OK(write_file_atomic(link, "new", 3, 0600, 0));
+	free(buf);
+	buf = NULL;
+	ASSERT_OK(read_full_file(target, 100, &buf, &n));
+	ASSERT_STREQ(buf, "new");
+
+	/* Another user's link in a directory that is not sticky and world-writable is followed. */
+	snprintf(in_plain, sizeof(in_plain), "%s/link", plain);
+	ASSERT_OK(symlink("target", in_plain));
+	ASSERT_OK(lchown(in_plain, 65534, 65534));
+	ASSERT_OK(write_file_atomic(in_plain, "again", 5, 0600, 0));
+	free(buf);
+	buf = NULL;
+	ASSERT_OK(read_full_file(target, 100, &buf, &n));
+	ASSERT_STREQ(buf, "again");
+}
+
+/* Names from certificates and the kernel reach a terminal without its control sequences. */
+TEST(escape_text_terminal)
+{
+	_cleanup_free_ char *a = escape_text("CN=evil\x1b]0;owned\a\nfake line\x7f\\\"");
+	_cleanup_free_ char *b = escape_text("M\xc3\xbcller \xc2\x9b" "31m \xff");
+	_cleanup_free_ char *c = escape_text_prefix("abcd\xc3\xbc" "ef", 7, 5);
+	_cleanup_free_ char *d = escape_text_prefix("abc", 3, 5);
+
+	ASSERT_STREQ(a, "CN=evil\\e]0;owned\\a\\nfake line\\x7f\\\\\\\"");
+	/* Valid UTF-8 stays; the C1 CSI (U+009B) and a stray byte do not. */
+	ASSERT_STREQ(b, "M\xc3\xbcller \\xc2\\x9b31m \\xff");
+	/* Cut short, never inside a UTF-8 sequence. */
+	ASSERT_STREQ(c, "abcd...");
+	ASSERT_STREQ(d, "abc");
+}
+
 /* A signal while an atomic file is open removes its temporary file and ends the process by that signal. */
 TEST(atomic_file_removed_on_signal)
 {
-	char path[300], dir[256];
+	char path[600], dir[256], name[256];
 	_cleanup_free_ char *buf = NULL;
 	struct dirent *e;
 	DIR *d;
@@ -122,7 +246,10 @@ TEST(atomic_file_removed_on_signal)
 
 	snprintf(dir, sizeof(dir), "%s/sig", test_tmp_dir());
 	ASSERT_OK(mkdir(dir, 0700));
-	snprintf(path, sizeof(path), "%s/out", dir);
+	/* The longest name the file system takes: the temporary file must not need a longer one. */
+	memset(name, 'o', 255);
+	name[255] = 0;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	ASSERT_OK(write_file_atomic(path, "old", 3, 0644, 0));
 	pid = fork();
 	ASSERT_TRUE(pid >= 0);
@@ -140,12 +267,12 @@ TEST(atomic_file_removed_on_signal)
 	ASSERT_EQ(WTERMSIG(status), SIGTERM);
 	ASSERT_OK(read_full_file(path, 100, &buf, &n));
 	ASSERT_STREQ(buf, "old");
-	/* Only "out" is left in the directory: the temporary file is gone. */
+	/* Only the output is left in the directory: the temporary file is gone. */
 	d = opendir(dir);
 	ASSERT_TRUE(d);
 	while ((e = readdir(d)))
 		if (!streq(e->d_name, ".") && !streq(e->d_name, ".."))
-			ASSERT_STREQ(e->d_name, "out");
+			ASSERT_STREQ(e->d_name, name);
 	closedir(d);
 }
 

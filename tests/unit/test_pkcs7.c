@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <stdio.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 
 #include <openssl/err.h>
@@ -307,7 +308,10 @@ TEST(key_load_pem_der_and_match)
 	ASSERT_OK(write_file_atomic(cder, buf, (size_t)n, 0644, 0));
 	OPENSSL_free(buf);
 
+	ASSERT_EQ(prctl(PR_GET_DUMPABLE), 1);
 	ASSERT_OK(key_load_private(kpath, &loaded));
+	/* No core dump of a process that holds a private key. */
+	ASSERT_EQ(prctl(PR_GET_DUMPABLE), 0);
 	ASSERT_OK(key_load_private(kder, &loaded_der));
 	ASSERT_OK(cert_load(cpem, &c_pem));
 	ASSERT_OK(cert_load(cder, &c_der));

@@ -258,8 +258,8 @@ TEST(describe_manifest_roundtrip)
 
 	/* Signatures: recorded with their SHA-256; the same path again replaces its entry. */
 	ASSERT_OK(write_file_atomic(sig, "abc", 3, 0644, 0));
-	ASSERT_OK(manifest_add_signature(json, sig, "pkcs7-der"));
-	ASSERT_OK(manifest_add_signature(json, sig, "pkcs7-der"));
+	ASSERT_OK(manifest_add_signature(json, sig, "pkcs7-der", "abc", 3));
+	ASSERT_OK(manifest_add_signature(json, sig, "pkcs7-der", "abc", 3));
 	free(text);
 	text = NULL;
 	ASSERT_OK(read_full_file(json, 1 << 20, &text, &len));
@@ -284,6 +284,22 @@ TEST(describe_manifest_roundtrip)
 	ASSERT_STREQ(l.hash_path, "hash\xff\x01.img");
 	ASSERT_STREQ(l.data_path, data);
 	verity_params_done(&l);
+	/* Trailing bytes after the object: not a manifest, and nothing is rewritten. */
+	{
+		_cleanup_free_ char *before = NULL, *after = NULL;
+		size_t blen, alen;
+		int tfd = open(json, O_WRONLY | O_APPEND | O_CLOEXEC);
+
+		ASSERT_TRUE(tfd >= 0);
+		ASSERT_EQ(write(tfd, "{}", 2), 2);
+		close(tfd);
+		ASSERT_OK(read_full_file(json, 1 << 20, &before, &blen));
+		ASSERT_EQ(manifest_load(json, &l), -EBADMSG);
+		ASSERT_EQ(manifest_add_signature(json, sig, "pkcs7-der", "abc", 3), -EBADMSG);
+		ASSERT_OK(read_full_file(json, 1 << 20, &after, &alen));
+		ASSERT_EQ(alen, blen);
+		ASSERT_MEMEQ(after, before, blen);
+	}
 	verity_params_done(&d);
 }
 
