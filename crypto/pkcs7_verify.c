@@ -46,6 +46,7 @@ struct ctx {
 	const unsigned char *data;	/* what pkcs7->data points at */
 	size_t data_len;
 	bool have_data;
+	bool chunked;			/* the content is BER chunks, taken as encoded */
 	STACK_OF(X509) *trusted;
 	struct pkcs7_verdict *v;
 };
@@ -419,8 +420,103 @@ static int parse_signer_info(struct ctx *c, unsigned idx, struct ksinfo *s)
 	return note_pkey_algo(c, idx, s, sig);
 }
 
+/*
+ * One BER element at @p: its size (with the end of contents of an
+ * indefinite length), or 0 when asn1_ber_decoder() (lib/asn1_decoder.c)
+ * refuses a header in it with -EBADMSG where OpenSSL does not: a tag in the
+ * high tag number form, or a length in more than two bytes (so no element of
+ * 64 KiB or more). Indefinite lengths, on constructed elements, it takes.
+ */
+static size_t ber_element(const unsigned char *p, size_t len, unsigned depth)
+{
+	size_t n = 0, hdr = 2, off, e;
+
+	if (depth > 64 || len < 2 || (p[0] & 0x1f) == 0x1f)
+		return 0;
+	if (p[1] == 0x80) {
+		if (!(p[0] & 0x20))
+			return 0;
+		for (off = 2;; off += e) {
+			if (len - off >= 2 && p[off] == 0 && p[off + 1] == 0)
+				return off + 2;
+			e = ber_element(p + off, len - off, depth + 1);
+			if (!e)
+				return 0;
+		}
+	}
+	if (p[1] & 0x80) {
+		unsigned nb = p[1] & 0x7f;
+
+		if (nb > 2 || len - 2 < nb)
+			return 0;
+		for (unsigned i = 0; i < nb; i++)
+			n = (n << 8) | p[2 + i];
+		hdr += nb;
+	} else
+		n = p[1];
+	if (n > len - hdr)
+		return 0;
+	for (off = hdr; (p[0] & 0x20) && off < hdr + n; off += e) {
+		e = ber_element(p + off, hdr + n - off, depth + 1);
+		if (!e)
+			return 0;
+	}
+	return hdr + n;
+}
+
+/* The size of the header of the element at @p (its contents follow), 0 if malformed. */
+static size_t ber_header(const unsigned char *p, size_t len)
+{
+	if (len < 2)
+		return 0;
+	if (p[1] == 0x80 || !(p[1] & 0x80))
+		return 2;
+	return len >= 2u + (p[1] & 0x7f) ? 2u + (p[1] & 0x7f) : 0;
+}
+
+/*
+ * The contents of an attached content that is a constructed OCTET STRING (BER
+ * chunks, as `openssl smime -stream` writes): ContentInfo → [0] → SignedData →
+ * (version, digestAlgorithms) → encapContentInfo → (eContentType) → [0] →
+ * OCTET STRING. The kernel's pkcs7_note_data() takes such a content as it is
+ * encoded, chunk headers included, so it digests other bytes than the policy.
+ * Return: true with the encoded contents in @ret/@ret_len.
+ */
+static bool econtent_chunked(const unsigned char *p, size_t len, const unsigned char **ret, size_t *ret_len)
+{
+	/* 'e' enters an element, 's' skips one. */
+	static const char path[] = "eseesses";
+	size_t h, n;
+
+	for (const char *step = path; *step; step++) {
+		if (*step == 'e') {
+			h = ber_header(p, len);
+			if (!h || !(p[0] & 0x20))
+				return false;
+			p += h;
+			len -= h;
+		} else {
+			n = ber_element(p, len, 0);
+			if (!n)
+				return false;
+			p += n;
+			len -= n;
+		}
+	}
+	/* At the [0] EXPLICIT around the content, if there is one. */
+	if (len < 2 || p[0] != 0xa0 || !(h = ber_header(p, len)))
+		return false;
+	p += h;
+	len -= h;
+	if (len < 2 || p[0] != 0x24 || !(h = ber_header(p, len)) || !(n = ber_element(p, len, 0)))
+		return false;
+	*ret = p + h;
+	*ret_len = n - h;
+	return true;
+}
+
 /* pkcs7_parse_message(): the asn1 decoder's actions, then pkcs7_check_authattrs(). */
-static int parse_message(struct ctx *c, struct ksinfo *s, int n)
+static int parse_message(struct ctx *c, const void *sig, size_t sig_len, struct ksinfo *s, int n)
 {
 	const ASN1_OBJECT *type;
 	ASN1_OCTET_STRING **content;
@@ -438,6 +534,7 @@ static int parse_message(struct ctx *c, struct ksinfo *s, int n)
 		c->data = ASN1_STRING_get0_data(*content);
 		c->data_len = (size_t)ASN1_STRING_length(*content);
 		c->have_data = true;
+		c->chunked = econtent_chunked(sig, sig_len, &c->data, &c->data_len);
 	}
 
 	/* pkcs7_extract_cert(): every certificate of the bag is parsed, in order. */
@@ -731,8 +828,9 @@ static int judge(struct ctx *c, const void *sig, size_t sig_len, const void *dat
 	 * The kernel's asn1_ber_decoder() takes DER and BER (indefinite lengths)
 	 * and stops at the end of the ContentInfo: bytes after it are ignored.
 	 */
-	if (sig_len == 0)
-		return refuse(c, 0, -EBADMSG, "the signature is empty", NULL);
+	if (!ber_element(sig, sig_len, 0))
+		return refuse(c, 0, -EBADMSG, "not a DER or BER PKCS#7 message the kernel can decode",
+			      "sign with -outform der");
 	c->cms = d2i_CMS_ContentInfo(NULL, &p, (long)sig_len);
 	if (!c->cms)
 		return refuse(c, 0, -EBADMSG, "not a DER or BER PKCS#7 message", "sign with -outform der");
@@ -746,7 +844,7 @@ static int judge(struct ctx *c, const void *sig, size_t sig_len, const void *dat
 	if (!s)
 		return -ENOMEM;
 
-	r = parse_message(c, s, n);
+	r = parse_message(c, sig, sig_len, s, n);
 	if (r < 0)
 		goto out;
 
@@ -808,7 +906,10 @@ int pkcs7_kernel_verify(const void *sig, size_t sig_len, const void *data, size_
 	if (sig_len > PKCS7_VERIFY_MAX || data_len > PKCS7_VERIFY_MAX)
 		return -EFBIG;
 	r = judge(&c, sig, sig_len, data, data_len);
-	if (ret->error == -EKEYREJECTED && !data && !c.have_data && c.cms) {
+	if (ret->error == -EKEYREJECTED && c.chunked) {
+		ret->why = "the content is in BER chunks (-stream): the kernel digests their encoding, not the content";
+		ret->fix = "sign without -stream (DER)";
+	} else if (ret->error == -EKEYREJECTED && !data && !c.have_data && c.cms) {
 		/* IPE passes no data: a detached signature is checked against nothing. */
 		ret->why = "a detached signature with no data given: the kernel checks it against empty content";
 		ret->fix = "sign a policy with -nodetach; give a root-hash signature its data";

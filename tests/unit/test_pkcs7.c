@@ -84,8 +84,8 @@ TEST(detached_roundtrip_and_reproducible)
 	/* A detached signature has no content of its own. */
 	free(TAKE_PTR(content));
 	ASSERT_EQ(pkcs7_content(a, alen, &content, &clen), -EBADMSG);
-	/* ...and must be given one. */
-	ASSERT_EQ(pkcs7_verify(a, alen, cert, NULL, 0, NULL, NULL), -EBADMSG);
+	/* ...and must be given one: the kernel checks it against empty content. */
+	ASSERT_EQ(pkcs7_verify(a, alen, cert, NULL, 0, NULL, NULL), -EKEYREJECTED);
 }
 
 TEST(detached_no_signed_attributes)
@@ -126,13 +126,14 @@ TEST(detached_tampering_fails)
 
 	memcpy(other, roothash, sizeof(roothash));
 	other[10] ^= 1;
-	ASSERT_EQ(pkcs7_verify(der, len, cert, other, strlen(other), NULL, NULL), -EBADMSG);
+	/* A mismatch is what public_key_verify_signature() says: -EKEYREJECTED. */
+	ASSERT_EQ(pkcs7_verify(der, len, cert, other, strlen(other), NULL, NULL), -EKEYREJECTED);
 	/* Uppercase hex or a trailing newline is different content. */
-	ASSERT_EQ(pkcs7_verify(der, len, cert, roothash, strlen(roothash) - 1, NULL, NULL), -EBADMSG);
+	ASSERT_EQ(pkcs7_verify(der, len, cert, roothash, strlen(roothash) - 1, NULL, NULL), -EKEYREJECTED);
 
 	/* The last bytes of the DER are the RSA signature value. */
 	der[len - 1] ^= 0x01;
-	ASSERT_EQ(pkcs7_verify(der, len, cert, roothash, strlen(roothash), NULL, NULL), -EBADMSG);
+	ASSERT_EQ(pkcs7_verify(der, len, cert, roothash, strlen(roothash), NULL, NULL), -EKEYREJECTED);
 	der[len - 1] ^= 0x01;
 	ASSERT_OK(pkcs7_verify(der, len, cert, roothash, strlen(roothash), NULL, NULL));
 
@@ -176,7 +177,7 @@ TEST(attached_tampered_content_fails)
 	hit = memmem(der, len, "DEFAULT", 7);
 	ASSERT_TRUE(hit);
 	hit[0] = 'd';
-	ASSERT_EQ(pkcs7_verify(der, len, cert, NULL, 0, NULL, NULL), -EBADMSG);
+	ASSERT_EQ(pkcs7_verify(der, len, cert, NULL, 0, NULL, NULL), -EKEYREJECTED);
 }
 
 TEST(other_signer_is_enokey)
@@ -193,7 +194,7 @@ TEST(other_signer_is_enokey)
 	ASSERT_EQ(pkcs7_verify(der, len, cert2, NULL, 0, NULL, NULL), -ENOKEY);
 	/* Same issuer and serial but another key: found, and the signature fails. */
 	make_cert("signer", 1, &key2, &cert3);
-	ASSERT_EQ(pkcs7_verify(der, len, cert3, NULL, 0, NULL, NULL), -EBADMSG);
+	ASSERT_EQ(pkcs7_verify(der, len, cert3, NULL, 0, NULL, NULL), -EKEYREJECTED);
 }
 
 TEST(signed_attributes_are_checked)
@@ -206,17 +207,33 @@ TEST(signed_attributes_are_checked)
 	char other[sizeof(roothash)];
 	int len;
 
-	/* What `openssl smime -sign` makes by default: messageDigest and signingTime. */
+	/*
+	 * What `openssl smime -sign` makes by default: contentType, signingTime,
+	 * messageDigest and S/MIME capabilities, which pkcs7_sig_note_authenticated_attr()
+	 * refuses outside Authenticode (issue 12, field case 1).
+	 */
 	make_cert("signer", 1, &key, &cert);
 	in = BIO_new_mem_buf(roothash, (int)strlen(roothash));
 	p7 = PKCS7_sign(cert, key, NULL, in, PKCS7_BINARY | PKCS7_DETACHED);
 	ASSERT_TRUE(p7);
 	len = i2d_PKCS7(p7, &der);
 	ASSERT_TRUE(len > 0);
+	ASSERT_EQ(pkcs7_verify(der, (size_t)len, cert, roothash, strlen(roothash), NULL, NULL), -EKEYREJECTED);
+	OPENSSL_free(der);
+	der = NULL;
+	PKCS7_free(p7);
+	BIO_free(in);
+
+	/* Without S/MIME capabilities the kernel takes them, and checks the message digest. */
+	in = BIO_new_mem_buf(roothash, (int)strlen(roothash));
+	p7 = PKCS7_sign(cert, key, NULL, in, PKCS7_BINARY | PKCS7_DETACHED | PKCS7_NOSMIMECAP);
+	ASSERT_TRUE(p7);
+	len = i2d_PKCS7(p7, &der);
+	ASSERT_TRUE(len > 0);
 	ASSERT_OK(pkcs7_verify(der, (size_t)len, cert, roothash, strlen(roothash), NULL, NULL));
 	memcpy(other, roothash, sizeof(roothash));
 	other[0] = '5';
-	ASSERT_EQ(pkcs7_verify(der, (size_t)len, cert, other, strlen(other), NULL, NULL), -EBADMSG);
+	ASSERT_EQ(pkcs7_verify(der, (size_t)len, cert, other, strlen(other), NULL, NULL), -EKEYREJECTED);
 	OPENSSL_free(der);
 	PKCS7_free(p7);
 	BIO_free(in);
@@ -376,5 +393,5 @@ TEST(ecdsa_p256)
 	free(TAKE_PTR(der));
 	ASSERT_OK(pkcs7_sign(key, cert, roothash, strlen(roothash), false, false, &der, &len));
 	ASSERT_OK(pkcs7_verify(der, len, cert, roothash, strlen(roothash), NULL, NULL));
-	ASSERT_EQ(pkcs7_verify(der, len, cert, policy, strlen(policy), NULL, NULL), -EBADMSG);
+	ASSERT_EQ(pkcs7_verify(der, len, cert, policy, strlen(policy), NULL, NULL), -EKEYREJECTED);
 }
