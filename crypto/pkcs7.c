@@ -7,6 +7,7 @@
 #include <limits.h>
 
 #include <openssl/bio.h>
+#include <openssl/cms.h>
 #include <openssl/err.h>
 #include <openssl/pkcs7.h>
 
@@ -17,6 +18,7 @@
 DEFINE_TRIVIAL_CLEANUP_FUNC(BIO *, BIO_free);
 DEFINE_TRIVIAL_CLEANUP_FUNC(BIO *, BIO_free_all);
 DEFINE_TRIVIAL_CLEANUP_FUNC(PKCS7 *, PKCS7_free);
+DEFINE_TRIVIAL_CLEANUP_FUNC(CMS_ContentInfo *, CMS_ContentInfo_free);
 DEFINE_TRIVIAL_CLEANUP_FUNC(STACK_OF(X509) *, sk_X509_free);
 
 /* Largest content or signature handled in memory (policies are kilobytes). */
@@ -82,11 +84,11 @@ int pkcs7_sign(EVP_PKEY *key, X509 *cert, const void *data, size_t len, bool att
 	return r;
 }
 
-/* Parse @der as a SignedData over pkcs7-data, the only shape the kernel accepts here. */
-static int parse_signed_data(const void *der, size_t der_len, PKCS7 **ret)
+/* Parse @der as a SignedData (PKCS#7 or CMS, any signer identifier) over pkcs7-data. */
+static int parse_signed_data(const void *der, size_t der_len, CMS_ContentInfo **ret)
 {
 	const unsigned char *p = der;
-	PKCS7 *p7;
+	CMS_ContentInfo *cms;
 
 	if (der_len == 0 || der_len > PKCS7_MAX_INPUT)
 		return -EBADMSG;
@@ -94,19 +96,19 @@ static int parse_signed_data(const void *der, size_t der_len, PKCS7 **ret)
 	 * d2i takes any BER header (a high tag number form, lengths padded with
 	 * zero bytes) that pkcs7_looks_like() and the kernel do not: callers
 	 * tell signed from plain text by pkcs7_looks_like(), so both must agree.
+	 * Bytes after the SignedData are ignored, as the kernel's decoder does.
 	 */
 	if (!pkcs7_looks_like(der, der_len))
 		return -EBADMSG;
-	p7 = d2i_PKCS7(NULL, &p, (long)der_len);
-	if (!p7)
+	cms = d2i_CMS_ContentInfo(NULL, &p, (long)der_len);
+	if (!cms)
 		return -EBADMSG;
-	/* Trailing bytes after the SignedData mean the file is not what it claims. */
-	if (p != (const unsigned char *)der + der_len || !PKCS7_type_is_signed(p7) ||
-	    !p7->d.sign || !p7->d.sign->contents || !PKCS7_type_is_data(p7->d.sign->contents)) {
-		PKCS7_free(p7);
+	if (OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed ||
+	    OBJ_obj2nid(CMS_get0_eContentType(cms)) != NID_pkcs7_data) {
+		CMS_ContentInfo_free(cms);
 		return -EBADMSG;
 	}
-	*ret = p7;
+	*ret = cms;
 	return 0;
 }
 
@@ -137,15 +139,16 @@ int pkcs7_verify(const void *der, size_t der_len, X509 *cert, const void *detach
 int pkcs7_content(const void *der, size_t der_len, unsigned char **ret_content,
 		  size_t *ret_content_len)
 {
-	_cleanup_(PKCS7_freep) PKCS7 *p7 = NULL;
-	ASN1_OCTET_STRING *embedded;
+	_cleanup_(CMS_ContentInfo_freep) CMS_ContentInfo *cms = NULL;
+	ASN1_OCTET_STRING **content, *embedded;
 	int r;
 
-	r = parse_signed_data(der, der_len, &p7);
+	r = parse_signed_data(der, der_len, &cms);
 	ERR_clear_error();
 	if (r < 0)
 		return r;
-	embedded = p7->d.sign->contents->d.data;
+	content = CMS_get0_content(cms);
+	embedded = content ? *content : NULL;
 	if (!embedded)
 		return -EBADMSG;
 	return dup_bytes(embedded->data, (size_t)embedded->length, ret_content, ret_content_len);
