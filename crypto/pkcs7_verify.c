@@ -813,7 +813,7 @@ static int validate_trust(struct ctx *c, struct ksinfo *s, int n)
 			return refuse(c, (unsigned)i + 1, r, "the trust check failed", NULL);
 	}
 	if (cached == -ENOKEY)
-		return refuse(c, 0, -ENOKEY, "no signer is, or chains to, a trusted certificate",
+		return refuse(c, 0, -ENOKEY, "not signed by a trusted certificate, nor by one that chains to it",
 			      "enrol the signer's certificate or its CA in .secondary_trusted_keys or UEFI db");
 	return cached;
 }

@@ -10,6 +10,7 @@
 #include "lib/fileio.h"
 #include "lib/log.h"
 #include "lib/verbs.h"
+#include "crypto/pkcs7.h"
 #include "crypto/pkcs7_verify.h"
 
 /*
@@ -45,6 +46,14 @@ static void print_first_line(const unsigned char *content, size_t len)
 	while (n < len && content[n] != '\n' && content[n] != '\r' && content[n] != 0)
 		n++;
 	printf("content: %.*s\n", (int)n, (const char *)content);
+}
+
+static bool has_content(const char *sig, size_t len)
+{
+	_cleanup_free_ unsigned char *content = NULL;
+	size_t content_len;
+
+	return pkcs7_content(sig, len, &content, &content_len) >= 0;
 }
 
 static void sk_X509_free_all(STACK_OF(X509) *certs)
@@ -146,6 +155,8 @@ int verb_verify(int argc, char *argv[])
 			log_error("%s: INVALID: %s (the kernel returns %s)", sig_path, v.why, errno_name(v.error));
 		if (v.fix)
 			log_error("%s: to fix: %s", sig_path, v.fix);
+		if (!data_path && v.error == -EKEYREJECTED && !has_content(sig, sig_len))
+			log_error("%s: a root-hash signature is verified with its data: --data FILE", sig_path);
 		pkcs7_verdict_done(&v);
 		return EXIT_NEGATIVE;
 	}
