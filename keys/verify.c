@@ -7,6 +7,7 @@
 #include "crypto/openssl_util.h"
 #include "keys/verbs.h"
 #include "keys/x509_profile.h"
+#include "lib/errno_name.h"
 #include "lib/fileio.h"
 #include "lib/log.h"
 #include "lib/verbs.h"
@@ -86,14 +87,6 @@ static int load_trusted(char **paths, size_t n, STACK_OF(X509) **ret)
 	return 0;
 }
 
-/* "EKEYREJECTED" for -EKEYREJECTED: the name the kernel's callers show. */
-static const char *errno_name(int error)
-{
-	const char *name = strerrorname_np(-error);
-
-	return name ? name : "an unknown errno";
-}
-
 int verb_verify(int argc, char *argv[])
 {
 	static const struct option options[] = {
@@ -150,9 +143,9 @@ int verb_verify(int argc, char *argv[])
 	if (v.error) {
 		if (v.signer)
 			log_error("%s: INVALID: signer %u: %s (the kernel returns %s)", sig_path, v.signer, v.why,
-				  errno_name(v.error));
+				  errno_name(v.error) ?: "an errno");
 		else
-			log_error("%s: INVALID: %s (the kernel returns %s)", sig_path, v.why, errno_name(v.error));
+			log_error("%s: INVALID: %s (the kernel returns %s)", sig_path, v.why, errno_name(v.error) ?: "an errno");
 		if (v.fix)
 			log_error("%s: to fix: %s", sig_path, v.fix);
 		if (!data_path && v.error == -EKEYREJECTED && !has_content(sig, sig_len))
