@@ -424,8 +424,8 @@ static int parse_signer_info(struct ctx *c, unsigned idx, struct ksinfo *s)
  * One BER element at @p: its size (with the end of contents of an
  * indefinite length), or 0 when asn1_ber_decoder() (lib/asn1_decoder.c)
  * refuses a header in it with -EBADMSG where OpenSSL does not: a tag in the
- * high tag number form, or a length in more than two bytes (so no element of
- * 64 KiB or more). Indefinite lengths, on constructed elements, it takes.
+ * high tag number form, or a length in more than two bytes. Indefinite
+ * lengths, on constructed elements, it takes.
  */
 static size_t ber_element(const unsigned char *p, size_t len, unsigned depth)
 {
@@ -828,6 +828,10 @@ static int judge(struct ctx *c, const void *sig, size_t sig_len, const void *dat
 	 * The kernel's asn1_ber_decoder() takes DER and BER (indefinite lengths)
 	 * and stops at the end of the ContentInfo: bytes after it are ignored.
 	 */
+	/* asn1_ber_decoder() takes at most 65535 bytes, trailing bytes included. */
+	if (sig_len > 65535)
+		return refuse(c, 0, -EMSGSIZE, "larger than 65535 bytes, the most the kernel's ASN.1 decoder takes",
+			      "sign a smaller policy, or leave the certificate out (-nocerts)");
 	if (!ber_element(sig, sig_len, 0))
 		return refuse(c, 0, -EBADMSG, "not a DER or BER PKCS#7 message the kernel can decode",
 			      "sign with -outform der");

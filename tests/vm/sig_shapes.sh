@@ -152,6 +152,11 @@ sig_shapes() {
 	r ber-cms cms -sign -binary -noattr -stream -outform der "${me[@]}"
 	p ber-cms cms -sign -nodetach -binary -noattr -stream -outform der "${me[@]}"
 	cp "$out/p-smime-noattr.p7b" "$out/p-trailing.p7b"
+	# Sizes around asn1_ber_decoder()'s limit of 65535 bytes for the whole blob.
+	{ cat "$pol"; for n in $(seq 840); do printf '# %070d\n' "$n"; done; } >"$T/pol.63k"
+	{ cat "$pol"; for n in $(seq 1000); do printf '# %070d\n' "$n"; done; } >"$T/pol.70k"
+	openssl smime -sign -nodetach -binary -noattr -outform der "${me[@]}" -in "$T/pol.63k" -out "$out/p-size-63k.p7b"
+	openssl smime -sign -nodetach -binary -noattr -outform der "${me[@]}" -in "$T/pol.70k" -out "$out/p-size-70k.p7b"
 	head -c 16 /dev/zero >>"$out/p-trailing.p7b"
 
 	# Tampered content: one byte of the policy text inside the blob.
