@@ -51,7 +51,7 @@ sources() {
 	policy) echo policy/buf.c policy/check.c policy/eval.c policy/write.c policy/model.c \
 		policy/names.c policy/parse.c policy/version.c lib/hexdecoct.c ;;
 	verity_sb | manifest) echo lib/*.c verity/*.c ;;
-	pkcs7) echo crypto/pkcs7.c ;;
+	pkcs7) echo crypto/pkcs7.c crypto/pkcs7_verify.c ;;
 	keys) echo lib/*.c crypto/keyfile.c keys/efi_siglist.c keys/x509_profile.c ;;
 	esac
 }

@@ -15,7 +15,8 @@ table=$TOP/tests/data/sigs/kernel-6.12.tsv
 k=$T/keys
 "$O/ipe-keys" generate --out-dir "$T/me" --cn "ipe-tools shapes test key" >/dev/null 2>&1 &&
 	sig_shapes_keys "$k" >/dev/null 2>&1 || { fail shapes-keys "making the keys failed"; finish; exit; }
-VM_KEY=$T/me/signing.key VM_CERT=$T/me/signing.crt
+# The names sig_shapes.sh signs with (the VM's test key there).
+export VM_KEY=$T/me/signing.key VM_CERT=$T/me/signing.crt
 "$O/ipe-policygen" generate --name shapes --version 1.0.0 --boot-verified --signed -o "$T/policy.pol" 2>/dev/null ||
 	{ fail shapes-policy "generate failed"; finish; exit; }
 printf '%s' 7d2d8a7ec2b4ec1c33b7dbfe39c7e1fc1d5e4f1d0b1bc23dc0d2ab4e0c4ad9b4 >"$T/roothash"
@@ -38,7 +39,8 @@ while IFS=$'\t' read -r name want; do
 		fail "shape-$name" "ipe-keys verify says $got, Linux 6.12 said $want"
 	fi
 done <"$table"
-check shapes-all-recorded test "$n" = "$(ls "$T/c" | grep -c '\.p7[bs]$')"
+made=("$T"/c/*.p7[bs])
+check shapes-all-recorded test "$n" = "${#made[@]}"
 
 # The CA the kernel trusts is enough for a certificate it issued; the leaf alone is too.
 check_exit verify-trusts-ca 0 "$O/ipe-keys" verify --cert "$k/ca.crt" "$T/c/p-chain-leaf.p7b"
