@@ -23,29 +23,6 @@ TEST(next_version)
 	ASSERT_TRUE(ipe_version_compare(v, (const uint16_t[]){ 3, 65535, 7 }) > 0);
 }
 
-/* generate takes what the kernel takes: ipe_policy_name_valid() (policy/model.c). */
-TEST(name_rules)
-{
-	char long_name[300];
-
-	ASSERT_OK(ipe_policy_name_valid("spectrum-os_1.2"));
-	/* Bytes outside [A-Za-z0-9_.-] load: the kernel only splits on white space. */
-	ASSERT_OK(ipe_policy_name_valid("a:b@c"));
-	ASSERT_OK(ipe_policy_name_valid("\xc3\xa9t\xc3\xa9"));
-	ASSERT_EQ(ipe_policy_name_valid(""), -EBADMSG);
-	ASSERT_EQ(ipe_policy_name_valid("a b"), -EBADMSG);
-	ASSERT_EQ(ipe_policy_name_valid("a#b"), -EBADMSG);
-	ASSERT_EQ(ipe_policy_name_valid("."), -EACCES);
-	ASSERT_EQ(ipe_policy_name_valid(".."), -EACCES);
-	ASSERT_EQ(ipe_policy_name_valid("a/b"), -EACCES);
-	memset(long_name, 'a', sizeof(long_name));
-	long_name[255] = 0;
-	ASSERT_OK(ipe_policy_name_valid(long_name));
-	long_name[255] = 'a';
-	long_name[256] = 0;
-	ASSERT_EQ(ipe_policy_name_valid(long_name), -ENAMETOOLONG);
-}
-
 TEST(roothash_argument)
 {
 	struct gen_image img;
