@@ -726,8 +726,8 @@ static int verify_one(struct ctx *c, unsigned idx, struct ksinfo *s)
 /* pkcs7_validate_trust_one(). */
 static int trust_one(struct ctx *c, unsigned idx, struct ksinfo *s)
 {
-	struct kcert *x, *last = NULL;
-	X509 *key = NULL, *by = NULL;
+	struct kcert *x, *last = NULL, *upto;	/* upto: the certificate found trusted, or NULL */
+	X509 *key = NULL;
 	bool verify_sinfo = true;	/* sig: sinfo->sig, else last->sig */
 	struct kid id;
 	int r;
@@ -740,6 +740,7 @@ static int trust_one(struct ctx *c, unsigned idx, struct ksinfo *s)
 			return x->verified ? 0 : -ENOKEY;
 		x->seen = true;
 		r = find_trusted(c, &i0, i1.skid ? &i1 : NULL, &key);
+		upto = x;
 		if (r == 0)
 			goto matched;
 		if (x->signer == x)
@@ -754,6 +755,7 @@ static int trust_one(struct ctx *c, unsigned idx, struct ksinfo *s)
 		cert_auth_ids(last->x509, &a0, &a1, &has0, &has1);
 		if (has0 || has1) {
 			r = find_trusted(c, has0 ? &a0 : NULL, has1 ? &a1 : NULL, &key);
+			upto = last;
 			if (r == 0)
 				goto matched;
 			if (r != -ENOKEY)
@@ -768,7 +770,7 @@ static int trust_one(struct ctx *c, unsigned idx, struct ksinfo *s)
 	r = find_trusted(c, &id, NULL, &key);
 	if (r < 0)
 		return r;
-	last = NULL;
+	upto = NULL;
 	verify_sinfo = true;
 
 matched:
@@ -782,14 +784,14 @@ matched:
 			      verify_sinfo ? "the signature does not verify with the trusted certificate that matches its signer" :
 					     "the chain does not verify with the trusted certificate that matches its issuer",
 			      NULL);
-	by = key;
-	for (x = s->signer; x; x = x->signer == x ? NULL : x->signer) {
+	/* The chain up to what the keyring vouched for is verified, for the next signers. */
+	for (x = upto ? s->signer : NULL; x; x = x->signer == x ? NULL : x->signer) {
 		x->verified = true;
-		if (x == last)
+		if (x == upto)
 			break;
 	}
 	if (!c->v->trusted_by)
-		c->v->trusted_by = by;
+		c->v->trusted_by = key;
 	return 0;
 }
 
