@@ -97,7 +97,7 @@ int verb_sign(int argc, char *argv[])
 	if (r < 0)
 		return r;
 	r = signer_sign(&signer, text, len, true, policy_path, &der, &der_len);
-	if (r < 0)
+	if (r != 0)
 		return r;
 
 	r = write_output_logged(output, der, der_len);

@@ -64,4 +64,11 @@ check_exit check-keyid-loads 0 "$O/ipe-policygen" check "$T/c/p-cms-keyid-noattr
 check check-size-json grep -q '"kernel_errno":"EMSGSIZE"' "$T/out"
 "$O/ipe-policygen" check "$T/c/p-ber.p7b" >"$T/out"
 check check-ber-says-stream grep -q 'sign without -stream' "$T/out"
+
+# The project's signer judges its output the same way: too large for the kernel is a refusal.
+"$O/ipe-policygen" sign --key "$VM_KEY" --cert "$VM_CERT" -o "$T/big.p7b" "$T/pol.70k" 2>"$T/err"
+rc=$?
+check sign-too-large-exit-1 test "$rc" = 1
+check sign-too-large-nothing-written test ! -e "$T/big.p7b"
+check sign-too-large-says-why grep -q 'would refuse the signature of .*(EMSGSIZE)' "$T/err"
 finish
