@@ -11,8 +11,6 @@
  * (is_key_on_revocation_list()) and SignedData/SignerInfo version numbers
  * (OpenSSL writes them consistently and does not expose them).
  */
-#include <limits.h>
-
 #include <openssl/cms.h>
 #include <openssl/err.h>
 #include <openssl/objects.h>
@@ -24,10 +22,8 @@
 DEFINE_TRIVIAL_CLEANUP_FUNC(CMS_ContentInfo *, CMS_ContentInfo_free);
 DEFINE_TRIVIAL_CLEANUP_FUNC(EVP_PKEY_CTX *, EVP_PKEY_CTX_free);
 
-/* Largest signature and content handled in memory (policies are kilobytes). */
+/* Largest detached content handled in memory (a root hash is 128 bytes at most). */
 #define PKCS7_VERIFY_MAX (64u << 20)
-/* pkcs7_parse_message() has no limit; this one only bounds our arrays. */
-#define MAX_CERTS 64
 
 /* The kernel's struct x509_certificate, as far as the rules need it. */
 struct kcert {
@@ -41,7 +37,7 @@ struct ctx {
 	CMS_ContentInfo *cms;
 	STACK_OF(CMS_SignerInfo) *sinfos;
 	STACK_OF(X509) *bag;
-	struct kcert certs[MAX_CERTS];
+	struct kcert *certs;		/* the bag, in the order of the message */
 	int n_certs;
 	const unsigned char *data;	/* what pkcs7->data points at */
 	size_t data_len;
@@ -539,7 +535,10 @@ static int parse_message(struct ctx *c, const void *sig, size_t sig_len, struct 
 
 	/* pkcs7_extract_cert(): every certificate of the bag is parsed, in order. */
 	c->bag = CMS_get1_certs(c->cms);
-	c->n_certs = MIN(sk_X509_num(c->bag), MAX_CERTS);
+	c->n_certs = MAX(sk_X509_num(c->bag), 0);
+	c->certs = calloc((size_t)c->n_certs + 1, sizeof(*c->certs));
+	if (!c->certs)
+		return -ENOMEM;
 	for (int i = 0; i < c->n_certs; i++) {
 		c->certs[i].x509 = sk_X509_value(c->bag, i);
 		r = parse_cert(c, &c->certs[i]);
@@ -827,10 +826,10 @@ static int judge(struct ctx *c, const void *sig, size_t sig_len, const void *dat
 	int n, r;
 
 	/*
-	 * The kernel's asn1_ber_decoder() takes DER and BER (indefinite lengths)
-	 * and stops at the end of the ContentInfo: bytes after it are ignored.
+	 * The kernel's asn1_ber_decoder() takes at most 65535 bytes, DER or BER
+	 * (indefinite lengths), and stops at the end of the ContentInfo: bytes
+	 * after it are ignored, though they count towards the size.
 	 */
-	/* asn1_ber_decoder() takes at most 65535 bytes, trailing bytes included. */
 	if (sig_len > 65535)
 		return refuse(c, 0, -EMSGSIZE, "larger than 65535 bytes, the most the kernel's ASN.1 decoder takes",
 			      "sign a smaller policy, or leave the certificate out (-nocerts)");
@@ -933,6 +932,7 @@ int pkcs7_kernel_verify(const void *sig, size_t sig_len, const void *data, size_
 	}
 	CMS_ContentInfo_free(c.cms);
 	sk_X509_pop_free(c.bag, X509_free);
+	free(c.certs);
 	ERR_clear_error();
 	if (r == -ENOMEM || r == -EOPNOTSUPP || r == -EFBIG) {
 		pkcs7_verdict_done(ret);
