@@ -150,21 +150,35 @@ static int key_supported(EVP_PKEY *pkey)
 }
 
 /*
+ * crypto/rsa.c rsa_check_key_length(), on the modulus size in whole bytes:
+ * a key of another size fails to load with -EINVAL (not in FIPS mode, where
+ * 2048 bits is the least).
+ */
+static int rsa_size_ok(EVP_PKEY *pkey)
+{
+	int bits;
+
+	if (EVP_PKEY_get_base_id(pkey) != EVP_PKEY_RSA)
+		return 0;
+	bits = (EVP_PKEY_get_bits(pkey) + 7) / 8 * 8;
+	return bits == 512 || bits == 1024 || bits == 1536 || bits == 2048 || bits == 3072 || bits == 4096 ?
+		       0 : -EINVAL;
+}
+
+/*
  * public_key_verify_signature() (public_key.c) of a signed digest: the key's
  * type must match the signature's ("ecdsa" signatures fit any "ecdsa-nist-*"
- * key), RSA is PKCS#1 v1.5 only, and crypto/rsa.c takes 512..4096-bit keys
- * in the sizes of rsa_check_key_length().
+ * key), RSA is PKCS#1 v1.5 only, in the sizes crypto/rsa.c takes.
  */
 static int verify_digest(EVP_PKEY *pkey, bool ecdsa, const EVP_MD *md, const unsigned char *digest,
 			 unsigned digest_len, const ASN1_OCTET_STRING *sig)
 {
 	_cleanup_(EVP_PKEY_CTX_freep) EVP_PKEY_CTX *pctx = NULL;
-	int type = EVP_PKEY_get_base_id(pkey), bits = EVP_PKEY_get_bits(pkey);
+	int type = EVP_PKEY_get_base_id(pkey);
 
 	if (ecdsa != (type == EVP_PKEY_EC) || (type != EVP_PKEY_EC && type != EVP_PKEY_RSA))
 		return -EKEYREJECTED;
-	if (type == EVP_PKEY_RSA && bits != 512 && bits != 1024 && bits != 1536 && bits != 2048 &&
-	    bits != 3072 && bits != 4096)
+	if (rsa_size_ok(pkey) < 0)
 		return -EINVAL;
 	pctx = EVP_PKEY_CTX_new(pkey, NULL);
 	if (!pctx)
@@ -185,6 +199,8 @@ static int verify_cert(X509 *cert, X509 *issuer)
 
 	if (key_supported(pkey) < 0)
 		return -ENOPKG;
+	if (rsa_size_ok(pkey) < 0)
+		return -EINVAL;
 	return X509_verify(cert, pkey) == 1 ? 0 : -EKEYREJECTED;
 }
 
@@ -239,6 +255,9 @@ static int parse_cert(struct ctx *c, struct kcert *k)
 	r = verify_cert(x, x);
 	if (r == -ENOPKG)
 		return 0;
+	if (r == -EINVAL)
+		return refuse(c, 0, r, "a self-signed certificate in the message has an RSA key size the kernel does not take",
+			      "use a 2048, 3072 or 4096-bit RSA key");
 	if (r < 0)
 		return refuse(c, 0, r, "a self-signed certificate in the message does not verify", NULL);
 	k->self_signed = true;

@@ -104,6 +104,10 @@ sig_shapes() {
 	done
 	p md-sha512-nosmimecap smime -sign -nodetach -binary -nosmimecap -md sha512 -outform der "${me[@]}"
 	p rsa-pss cms -sign -nodetach -binary -noattr -outform der "${me[@]}" -keyopt rsa_padding_mode:pss
+	openssl req -x509 -newkey rsa:3000 -nodes -days 3650 -subj "/CN=ipe-tools sigs RSA-3000 key" \
+		-keyout "$T/rsa3000.key" -out "$T/rsa3000.crt" 2>/dev/null || sig_shape_failed p-rsa-3000-in-bag
+	p rsa-3000-in-bag smime -sign -nodetach -binary -noattr -outform der -signer "$T/rsa3000.crt" \
+		-inkey "$T/rsa3000.key"
 	p ecdsa smime -sign -nodetach -binary -noattr -outform der -signer "$k/ec.crt" -inkey "$k/ec.key"
 	r ecdsa smime -sign -binary -noattr -outform der -signer "$k/ec.crt" -inkey "$k/ec.key"
 	p ecdsa-nosmimecap smime -sign -nodetach -binary -nosmimecap -outform der -signer "$k/ec.crt" -inkey "$k/ec.key"
