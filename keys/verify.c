@@ -97,7 +97,7 @@ int verb_verify(int argc, char *argv[])
 	_cleanup_(sk_X509_free_allp) STACK_OF(X509) *trusted = NULL;
 	_cleanup_free_ char *sig = NULL, *data = NULL, *desc = NULL;
 	_cleanup_free_ char **cert_paths = NULL;
-	struct pkcs7_verdict v = {};
+	_cleanup_(pkcs7_verdict_done) struct pkcs7_verdict v = {};
 	const char *data_path = NULL, *sig_path;
 	size_t sig_len, data_len = 0, n_certs = 0;
 	int c, r;
@@ -150,7 +150,6 @@ int verb_verify(int argc, char *argv[])
 			log_error("%s: to fix: %s", sig_path, v.fix);
 		if (!data_path && v.error == -EKEYREJECTED && !has_content(sig, sig_len))
 			log_error("%s: a root-hash signature is verified with its data: --data FILE", sig_path);
-		pkcs7_verdict_done(&v);
 		return EXIT_NEGATIVE;
 	}
 
@@ -158,6 +157,5 @@ int verb_verify(int argc, char *argv[])
 	printf("valid: trusted through \"%s\"\n", r >= 0 ? desc : "a given certificate");
 	if (!data_path)
 		print_first_line(v.content, v.content_len);
-	pkcs7_verdict_done(&v);
 	return 0;
 }
