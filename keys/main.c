@@ -75,7 +75,7 @@ static const struct verb verbs[] = {
 	{
 		.name = "verify",
 		.run = verb_verify,
-		.synopsis = "verify SIG --cert CERT [--data FILE]",
+		.synopsis = "verify SIG --cert CERT... [--data FILE]",
 		.help = "Verify a DER PKCS#7 signature against CERT as the kernel does. Exit 1 when it\n"
 			"is invalid.\n"
 			"\n"
