@@ -1,19 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * PKCS#7 SignedData as the kernel's verify_pkcs7_signature() sees it: the
- * signer is found by issuer and serial, the digest is taken over the raw
- * content bytes, and no certificate chain or purpose is evaluated (the kernel
- * decides trust by keyring membership, not by X.509 path building).
+ * PKCS#7 SignedData in the one shape the project writes (DER, pkcs7-data, no
+ * signed attributes, binary content), and reading its content. Verifying is
+ * crypto/pkcs7_verify.c's, by the kernel's rules.
  */
 #include <limits.h>
 
 #include <openssl/bio.h>
+#include <openssl/cms.h>
 #include <openssl/err.h>
 #include <openssl/pkcs7.h>
 
 #include "lib/macro.h"
 #include "crypto/pkcs7.h"
 #include "crypto/openssl_util.h"
+#include "crypto/pkcs7_verify.h"
 
 /* Largest content or signature handled in memory (policies are kilobytes). */
 #define PKCS7_MAX_INPUT (64u << 20)
@@ -78,11 +79,11 @@ int pkcs7_sign(EVP_PKEY *key, X509 *cert, const void *data, size_t len, bool att
 	return r;
 }
 
-/* Parse @der as a SignedData over pkcs7-data, the only shape the kernel accepts here. */
-static int parse_signed_data(const void *der, size_t der_len, PKCS7 **ret)
+/* Parse @der as a SignedData (PKCS#7 or CMS, any signer identifier) over pkcs7-data. */
+static int parse_signed_data(const void *der, size_t der_len, CMS_ContentInfo **ret)
 {
 	const unsigned char *p = der;
-	PKCS7 *p7;
+	CMS_ContentInfo *cms;
 
 	if (der_len == 0 || der_len > PKCS7_MAX_INPUT)
 		return -EBADMSG;
@@ -90,120 +91,59 @@ static int parse_signed_data(const void *der, size_t der_len, PKCS7 **ret)
 	 * d2i takes any BER header (a high tag number form, lengths padded with
 	 * zero bytes) that pkcs7_looks_like() and the kernel do not: callers
 	 * tell signed from plain text by pkcs7_looks_like(), so both must agree.
+	 * Bytes after the SignedData are ignored, as the kernel's decoder does.
 	 */
 	if (!pkcs7_looks_like(der, der_len))
 		return -EBADMSG;
-	p7 = d2i_PKCS7(NULL, &p, (long)der_len);
-	if (!p7)
+	cms = d2i_CMS_ContentInfo(NULL, &p, (long)der_len);
+	if (!cms)
 		return -EBADMSG;
-	/* Trailing bytes after the SignedData mean the file is not what it claims. */
-	if (p != (const unsigned char *)der + der_len || !PKCS7_type_is_signed(p7) ||
-	    !p7->d.sign || !p7->d.sign->contents || !PKCS7_type_is_data(p7->d.sign->contents)) {
-		PKCS7_free(p7);
-		return -EBADMSG;
-	}
-	*ret = p7;
-	return 0;
-}
-
-static PKCS7_SIGNER_INFO *find_signer(PKCS7 *p7, X509 *cert)
-{
-	STACK_OF(PKCS7_SIGNER_INFO) *sinfos = PKCS7_get_signer_info(p7);
-
-	for (int i = 0; i < sk_PKCS7_SIGNER_INFO_num(sinfos); i++) {
-		PKCS7_SIGNER_INFO *si = sk_PKCS7_SIGNER_INFO_value(sinfos, i);
-		PKCS7_ISSUER_AND_SERIAL *ias = si->issuer_and_serial;
-
-		if (ias && ias->issuer && ias->serial &&
-		    X509_NAME_cmp(ias->issuer, X509_get_issuer_name(cert)) == 0 &&
-		    ASN1_INTEGER_cmp(ias->serial, X509_get0_serialNumber(cert)) == 0)
-			return si;
-	}
-	return NULL;
-}
-
-static int do_verify(const void *der, size_t der_len, X509 *cert, const void *detached,
-		     size_t detached_len, unsigned char **ret_content, size_t *ret_content_len)
-{
-	_cleanup_(PKCS7_freep) PKCS7 *p7 = NULL;
-	_cleanup_(BIO_free_allp) BIO *chain = NULL;
-	ASN1_OCTET_STRING *embedded;
-	PKCS7_SIGNER_INFO *si;
-	const void *content;
-	size_t content_len;
-	BIO *in;
-	int r;
-
-	r = parse_signed_data(der, der_len, &p7);
-	if (r < 0)
-		return r;
-
-	embedded = p7->d.sign->contents->d.data;
-	if (detached) {
-		/* The kernel refuses detached data for a blob that carries its own ("Data already supplied"). */
-		if (embedded)
-			return -EBADMSG;
-		content = detached;
-		content_len = detached_len;
-	} else {
-		if (!embedded)
-			return -EBADMSG;
-		content = embedded->data;
-		content_len = (size_t)embedded->length;
-	}
-	if (content_len > PKCS7_MAX_INPUT)
-		return -EFBIG;
-
-	si = find_signer(p7, cert);
-	if (!si)
-		return -ENOKEY;
-
-	in = BIO_new_mem_buf(content_len ? content : "", (int)content_len);
-	if (!in)
-		return -ENOMEM;
-	/* The digest BIOs the signer infos ask for, on top of the raw content. */
-	chain = PKCS7_dataInit(p7, in);
-	if (!chain) {
-		BIO_free(in);
+	if (OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed ||
+	    OBJ_obj2nid(CMS_get0_eContentType(cms)) != NID_pkcs7_data) {
+		CMS_ContentInfo_free(cms);
 		return -EBADMSG;
 	}
-	for (;;) {
-		char buf[4096];
-		int n = BIO_read(chain, buf, sizeof(buf));
-
-		if (n <= 0)
-			break;
-	}
-	/* Checks messageDigest too when the signer has authenticated attributes. */
-	if (PKCS7_signatureVerify(chain, p7, si, cert) != 1)
-		return -EBADMSG;
-
-	if (ret_content)
-		return dup_bytes(content, content_len, ret_content, ret_content_len);
+	*ret = cms;
 	return 0;
 }
 
 int pkcs7_verify(const void *der, size_t der_len, X509 *cert, const void *detached,
 		 size_t detached_len, unsigned char **ret_content, size_t *ret_content_len)
 {
-	int r = do_verify(der, der_len, cert, detached, detached_len, ret_content, ret_content_len);
+	_cleanup_(sk_X509_freep) STACK_OF(X509) *trusted = sk_X509_new_null();
+	struct pkcs7_verdict v;
+	int r;
 
-	ERR_clear_error();
+	if (!trusted || !sk_X509_push(trusted, cert))
+		return -ENOMEM;
+	r = pkcs7_kernel_verify(der, der_len, detached, detached_len, trusted, &v);
+	if (r < 0)
+		return r;
+	r = v.error;
+	if (r == 0 && ret_content) {
+		if (v.content) {
+			*ret_content = TAKE_PTR(v.content);
+			*ret_content_len = v.content_len;
+		} else
+			r = dup_bytes(detached, detached_len, ret_content, ret_content_len);
+	}
+	pkcs7_verdict_done(&v);
 	return r;
 }
 
 int pkcs7_content(const void *der, size_t der_len, unsigned char **ret_content,
 		  size_t *ret_content_len)
 {
-	_cleanup_(PKCS7_freep) PKCS7 *p7 = NULL;
-	ASN1_OCTET_STRING *embedded;
+	_cleanup_(CMS_ContentInfo_freep) CMS_ContentInfo *cms = NULL;
+	ASN1_OCTET_STRING **content, *embedded;
 	int r;
 
-	r = parse_signed_data(der, der_len, &p7);
+	r = parse_signed_data(der, der_len, &cms);
 	ERR_clear_error();
 	if (r < 0)
 		return r;
-	embedded = p7->d.sign->contents->d.data;
+	content = CMS_get0_content(cms);
+	embedded = content ? *content : NULL;
 	if (!embedded)
 		return -EBADMSG;
 	return dup_bytes(embedded->data, (size_t)embedded->length, ret_content, ret_content_len);

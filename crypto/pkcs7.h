@@ -8,11 +8,11 @@
 #include <openssl/x509.h>
 
 /*
- * PKCS#7 SignedData exactly as the kernel verifies it (verify_pkcs7_signature):
- * DER, content type pkcs7-data, no authenticated attributes, no S/MIME
- * capabilities, binary content (no MIME canonicalisation). IPE policies are
- * attached ("new_policy" format); dm-verity root-hash signatures are detached
- * over the lowercase hex root hash with no newline.
+ * PKCS#7 SignedData as the project writes it: DER, content type pkcs7-data,
+ * no signed attributes (so no signing time and no S/MIME capabilities, which
+ * the kernel refuses), binary content (no MIME canonicalisation). IPE policies
+ * are attached ("new_policy" format); dm-verity root-hash signatures are
+ * detached over the lowercase hex root hash with no newline.
  *
  * All functions return 0 or -errno and never print. OpenSSL's error queue is
  * drained into -EBADMSG (bad signature / malformed) or -EIO.
@@ -29,14 +29,14 @@ int pkcs7_sign(EVP_PKEY *key, X509 *cert, const void *data, size_t len, bool att
 	       bool include_cert, unsigned char **ret_der, size_t *ret_len);
 
 /**
- * pkcs7_verify() - verify @der against @cert as the kernel does.
- * The signer is found by issuer and serial; no chain or purpose checks, no
- * canonicalisation. @detached/@detached_len give the content of a detached
- * signature (NULL for an attached one).
+ * pkcs7_verify() - pkcs7_kernel_verify() with @cert as the only trusted
+ * certificate (crypto/pkcs7_verify.h). @detached/@detached_len give the
+ * content of a detached signature (NULL for an attached one).
  * @ret_content: when non-NULL, receives a malloc'd copy of the signed content,
  *               followed by one NUL byte not counted in @ret_content_len.
- * Return: 0 valid, -EBADMSG malformed or digest/signature mismatch,
- *         -ENOKEY no signer matches @cert, -errno otherwise.
+ * Return: 0 valid, or the negative errno the kernel returns (-EKEYREJECTED
+ *         mismatch, -ENOKEY no signer is @cert or chains to it, -EBADMSG
+ *         malformed, ...), or -ENOMEM/-EFBIG.
  */
 int pkcs7_verify(const void *der, size_t der_len, X509 *cert, const void *detached,
 		 size_t detached_len, unsigned char **ret_content, size_t *ret_content_len);

@@ -17,6 +17,7 @@ const char *errno_name(int error)
 		{ ENAMETOOLONG, "ENAMETOOLONG" }, { EBADMSG, "EBADMSG" }, { ESTALE, "ESTALE" },
 		{ ENOKEY, "ENOKEY" },   { EKEYREJECTED, "EKEYREJECTED" }, { EKEYEXPIRED, "EKEYEXPIRED" },
 		{ ENOTSUP, "EOPNOTSUPP" }, { EBADF, "EBADF" },        { ENODATA, "ENODATA" },
+		{ ENOPKG, "ENOPKG" },   { EMSGSIZE, "EMSGSIZE" },
 	};
 
 	if (error < 0)

@@ -15,6 +15,7 @@
 #include "lib/log.h"
 #include "lib/verbs.h"
 #include "crypto/pkcs7.h"
+#include "crypto/pkcs7_verify.h"
 #include "policy/policy.h"
 #include "policygen/verb_util.h"
 #include "policygen/verbs.h"
@@ -127,7 +128,7 @@ static int check_one(const char *path, bool json)
 {
 	const char *file = streq(path, "-") ? "<stdin>" : path;
 	_cleanup_free_ char *buf = NULL;
-	_cleanup_free_ unsigned char *content = NULL;
+	_cleanup_(pkcs7_verdict_done) struct pkcs7_verdict sig = {};
 	struct ipe_check_result res = {};
 	const char *text;
 	bool is_signed = false;
@@ -145,16 +146,26 @@ static int check_one(const char *path, bool json)
 	text = buf;
 	text_len = len;
 	if (pkcs7_looks_like(buf, len)) {
+		char msg[512];
+
+		/* The kernel judges the envelope before it parses the policy in it. */
 		is_signed = true;
-		r = pkcs7_content(buf, len, &content, &text_len);
-		if (r == -ENOMEM)
+		r = pkcs7_kernel_verify(buf, len, NULL, 0, NULL, &sig);
+		if (r < 0)
 			return log_error_errno(r, "%s: %m", file);
-		if (r < 0) {
-			r = add_diag(&res, -EBADMSG,
-				     "not a PKCS#7 SignedData with attached content (sign with -nodetach)");
+		if (!sig.error && !sig.content)
+			/* No signer in the bag checked it; the trusted key will, against no content. */
+			sig = (struct pkcs7_verdict){ .error = -EKEYREJECTED,
+				.why = "a detached signature: the kernel checks it against empty content",
+				.fix = "sign with -nodetach" };
+		if (sig.error) {
+			snprintf(msg, sizeof(msg), "signature: %s%s%s", sig.why, sig.fix ? "; " : "",
+				 sig.fix ? sig.fix : "");
+			r = add_diag(&res, sig.error, msg);
 			goto report;
 		}
-		text = (const char *)content;
+		text = (const char *)sig.content;
+		text_len = sig.content_len;
 	}
 
 	r = ipe_policy_check(text, text_len, &res);

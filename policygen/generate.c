@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "crypto/pkcs7.h"
+#include "lib/errno_name.h"
 #include "lib/fileio.h"
 #include "lib/log.h"
 #include "lib/macro.h"
@@ -190,6 +191,19 @@ static int version_from(struct gen_args *a, const char *path)
 	return 0;
 }
 
+/* Why ipe_policy_name_valid() refused a name. */
+static const char *name_refusal(int error)
+{
+	switch (error) {
+	case -EACCES:
+		return "\"/\", \".\" and \"..\" cannot name its securityfs directory";
+	case -ENAMETOOLONG:
+		return "it is longer than 255 bytes (NAME_MAX)";
+	default:
+		return "it is empty, or has '#' or white space, where IPE's parser cuts it";
+	}
+}
+
 /* The text of line @n (1-based) of @text, up to its end; NULL past the end. */
 static const char *line_at(const char *text, unsigned n)
 {
@@ -220,6 +234,9 @@ static bool unexpected_warnings(const struct ipe_check_result *res, const char *
 
 		if (d->severity != IPE_SEVERITY_WARNING)
 			return true;
+		/* The name was chosen (or kept from --version-from): its remark is the user's to weigh. */
+		if (d->line != 0 && line && strncmp(line, "policy_name=", 12) == 0)
+			continue;
 		if (!boot_verified || d->line == 0 || !line || !line_has(line, "boot_verified=TRUE"))
 			return true;
 	}
@@ -341,9 +358,14 @@ int verb_generate(int argc, char *argv[])
 	}
 	if (!a.spec.name)
 		return usage_error("generate needs --name NAME");
-	if (gen_name_valid(a.spec.name) < 0)
-		return usage_error("--name: \"%s\" must be 1-255 of [A-Za-z0-9_.-] and not . or ..",
-				   a.spec.name);
+	/* What the kernel refuses, and nothing more (policy/model.c mirrors it). */
+	r = ipe_policy_name_valid(a.spec.name);
+	if (r < 0 && a.spec.name == a.name_from_previous)
+		return log_error_errno(-EINVAL, "%s: its policy name \"%s\" is one the kernel refuses (%s): %s; give --name",
+				       version_from_path, a.spec.name, errno_name(r), name_refusal(r));
+	if (r < 0)
+		return usage_error("--name: \"%s\" is a name the kernel refuses (%s): %s", a.spec.name,
+				   errno_name(r), name_refusal(r));
 	if (a.spec.n_allow == 0 && !a.spec.signed_images && !a.spec.boot_verified)
 		return usage_error("nothing to allow: give --manifest, --image, --roothash, --signed "
 				   "or --boot-verified");

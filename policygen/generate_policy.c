@@ -5,25 +5,6 @@
 #include "lib/macro.h"
 #include "policygen/generate_policy.h"
 
-/* IPE's parser limit is the kernel's NAME_MAX for the securityfs directory. */
-#define GEN_NAME_MAX 255
-
-int gen_name_valid(const char *name)
-{
-	size_t len = strlen(name);
-
-	if (len == 0 || len > GEN_NAME_MAX || streq(name, ".") || streq(name, ".."))
-		return -EINVAL;
-	for (size_t i = 0; i < len; i++) {
-		char c = name[i];
-
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		      c == '_' || c == '.' || c == '-'))
-			return -EINVAL;
-	}
-	return 0;
-}
-
 int gen_next_version(const uint16_t prev[3], uint16_t ret[3])
 {
 	if (prev[2] < UINT16_MAX) {

@@ -44,13 +44,6 @@ struct gen_spec {
 int gen_policy_text(const struct gen_spec *s, char **ret_text, size_t *ret_len);
 
 /**
- * gen_name_valid() - a name that is safe as a securityfs directory and a file
- * stem: [A-Za-z0-9_.-], 1..255 bytes, not "." or "..".
- * Return: 0 or -EINVAL.
- */
-int gen_name_valid(const char *name);
-
-/**
  * gen_next_version() - the version after @prev: the next patch version, or
  * the next minor version (patch 0) when the patch part is 65535, or the next
  * major version when both are.

@@ -125,7 +125,7 @@ int verb_sign(int argc, char *argv[])
 	if (r < 0)
 		return r;
 	r = signer_sign(&signer, text, len, true, policy_path, &der, &der_len);
-	if (r < 0)
+	if (r != 0)
 		return r;
 	if (!fits_kernel_copy(policy_path, "signed, ", der_len))
 		return EXIT_NEGATIVE;

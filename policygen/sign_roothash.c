@@ -230,7 +230,7 @@ int verb_sign_roothash(int argc, char *argv[])
 	if (r < 0)
 		return r;
 	r = signer_sign(&signer, hex, strlen(hex), false, source, &der, &der_len);
-	if (r < 0)
+	if (r != 0)
 		return r;
 
 	r = encode_output(format, der, der_len, hex, signer.cert, &out_buf, &out_len);

@@ -8,6 +8,8 @@
 #include "crypto/keyfile.h"
 #include "crypto/openssl_util.h"
 #include "crypto/pkcs7.h"
+#include "crypto/pkcs7_verify.h"
+#include "lib/errno_name.h"
 #include "policygen/signer.h"
 
 void signer_done(struct signer *s)
@@ -114,20 +116,27 @@ int signer_load(struct signer *s)
 int signer_sign(const struct signer *s, const void *data, size_t len, bool attached,
 		const char *what, unsigned char **ret_der, size_t *ret_len)
 {
-	_cleanup_free_ unsigned char *der = NULL, *content = NULL;
-	size_t der_len, content_len;
+	_cleanup_(sk_X509_freep) STACK_OF(X509) *trusted = sk_X509_new_null();
+	_cleanup_(pkcs7_verdict_done) struct pkcs7_verdict v = {};
+	_cleanup_free_ unsigned char *der = NULL;
+	size_t der_len;
 	int r;
 
+	if (!trusted || !sk_X509_push(trusted, s->cert))
+		return log_error_errno(-ENOMEM, "%m");
 	r = pkcs7_sign(s->key, s->cert, data, len, attached, !s->nocerts, &der, &der_len);
 	if (r < 0)
 		return log_error_errno(r, "signing with %s failed: %m", s->key_path);
-	if (attached)
-		r = pkcs7_verify(der, der_len, s->cert, NULL, 0, &content, &content_len);
-	else
-		r = pkcs7_verify(der, der_len, s->cert, data, len, NULL, NULL);
+	/* Judged as the kernel will judge it, with the certificate as its keyring. */
+	r = pkcs7_kernel_verify(der, der_len, attached ? NULL : data, len, trusted, &v);
 	if (r < 0)
-		return log_error_errno(r, "the new signature does not verify against %s: %m", s->cert_path);
-	if (attached && (content_len != len || memcmp(content, data, len) != 0))
+		return log_error_errno(r, "verifying the new signature: %m");
+	if (v.error) {
+		log_error("the kernel would refuse the signature of %s (%s): %s", what, errno_name(v.error) ?: "?",
+			  v.why);
+		return EXIT_NEGATIVE;
+	}
+	if (attached && (v.content_len != len || memcmp(v.content, data, len) != 0))
 		return log_error_errno(-EIO, "the signed content differs from %s", what);
 	*ret_der = TAKE_PTR(der);
 	*ret_len = der_len;

@@ -46,11 +46,13 @@ int signer_check_usage(const struct signer *s, const char *verb);
 int signer_load(struct signer *s);
 
 /**
- * signer_sign() - pkcs7_sign() @data, then pkcs7_verify() the result as the
- * kernel will, so no signature leaves the process unchecked.
+ * signer_sign() - pkcs7_sign() @data, then pkcs7_kernel_verify() the result
+ * as the kernel will, with the certificate as the keyring, so no signature
+ * leaves the process unchecked.
  * @attached: embed @data (an IPE policy) or not (a root hash)
  * @what: the name of @data, for messages
- * Return: 0 and a malloc'd DER blob, or -errno.
+ * Return: 0 and a malloc'd DER blob, EXIT_NEGATIVE when the kernel would
+ *         refuse the signature (too large, a certificate it cannot parse), or -errno.
  */
 int signer_sign(const struct signer *s, const void *data, size_t len, bool attached,
 		const char *what, unsigned char **ret_der, size_t *ret_len);

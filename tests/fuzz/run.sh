@@ -50,7 +50,7 @@ sources() {
 	case $1 in
 	policy) echo policy/*.c lib/hexdecoct.c ;;
 	verity_sb | manifest) echo lib/*.c policy/digest.c json/*.c verity/*.c ;;
-	pkcs7) echo crypto/pkcs7.c ;;
+	pkcs7) echo crypto/pkcs7.c crypto/pkcs7_verify.c ;;
 	keys) echo lib/*.c crypto/keyfile.c keys/efi_siglist.c keys/x509_profile.c ;;
 	esac
 }

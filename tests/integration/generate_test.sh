@@ -125,6 +125,25 @@ refused() { # refused NAME ARGS...: exit 2, one message, no output file
 refused generate_bad_op --name x --version 1.0.0 --image a.img:a.hash --op KERNEL_MODULE
 refused generate_bad_name --name 'a/b' --version 1.0.0 --image a.img:a.hash
 refused generate_dot_name --name .. --version 1.0.0 --image a.img:a.hash
+refused generate_single_dot_name --name . --version 1.0.0 --image a.img:a.hash
+refused generate_space_name --name 'a b' --version 1.0.0 --image a.img:a.hash
+refused generate_hash_name --name 'a#b' --version 1.0.0 --image a.img:a.hash
+refused generate_empty_name --name '' --version 1.0.0 --image a.img:a.hash
+refused generate_256_byte_name --name "$(printf 'n%.0s' $(seq 256))" --version 1.0.0 --image a.img:a.hash
+# The kernel's message names the rule; the refusal blames --name.
+pg generate --name 'a/b' --version 1.0.0 --image a.img:a.hash -o out.pol 2>err
+check generate_bad_name_says_why grep -q -- '--name: "a/b" is a name the kernel refuses (EACCES)' err
+# Names the kernel takes, though outside [A-Za-z0-9_.-]: generated (with check's remark),
+# and kept by --version-from without blaming a --name that was never given.
+name255=$(printf 'n%.0s' $(seq 255))
+pg generate --name "$name255" --version 1.0.0 --image a.img:a.hash -o long.pol 2>err
+check generate_255_byte_name grep -q "^policy_name=$name255 policy_version=1.0.0\$" long.pol
+pg generate --name 'spectrum:os@x' --version 1.0.0 --image a.img:a.hash -o odd.pol 2>err
+check generate_odd_name grep -qx 'policy_name=spectrum:os@x policy_version=1.0.0' odd.pol
+check generate_odd_name_remark grep -q "policy name 'spectrum:os@x' has characters" err
+pg generate --version-from odd.pol --image a.img:a.hash -o odd2.pol 2>err
+check generate_version_from_odd_name grep -qx 'policy_name=spectrum:os@x policy_version=1.0.1' odd2.pol
+check generate_version_from_odd_name_no_name_blame sh -c '! grep -q -- --name err'
 refused generate_bad_version --name x --version 1.0 --image a.img:a.hash
 refused generate_version_too_big --name x --version 1.0.65536 --image a.img:a.hash
 refused generate_uppercase_alg --name x --version 1.0.0 --roothash "SHA256:$RH_A"

@@ -23,25 +23,6 @@ TEST(next_version)
 	ASSERT_TRUE(ipe_version_compare(v, (const uint16_t[]){ 3, 65535, 7 }) > 0);
 }
 
-TEST(name_rules)
-{
-	char long_name[300];
-
-	ASSERT_OK(gen_name_valid("spectrum-os_1.2"));
-	ASSERT_EQ(gen_name_valid(""), -EINVAL);
-	ASSERT_EQ(gen_name_valid("."), -EINVAL);
-	ASSERT_EQ(gen_name_valid(".."), -EINVAL);
-	ASSERT_EQ(gen_name_valid("a/b"), -EINVAL);
-	ASSERT_EQ(gen_name_valid("a b"), -EINVAL);
-	ASSERT_EQ(gen_name_valid("a#b"), -EINVAL);
-	memset(long_name, 'a', sizeof(long_name));
-	long_name[255] = 0;
-	ASSERT_OK(gen_name_valid(long_name));
-	long_name[255] = 'a';
-	long_name[256] = 0;
-	ASSERT_EQ(gen_name_valid(long_name), -EINVAL);
-}
-
 TEST(roothash_argument)
 {
 	struct gen_image img;

@@ -3,6 +3,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 
+#include <openssl/cms.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs7.h>
@@ -13,6 +14,7 @@
 #include "lib/macro.h"
 #include "crypto/keyfile.h"
 #include "crypto/pkcs7.h"
+#include "crypto/pkcs7_verify.h"
 #include "tests/harness.h"
 
 static const char roothash[] = "4f1a8b2c9d0e3f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c";
@@ -85,8 +87,8 @@ TEST(detached_roundtrip_and_reproducible)
 	/* A detached signature has no content of its own. */
 	free(TAKE_PTR(content));
 	ASSERT_EQ(pkcs7_content(a, alen, &content, &clen), -EBADMSG);
-	/* ...and must be given one. */
-	ASSERT_EQ(pkcs7_verify(a, alen, cert, NULL, 0, NULL, NULL), -EBADMSG);
+	/* ...and must be given one: the kernel checks it against empty content. */
+	ASSERT_EQ(pkcs7_verify(a, alen, cert, NULL, 0, NULL, NULL), -EKEYREJECTED);
 }
 
 TEST(detached_no_signed_attributes)
@@ -127,13 +129,14 @@ TEST(detached_tampering_fails)
 
 	memcpy(other, roothash, sizeof(roothash));
 	other[10] ^= 1;
-	ASSERT_EQ(pkcs7_verify(der, len, cert, other, strlen(other), NULL, NULL), -EBADMSG);
+	/* A mismatch is what public_key_verify_signature() says: -EKEYREJECTED. */
+	ASSERT_EQ(pkcs7_verify(der, len, cert, other, strlen(other), NULL, NULL), -EKEYREJECTED);
 	/* Uppercase hex or a trailing newline is different content. */
-	ASSERT_EQ(pkcs7_verify(der, len, cert, roothash, strlen(roothash) - 1, NULL, NULL), -EBADMSG);
+	ASSERT_EQ(pkcs7_verify(der, len, cert, roothash, strlen(roothash) - 1, NULL, NULL), -EKEYREJECTED);
 
 	/* The last bytes of the DER are the RSA signature value. */
 	der[len - 1] ^= 0x01;
-	ASSERT_EQ(pkcs7_verify(der, len, cert, roothash, strlen(roothash), NULL, NULL), -EBADMSG);
+	ASSERT_EQ(pkcs7_verify(der, len, cert, roothash, strlen(roothash), NULL, NULL), -EKEYREJECTED);
 	der[len - 1] ^= 0x01;
 	ASSERT_OK(pkcs7_verify(der, len, cert, roothash, strlen(roothash), NULL, NULL));
 
@@ -177,7 +180,7 @@ TEST(attached_tampered_content_fails)
 	hit = memmem(der, len, "DEFAULT", 7);
 	ASSERT_TRUE(hit);
 	hit[0] = 'd';
-	ASSERT_EQ(pkcs7_verify(der, len, cert, NULL, 0, NULL, NULL), -EBADMSG);
+	ASSERT_EQ(pkcs7_verify(der, len, cert, NULL, 0, NULL, NULL), -EKEYREJECTED);
 }
 
 TEST(other_signer_is_enokey)
@@ -194,7 +197,7 @@ TEST(other_signer_is_enokey)
 	ASSERT_EQ(pkcs7_verify(der, len, cert2, NULL, 0, NULL, NULL), -ENOKEY);
 	/* Same issuer and serial but another key: found, and the signature fails. */
 	make_cert("signer", 1, &key2, &cert3);
-	ASSERT_EQ(pkcs7_verify(der, len, cert3, NULL, 0, NULL, NULL), -EBADMSG);
+	ASSERT_EQ(pkcs7_verify(der, len, cert3, NULL, 0, NULL, NULL), -EKEYREJECTED);
 }
 
 TEST(signed_attributes_are_checked)
@@ -207,17 +210,33 @@ TEST(signed_attributes_are_checked)
 	char other[sizeof(roothash)];
 	int len;
 
-	/* What `openssl smime -sign` makes by default: messageDigest and signingTime. */
+	/*
+	 * What `openssl smime -sign` makes by default: contentType, signingTime,
+	 * messageDigest and S/MIME capabilities, which pkcs7_sig_note_authenticated_attr()
+	 * refuses outside Authenticode (issue 12, field case 1).
+	 */
 	make_cert("signer", 1, &key, &cert);
 	in = BIO_new_mem_buf(roothash, (int)strlen(roothash));
 	p7 = PKCS7_sign(cert, key, NULL, in, PKCS7_BINARY | PKCS7_DETACHED);
 	ASSERT_TRUE(p7);
 	len = i2d_PKCS7(p7, &der);
 	ASSERT_TRUE(len > 0);
+	ASSERT_EQ(pkcs7_verify(der, (size_t)len, cert, roothash, strlen(roothash), NULL, NULL), -EKEYREJECTED);
+	OPENSSL_free(der);
+	der = NULL;
+	PKCS7_free(p7);
+	BIO_free(in);
+
+	/* Without S/MIME capabilities the kernel takes them, and checks the message digest. */
+	in = BIO_new_mem_buf(roothash, (int)strlen(roothash));
+	p7 = PKCS7_sign(cert, key, NULL, in, PKCS7_BINARY | PKCS7_DETACHED | PKCS7_NOSMIMECAP);
+	ASSERT_TRUE(p7);
+	len = i2d_PKCS7(p7, &der);
+	ASSERT_TRUE(len > 0);
 	ASSERT_OK(pkcs7_verify(der, (size_t)len, cert, roothash, strlen(roothash), NULL, NULL));
 	memcpy(other, roothash, sizeof(roothash));
 	other[0] = '5';
-	ASSERT_EQ(pkcs7_verify(der, (size_t)len, cert, other, strlen(other), NULL, NULL), -EBADMSG);
+	ASSERT_EQ(pkcs7_verify(der, (size_t)len, cert, other, strlen(other), NULL, NULL), -EKEYREJECTED);
 	OPENSSL_free(der);
 	PKCS7_free(p7);
 	BIO_free(in);
@@ -380,5 +399,155 @@ TEST(ecdsa_p256)
 	free(TAKE_PTR(der));
 	ASSERT_OK(pkcs7_sign(key, cert, roothash, strlen(roothash), false, false, &der, &len));
 	ASSERT_OK(pkcs7_verify(der, len, cert, roothash, strlen(roothash), NULL, NULL));
-	ASSERT_EQ(pkcs7_verify(der, len, cert, policy, strlen(policy), NULL, NULL), -EBADMSG);
+	ASSERT_EQ(pkcs7_verify(der, len, cert, policy, strlen(policy), NULL, NULL), -EKEYREJECTED);
+}
+
+/* A CMS SignedData over @data by @key/@cert with OpenSSL's defaults and @flags, DER. */
+static unsigned char *cms_sign(EVP_PKEY *key, X509 *cert, const char *data, unsigned flags, size_t *ret_len)
+{
+	BIO *in = BIO_new_mem_buf(data, (int)strlen(data));
+	CMS_ContentInfo *cms = CMS_sign(cert, key, NULL, in, CMS_BINARY | flags);
+	unsigned char *der = NULL;
+	int len;
+
+	ASSERT_TRUE(cms);
+	len = i2d_CMS_ContentInfo(cms, &der);
+	ASSERT_TRUE(len > 0);
+	CMS_ContentInfo_free(cms);
+	BIO_free(in);
+	*ret_len = (size_t)len;
+	return der;
+}
+
+static STACK_OF(X509) *trust(X509 *cert)
+{
+	STACK_OF(X509) *certs = sk_X509_new_null();
+
+	ASSERT_TRUE(certs && sk_X509_push(certs, cert));
+	return certs;
+}
+
+/* Issue 12, field case 1: S/MIME capabilities, what `openssl smime -sign` adds by default. */
+TEST(kernel_verify_smime_capabilities_refused)
+{
+	EVP_PKEY *key;
+	X509 *cert;
+	STACK_OF(X509) *t;
+	struct pkcs7_verdict v;
+	unsigned char *der;
+	size_t len;
+
+	make_cert("signer", 21, &key, &cert);
+	t = trust(cert);
+	der = cms_sign(key, cert, policy, 0, &len);
+	ASSERT_OK(pkcs7_kernel_verify(der, len, NULL, 0, t, &v));
+	ASSERT_EQ(v.error, -EKEYREJECTED);
+	ASSERT_EQ(v.signer, 1u);
+	ASSERT_TRUE(strstr(v.why, "S/MIME capabilities") != NULL);
+	ASSERT_TRUE(strstr(v.fix, "-nosmimecap") != NULL);
+	ASSERT_TRUE(v.content == NULL);
+	pkcs7_verdict_done(&v);
+	OPENSSL_free(der);
+
+	/* The same without them: accepted, the content handed out, trusted through @cert. */
+	der = cms_sign(key, cert, policy, CMS_NOSMIMECAP, &len);
+	ASSERT_OK(pkcs7_kernel_verify(der, len, NULL, 0, t, &v));
+	ASSERT_EQ(v.error, 0);
+	ASSERT_TRUE(v.trusted_by == cert);
+	ASSERT_EQ(v.content_len, strlen(policy));
+	ASSERT_MEMEQ(v.content, policy, v.content_len);
+	pkcs7_verdict_done(&v);
+	/* Without a keyring: only the structure is judged. */
+	ASSERT_OK(pkcs7_kernel_verify(der, len, NULL, 0, NULL, &v));
+	ASSERT_EQ(v.error, 0);
+	ASSERT_TRUE(v.trusted_by == NULL);
+	pkcs7_verdict_done(&v);
+	OPENSSL_free(der);
+	sk_X509_free(t);
+}
+
+/* Issue 12, field case 2: the signer named by subject key identifier (cms -keyid, sign-file -k). */
+TEST(kernel_verify_subject_key_identifier)
+{
+	EVP_PKEY *key, *key2;
+	X509 *cert, *cert2;
+	X509_EXTENSION *ext;
+	X509V3_CTX v3;
+	STACK_OF(X509) *t;
+	struct pkcs7_verdict v;
+	unsigned char *der;
+	size_t len;
+
+	make_cert("keyid signer", 22, &key, &cert);
+	X509V3_set_ctx(&v3, cert, cert, NULL, NULL, 0);
+	ext = X509V3_EXT_conf_nid(NULL, &v3, NID_subject_key_identifier, "hash");
+	ASSERT_TRUE(ext && X509_add_ext(cert, ext, -1));
+	X509_EXTENSION_free(ext);
+	ASSERT_TRUE(X509_sign(cert, key, EVP_sha256()) > 0);
+	t = trust(cert);
+
+	der = cms_sign(key, cert, roothash, CMS_DETACHED | CMS_NOATTR | CMS_USE_KEYID, &len);
+	ASSERT_OK(pkcs7_kernel_verify(der, len, roothash, strlen(roothash), t, &v));
+	ASSERT_EQ(v.error, 0);
+	ASSERT_TRUE(v.trusted_by == cert);
+	pkcs7_verdict_done(&v);
+	ASSERT_OK(pkcs7_kernel_verify(der, len, "0", 1, t, &v));
+	ASSERT_EQ(v.error, -EKEYREJECTED);
+	pkcs7_verdict_done(&v);
+	/* Another certificate: the key id names nobody trusted. */
+	make_cert("someone else", 23, &key2, &cert2);
+	sk_X509_free(t);
+	t = trust(cert2);
+	ASSERT_OK(pkcs7_kernel_verify(der, len, roothash, strlen(roothash), t, &v));
+	ASSERT_EQ(v.error, -ENOKEY);
+	pkcs7_verdict_done(&v);
+	OPENSSL_free(der);
+
+	/* Attached, with the certificate in the message too: still found only in the keyring. */
+	der = cms_sign(key, cert, policy, CMS_NOATTR | CMS_USE_KEYID, &len);
+	ASSERT_OK(pkcs7_kernel_verify(der, len, NULL, 0, t, &v));
+	ASSERT_EQ(v.error, -ENOKEY);
+	pkcs7_verdict_done(&v);
+	OPENSSL_free(der);
+	sk_X509_free(t);
+}
+
+/* lib/asn1_decoder.c: at most 65535 bytes, and lengths in at most two bytes. */
+TEST(kernel_verify_decoder_limits)
+{
+	EVP_PKEY *key;
+	X509 *cert;
+	STACK_OF(X509) *t;
+	struct pkcs7_verdict v;
+	unsigned char *der, *big, *wide;
+	size_t len;
+
+	make_cert("signer", 24, &key, &cert);
+	t = trust(cert);
+	der = cms_sign(key, cert, policy, CMS_NOATTR, &len);
+	ASSERT_TRUE(der[0] == 0x30 && der[1] == 0x82);
+
+	/* Trailing bytes are not decoded, but count towards the size. */
+	big = calloc(65536, 1);
+	ASSERT_TRUE(big);
+	memcpy(big, der, len);
+	ASSERT_OK(pkcs7_kernel_verify(big, 65535, NULL, 0, t, &v));
+	ASSERT_EQ(v.error, 0);
+	pkcs7_verdict_done(&v);
+	ASSERT_OK(pkcs7_kernel_verify(big, 65536, NULL, 0, t, &v));
+	ASSERT_EQ(v.error, -EMSGSIZE);
+	pkcs7_verdict_done(&v);
+
+	/* 30 83 00 LL LL: the same length in three bytes, which OpenSSL takes. */
+	wide = malloc(len + 1);
+	ASSERT_TRUE(wide);
+	memcpy(wide, "\x30\x83\x00", 3);
+	memcpy(wide + 3, der + 2, len - 2);
+	ASSERT_OK(pkcs7_kernel_verify(wide, len + 1, NULL, 0, t, &v));
+	ASSERT_EQ(v.error, -EBADMSG);
+	pkcs7_verdict_done(&v);
+	free(wide);
+	free(big);
+	OPENSSL_free(der);
+	sk_X509_free(t);
 }
