@@ -166,7 +166,7 @@ int json_parse_document(const char *buf, size_t len, struct json_object **ret)
 	used = json_tokener_get_parse_end(tok);
 	json_tokener_free(tok);
 	for (; used < len; used++)
-		if (!strchr(" \t\r\n", buf[used])) {
+		if (buf[used] != ' ' && buf[used] != '\t' && buf[used] != '\r' && buf[used] != '\n') {
 			json_object_put(o);
 			return -EBADMSG;
 		}

@@ -64,6 +64,7 @@ TEST(parse_document_refuses_trailing_bytes)
 	ASSERT_EQ(json_parse_document("{} x", 4, &o), -EBADMSG);
 	ASSERT_EQ(json_parse_document("{\"a\":", 5, &o), -EBADMSG);
 	ASSERT_EQ(json_parse_document("{}{}", 4, &o), -EBADMSG);
+	ASSERT_EQ(json_parse_document("{}\0", 3, &o), -EBADMSG); /* a NUL is no white space */
 	ASSERT_TRUE(o == NULL);
 	ASSERT_OK(json_parse_document("{} \n", 4, &o));
 	json_object_put(o);
