@@ -165,6 +165,21 @@ static int policy_add(struct analysis *a, struct json_object *start, uint32_t ma
 	return 0;
 }
 
+/* The fields of @ev a report shows, sharing the values (not the rest of the
+ * record: argv and the like would make a group cost kilobytes). */
+static struct json_object *event_fields(struct json_object *ev)
+{
+	static const char *const keys[] = { "path", "comm", "exe", "dev", "fstype", "verity", "reason", "hint" };
+	struct json_object *o = json_object_new_object(), *v;
+
+	for (size_t i = 0; o && i < ELEMENTSOF(keys); i++)
+		if (json_object_object_get_ex(ev, keys[i], &v) && json_add(o, keys[i], json_object_get(v)) < 0) {
+			json_object_put(o);
+			return NULL;
+		}
+	return o;
+}
+
 static struct group *group_get(struct analysis *a, enum group_kind kind, const char *key,
 			       struct json_object *ev)
 {
@@ -173,6 +188,12 @@ static struct group *group_get(struct analysis *a, enum group_kind kind, const c
 
 	if (lh_table_lookup_ex(a->groups[kind], key, &v))
 		return v;
+	/* Bounded memory whatever the logs hold: the rest is counted together. */
+	if (lh_table_length(a->groups[kind]) >= ANALYSIS_MAX_GROUPS) {
+		key = "(more)";
+		if (lh_table_lookup_ex(a->groups[kind], key, &v))
+			return v;
+	}
 	g = calloc(1, sizeof(*g));
 	if (!g)
 		return NULL;
@@ -182,7 +203,11 @@ static struct group *group_get(struct analysis *a, enum group_kind kind, const c
 		free(g);
 		return NULL;
 	}
-	g->event = json_object_get(ev);
+	if (ev) {
+		g->event = event_fields(ev);
+		if (!g->event)
+			return NULL; /* the table frees the group */
+	}
 	return g;
 }
 
@@ -248,7 +273,7 @@ static int parent_note(struct analysis *a, struct json_object *ev, const char *m
 	snprintf(pidkey, sizeof(pidkey), "%s\x1f%lld", machine, (long long)pid);
 	if (lh_table_lookup_ex(a->parents, pidkey, &old) && streq(old, exe))
 		return 0;
-	if (lh_table_length(a->parents) >= (1 << 20))
+	if (lh_table_length(a->parents) >= (1 << 18))
 		return 0; /* bounded: a parent then shows as "?" */
 	k = strdup(pidkey);
 	v = strdup(exe);
@@ -323,7 +348,7 @@ static int add_event(struct analysis *a, const struct log_record *rec, uint32_t 
 		return -ENOMEM;
 
 	ancestry_key(a, ev, rec->machine, json_get_str(ev, "exe") ?: comm ?: "?", anc_key, sizeof(anc_key));
-	g = group_get(a, GROUP_ANCESTRY, anc_key, ev);
+	g = group_get(a, GROUP_ANCESTRY, anc_key, NULL);
 	if (!g || group_count(g, rec->time, mi, op, hook) < 0)
 		return -ENOMEM;
 	return 0;
@@ -335,9 +360,15 @@ int analysis_add(const struct log_record *rec, void *userdata)
 	struct machine *m;
 	int mi, r;
 
-	mi = machine_index(a, rec->machine);
+	/* Records come in runs of one machine: try the last one first. */
+	if (a->n_machines && a->last_machine < a->n_machines &&
+	    streq(a->machines[a->last_machine].name, rec->machine))
+		mi = (int)a->last_machine;
+	else
+		mi = machine_index(a, rec->machine);
 	if (mi < 0)
 		return mi;
+	a->last_machine = (size_t)mi;
 	m = &a->machines[mi];
 	if (m->first_record == 0 || rec->time < m->first_record)
 		m->first_record = rec->time;

@@ -36,7 +36,7 @@ struct group {
 	uint32_t *machines; /* indices into analysis.machines */
 	size_t n_machines;
 	uint32_t ops, hooks;       /* bit i: analysis.names[i] */
-	struct json_object *event; /* the first event of the group */
+	struct json_object *event; /* fields of its first event (none for ancestry) */
 	struct group *volume;      /* executables: their volume */
 	size_t n_files;            /* volumes: their executables */
 };
@@ -74,12 +74,14 @@ struct coverage {
 };
 
 #define ANALYSIS_MAX_NAMES 32
+/* Groups of one kind kept apart; later ones are counted in one "(more)" group. */
+#define ANALYSIS_MAX_GROUPS 100000
 
 struct analysis {
 	nsec_t since, until; /* the window; 0 and NSEC_INFINITY when open */
 	struct log_counts counts;
 	struct machine *machines;
-	size_t n_machines;
+	size_t n_machines, last_machine;
 	struct policy_seen *policies;
 	size_t n_policies;
 	struct lh_table *groups[_GROUP_KIND_MAX];
