@@ -23,7 +23,7 @@ static void group_free(struct lh_entry *e)
 static void parent_free(struct lh_entry *e)
 {
 	free(lh_entry_k(e));
-	free(lh_entry_v(e));
+	json_object_put(lh_entry_v(e));
 }
 
 int analysis_init(struct analysis *a, nsec_t since, nsec_t until)
@@ -255,37 +255,35 @@ static int ancestry_key(struct analysis *a, struct json_object *ev, const char *
 	ppid = json_get_int(ev, "ppid", -1);
 	snprintf(pidkey, sizeof(pidkey), "%s\x1f%lld", machine, (long long)ppid);
 	(void)lh_table_lookup_ex(a->parents, pidkey, &parent);
-	snprintf(buf, size, "%s < %s", self, parent ? (const char *)parent : "?");
+	snprintf(buf, size, "%s < %s", self, parent ? json_object_get_string(parent) : "?");
 	return 0;
 }
 
-/* Remember which program a pid ran, to name the parent of later events. */
+/* Remember which program a pid ran, to name the parent of later events: the
+ * record's own string is kept (a reference, no copy). */
 static int parent_note(struct analysis *a, struct json_object *ev, const char *machine)
 {
-	const char *exe = json_get_str(ev, "exe") ?: json_get_str(ev, "comm");
-	char pidkey[320];
-	char *k, *v;
-	void *old;
+	struct json_object *exe = NULL;
 	int64_t pid = json_get_int(ev, "pid", -1);
+	struct lh_entry *e;
+	char pidkey[320], *k;
 
-	if (!exe || pid < 0)
+	if ((!json_object_object_get_ex(ev, "exe", &exe) && !json_object_object_get_ex(ev, "comm", &exe)) ||
+	    !json_object_is_type(exe, json_type_string) || pid < 0)
 		return 0;
 	snprintf(pidkey, sizeof(pidkey), "%s\x1f%lld", machine, (long long)pid);
-	if (lh_table_lookup_ex(a->parents, pidkey, &old) && streq(old, exe))
+	e = lh_table_lookup_entry(a->parents, pidkey);
+	if (e) { /* the pid was reused, or exec'd another program */
+		json_object_put(lh_entry_v(e));
+		lh_entry_set_val(e, json_object_get(exe));
 		return 0;
+	}
 	if (lh_table_length(a->parents) >= (1 << 18))
 		return 0; /* bounded: a parent then shows as "?" */
 	k = strdup(pidkey);
-	v = strdup(exe);
-	if (!k || !v) {
+	if (!k || lh_table_insert(a->parents, k, json_object_get(exe)) < 0) {
 		free(k);
-		free(v);
-		return -ENOMEM;
-	}
-	(void)lh_table_delete(a->parents, pidkey);
-	if (lh_table_insert(a->parents, k, v) < 0) {
-		free(k);
-		free(v);
+		json_object_put(exe);
 		return -ENOMEM;
 	}
 	return 0;

@@ -227,6 +227,7 @@ static int report_json(const struct analysis *a, struct group **g[], size_t n[])
 		const struct group *e = g[GROUP_EXECUTABLE][i];
 
 		x = group_json(a, e);
+		json_add(x, "more", json_object_new_boolean(streq(e->key, "(more)")));
 		json_add(x, "path", copy_field(e->event, "path"));
 		json_add(x, "comm", copy_field(e->event, "comm"));
 		json_add(x, "exe", copy_field(e->event, "exe"));
@@ -246,7 +247,7 @@ static int report_json(const struct analysis *a, struct group **g[], size_t n[])
 
 		x = group_json(a, v);
 		json_add(x, "verity", copy_field(v->event, "verity"));
-		json_add(x, "dev", verity_of(v) || json_get_str(v->event, "path") ? copy_field(v->event, "dev") : NULL);
+		json_add(x, "dev", copy_field(v->event, "dev"));
 		json_add(x, "fstype", copy_field(v->event, "fstype"));
 		json_add(x, "files", json_object_new_uint64(v->n_files));
 		for (size_t b = 0; b < a->n_names; b++) {
@@ -299,6 +300,15 @@ static void print_group_line(const struct analysis *a, const struct group *g, co
 	       machines_of(a, g, machines, sizeof(machines)), names_of(a, g->hooks, ",", ops, sizeof(ops)), what);
 }
 
+/* A terminal table shows the most frequent rows; --json has them all. */
+#define TEXT_ROWS 100
+
+static void print_more(size_t n)
+{
+	if (n > TEXT_ROWS)
+		printf("%8s  ... and %zu more (--json lists them all)\n", "", n - TEXT_ROWS);
+}
+
 static void print_header(const char *title, const char *what)
 {
 	printf("\n%s\n%8s  %-20s  %-20s  %-16s  %-20s  %s\n", title, "COUNT", "FIRST SEEN", "LAST SEEN",
@@ -339,19 +349,20 @@ static int report_text(const struct analysis *a, struct group **g[], size_t n[])
 
 	if (n[GROUP_EXECUTABLE]) {
 		print_header("BY EXECUTABLE", "PATH (REASON)");
-		for (size_t i = 0; i < n[GROUP_EXECUTABLE]; i++) {
+		for (size_t i = 0; i < MIN(n[GROUP_EXECUTABLE], (size_t)TEXT_ROWS); i++) {
 			const struct group *e = g[GROUP_EXECUTABLE][i];
 			struct json_object *path = NULL;
 			_cleanup_free_ char *shown = NULL, *line = NULL;
 
 			json_object_object_get_ex(e->event, "path", &path);
-			shown = path ? display_bytes(path) : NULL;
+			shown = path && !streq(e->key, "(more)") ? display_bytes(path) : NULL;
 			if (asprintf(&line, "%s (%s)", shown ?: e->key, json_get_str(e->event, "reason") ?: "?") < 0)
 				return -ENOMEM;
 			print_group_line(a, e, line);
 		}
+		print_more(n[GROUP_EXECUTABLE]);
 		print_header("BY VOLUME", "VOLUME");
-		for (size_t i = 0; i < n[GROUP_VOLUME]; i++) {
+		for (size_t i = 0; i < MIN(n[GROUP_VOLUME], (size_t)TEXT_ROWS); i++) {
 			const struct group *v = g[GROUP_VOLUME][i];
 			struct json_object *vy = verity_of(v);
 			_cleanup_free_ char *line = NULL;
@@ -366,12 +377,15 @@ static int report_text(const struct analysis *a, struct group **g[], size_t n[])
 				return -ENOMEM;
 			print_group_line(a, v, line);
 		}
+		print_more(n[GROUP_VOLUME]);
 		print_header("BY REASON", "REASON");
-		for (size_t i = 0; i < n[GROUP_REASON]; i++)
+		for (size_t i = 0; i < MIN(n[GROUP_REASON], (size_t)TEXT_ROWS); i++)
 			print_group_line(a, g[GROUP_REASON][i], g[GROUP_REASON][i]->key);
+		print_more(n[GROUP_REASON]);
 		print_header("BY ANCESTRY", "PROGRAM < PARENT");
-		for (size_t i = 0; i < n[GROUP_ANCESTRY]; i++)
+		for (size_t i = 0; i < MIN(n[GROUP_ANCESTRY], (size_t)TEXT_ROWS); i++)
 			print_group_line(a, g[GROUP_ANCESTRY][i], g[GROUP_ANCESTRY][i]->key);
+		print_more(n[GROUP_ANCESTRY]);
 	}
 
 	r = suggestions_json(a, g[GROUP_VOLUME], n[GROUP_VOLUME], &sugg);
@@ -432,16 +446,20 @@ int verb_report(int argc, char *argv[])
 		return usage_error("report needs at least one LOG (\"-\" for standard input)");
 
 	r = analysis_init(&a, since, until);
-	if (r >= 0)
-		r = read_logs_logged(&a, argv + optind, argc - optind);
-	for (int k = 0; r >= 0 && k < _GROUP_KIND_MAX; k++)
+	if (r < 0)
+		log_error_errno(r, "out of memory");
+	else
+		r = read_logs_logged(&a, argv + optind, argc - optind); /* logs its errors */
+	for (int k = 0; r >= 0 && k < _GROUP_KIND_MAX; k++) {
 		r = analysis_sorted(&a, k, &g[k], &n[k]);
+		if (r < 0)
+			log_error_errno(r, "out of memory");
+	}
 	if (r >= 0) {
 		r = json ? report_json(&a, g, n) : report_text(&a, g, n);
 		if (r < 0)
 			log_error_errno(r, "cannot write the report: %m");
-	} else if (r == -ENOMEM)
-		log_error_errno(r, "out of memory");
+	}
 	for (int k = 0; k < _GROUP_KIND_MAX; k++)
 		free(g[k]);
 	analysis_done(&a);
