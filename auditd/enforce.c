@@ -135,9 +135,13 @@ int verb_enforce(int argc, char *argv[])
 	if (r < 0)
 		goto out;
 	r = ipe_state_read(&ipe);
+	if (r == -ENOENT) {
+		log_error("%s: IPE is not available: no " IPE_FS " (securityfs not mounted, or ipe not among "
+			  "the active LSMs in /sys/kernel/security/lsm)", path);
+		goto out;
+	}
 	if (r < 0) {
-		ctx = (struct ipe_explain_ctx){ .step = IPE_STEP_NEW_POLICY, .name = pf.name };
-		r = fail_step(r, &ctx, path);
+		log_error_errno(r, "%s: cannot read IPE's state under " IPE_FS ": %m", path);
 		goto out;
 	}
 	old = ipe_state_find(&ipe, pf.name);

@@ -4,7 +4,8 @@
 # machines merged, a torn last line, a log rotated in the middle of a line,
 # standard input, a time window, bytes that are not UTF-8; the gate's
 # verdict on a clean log, on gaps, lost events, denials, mismatches, logs of
-# another policy and a missing start record; usage and I/O errors.
+# another policy and a missing start record; enforce --gate refusing before
+# IPE is touched; usage and I/O errors.
 . "$(dirname "$0")/lib.sh"
 D=$TOP/tests/data/auditd
 cd "$T" || exit 2
@@ -145,4 +146,32 @@ check_exit gate-torn-tolerated 0 python3 -c 'import json,sys; g=json.load(open(s
 check_exit gate-usage 2 ipe-auditd gate --policy
 check_exit gate-missing-log 2 ipe-auditd gate missing.jsonl
 check_exit gate-missing-policy 2 ipe-auditd gate --policy missing.pol c1.jsonl
+# ---- enforce --gate: the gate decides before IPE is touched ----
+export IPE_AUDITD_RUNTIME_DIR=$T/run
+out=$(ipe-auditd enforce pol.pol --gate a.jsonl 2>&1)
+rc=$?
+if [ $rc = 1 ] && grep -q 'alpha: 5 would-be denial(s)' <<<"$out" && grep -q 'the gate refuses the switch' <<<"$out"; then
+	pass enforce-gate-refuses
+else
+	fail enforce-gate-refuses "exit $rc: $out"
+fi
+check_exit enforce-gate-refused-no-state 1 test -e "$T/run/switch.json"
+if [ ! -d /sys/kernel/security/ipe ]; then
+	# This kernel has no IPE: --force gets past the gate and stops at the kernel.
+	out=$(ipe-auditd enforce pol.pol --gate --force a.jsonl 2>&1)
+	rc=$?
+	if [ $rc = 2 ] && grep -q 'switching despite the gate' <<<"$out" && grep -q "IPE is not available" <<<"$out"; then
+		pass enforce-force-past-gate
+	else
+		fail enforce-force-past-gate "exit $rc: $out"
+	fi
+else
+	skip enforce-force-past-gate "this kernel has IPE: the VM tests switch for real"
+fi
+check_exit enforce-no-policy 2 ipe-auditd enforce
+check_exit enforce-zero-timeout 2 ipe-auditd enforce pol.pol --confirm-timeout 0
+check_exit enforce-logs-without-gate 2 ipe-auditd enforce pol.pol a.jsonl
+check_exit enforce-gate-without-logs 2 ipe-auditd enforce pol.pol --gate
+check_exit confirm-nothing-pending 1 ipe-auditd confirm
+check_exit confirm-no-arguments 2 ipe-auditd confirm now
 finish
