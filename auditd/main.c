@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* ipe-auditd: what an IPE policy would deny, and the safe switch to enforce. */
 #include "auditd/verbs.h"
+#include "lib/fileio.h"
 #include "lib/log.h"
 #include "lib/verbs.h"
 
@@ -63,6 +64,8 @@ int main(int argc, char *argv[])
 {
 	log_set_program("ipe-auditd");
 	log_parse_environment();
+	if (atomic_file_cleanup_on_signal() < 0)
+		log_warning("cannot handle signals: an interrupted run may leave a temporary file");
 	return dispatch_verb(argc, argv, verbs, ELEMENTSOF(verbs),
 			     "what an IPE policy would deny, and the safe switch to enforce");
 }
