@@ -318,9 +318,9 @@ static int add_event(struct analysis *a, const struct log_record *rec, uint32_t 
 	(void)json_object_object_get_ex(ev, "verity", &verity);
 	if (verity && json_object_is_type(verity, json_type_object))
 		snprintf(vol_key, sizeof(vol_key), "verity %s", json_get_str(verity, "roothash") ?: "?");
-	else if (path)
-		snprintf(vol_key, sizeof(vol_key), "dev %s %s", json_get_str(ev, "dev") ?: "?",
-			 json_get_str(ev, "fstype") ?: "?");
+	else if (path) /* a block device is one machine's */
+		snprintf(vol_key, sizeof(vol_key), "dev %s %s on %s", json_get_str(ev, "dev") ?: "?",
+			 json_get_str(ev, "fstype") ?: "?", rec->machine);
 	else
 		snprintf(vol_key, sizeof(vol_key), "anonymous");
 	/* A file is a path on a volume: the same path on two machines' tmpfs is

@@ -102,6 +102,8 @@ int verb_enforce(int argc, char *argv[])
 	if (gate != (argc - optind > 1))
 		return usage_error(gate ? "--gate needs at least one LOG after the policy"
 					: "enforce takes one policy; logs only with --gate");
+	if (force && !gate)
+		return usage_error("--force only overrides --gate");
 	path = argv[optind];
 
 	r = policy_file_load(path, &pf);

@@ -172,6 +172,7 @@ check_exit enforce-no-policy 2 ipe-auditd enforce
 check_exit enforce-zero-timeout 2 ipe-auditd enforce pol.pol --confirm-timeout 0
 check_exit enforce-logs-without-gate 2 ipe-auditd enforce pol.pol a.jsonl
 check_exit enforce-gate-without-logs 2 ipe-auditd enforce pol.pol --gate
+check_exit enforce-force-without-gate 2 ipe-auditd enforce pol.pol --force
 check_exit confirm-nothing-pending 1 ipe-auditd confirm
 check_exit confirm-no-arguments 2 ipe-auditd confirm now
 finish
