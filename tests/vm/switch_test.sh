@@ -1,10 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# The safe switch to enforce on the real IPE kernel: `ipe-auditd enforce` +
-# `confirm` leaves enforce=1 past the timeout; `enforce` without `confirm`
-# returns to enforce=0 within the timeout (after an update, and re-activating
-# a previous policy of another name); a second switch while one is pending is
-# refused; and each refusal of the kernel (EBADMSG, ENOKEY, EKEYREJECTED,
+# The safe switch to enforce on the real IPE kernel: `ipe-auditd enforce`
+# (through a passing --gate) + `confirm` leaves enforce=1 past the timeout;
+# `enforce` without `confirm` returns to enforce=0 within the timeout (after
+# an update, and re-activating a previous policy of another name); a second
+# switch while one is pending is refused; and each refusal of the kernel (EBADMSG, ENOKEY, EKEYREJECTED,
 # EPERM, ESTALE, EINVAL) is produced for real and reported with its cause.
 . "$(dirname "$0")/../integration/lib.sh"
 . "$(dirname "$0")/lib.sh"
@@ -35,6 +35,16 @@ done
 perl -pi -e 's/policy_version=3\.0\.0/policy_version=3.0.1/' "$p/tamper.p7b" &&
 	grep -qa 'policy_version=3\.0\.1' "$p/tamper.p7b" ||
 	fail tamper-policy "the version was not found in the signed file"
+
+# A clean audit log made with v1.p7b (a start and stats records 60 s apart):
+# `enforce --gate` checks it, and its sha256, before switching.
+v1_sha=$(sha256sum "$p/v1.p7b" | cut -d' ' -f1)
+{
+	printf '{"type":"start","time":"2026-11-30T08:00:00Z","hostname":"vm","stats_interval":60,"policy":{"name":"vm_switch","version":"1.0.0","sha256":"%s"}}\n' "$v1_sha"
+	for i in 1 2 3; do
+		printf '{"type":"stats","time":"2026-11-30T08:0%d:00Z","counts":[{"op":"EXECUTE","hook":"BPRM_CHECK","seen":9,"lost":0}]}\n' "$i"
+	done
+} >"$p/clean.jsonl"
 
 cat >>"$p/run.sh" <<'GUEST'
 check_platform_key
@@ -77,7 +87,7 @@ case "$rc:$out" in 2:*EPERM*CAP_MAC_ADMIN*) pass error-eperm ;; *) fail error-ep
 expect nothing-loaded-by-errors "" "$(ls $IPE/policies)"
 
 # 1. enforce + confirm: enforce stays 1 after the timeout.
-expect enforce-v1 0 "$(ipe-auditd enforce /payload/v1.p7b --confirm-timeout 5 >/tmp/out 2>&1; echo $?)"
+expect enforce-v1-gated 0 "$(ipe-auditd enforce /payload/v1.p7b --confirm-timeout 5 --gate /payload/clean.jsonl >/tmp/out 2>&1; echo $?)"
 say "$(cat /tmp/out)"
 expect enforce-v1-active 1 "$(cat $IPE/policies/vm_switch/active)"
 expect enforce-v1-enforcing 1 "$(cat $IPE/enforce)"
