@@ -67,11 +67,11 @@ static void status_text(const struct ipe_state *ipe, const struct switch_state *
 	       ipe->active ? ipe->active->name : "none");
 	printf("loaded policies:%s\n", ipe->n_policies ? "" : " none");
 	for (size_t i = 0; i < ipe->n_policies; i++)
-		printf("  %-32s %-12s%s\n", ipe->policies[i].name, ipe->policies[i].version,
-		       ipe->policies[i].active ? " active" : "");
+		printf("  %-32s %s%s\n", ipe->policies[i].name, ipe->policies[i].version,
+		       ipe->policies[i].active ? "  (active)" : "");
 	if (!have_switch)
 		return;
-	printf("switch: %s to %s %s", switch_phase_name(s->phase), s->name, s->version ?: "?");
+	printf("switch to %s %s: %s", s->name, s->version ?: "?", switch_phase_name(s->phase));
 	if (s->phase == SWITCH_PENDING)
 		printf(", %lld s left (until %s): ipe-auditd confirm",
 		       (long long)MAX(0, (s->deadline - boottime_now()) / NSEC_PER_SEC),

@@ -103,7 +103,7 @@ expect second-switch-left-v1 1.0.0 "$(cat $IPE/policies/vm_switch/version)"
 expect confirm 0 "$(ipe-auditd confirm >&2; echo $?)"
 expect confirmed-stays-enforcing 8 "$(wait_enforce 0 7)"
 expect confirm-twice 1 "$(ipe-auditd confirm 2>/dev/null; echo $?)"
-case $(ipe-auditd status) in *"switch: confirmed to vm_switch 1.0.0"*) pass status-confirmed ;;
+case $(ipe-auditd status) in *"switch to vm_switch 1.0.0: confirmed"*) pass status-confirmed ;;
 *) fail status-confirmed "$(ipe-auditd status 2>&1)" ;; esac
 
 # 2. enforce by update, no confirm: back to enforce=0 within the timeout.
@@ -114,7 +114,7 @@ grep -q 'vm_switch 2.0.0 updated' /tmp/out && pass enforce-v2-says-updated || fa
 expect enforce-v2-enforcing 1 "$(cat $IPE/enforce)"
 expect revert-v2-in-time yes "$(in_range "$(wait_enforce 0 10)" 3 6)"
 expect revert-v2-exec-tmpfs-runs 0 "$(exec_result /tmp/busybox)"
-case $(ipe-auditd status) in *"switch: reverted"*"replaced by the update"*) pass status-reverted-update ;;
+case $(ipe-auditd status) in *"switch to vm_switch 2.0.0: reverted"*"replaced by the update"*) pass status-reverted-update ;;
 *) fail status-reverted-update "$(ipe-auditd status 2>&1)" ;; esac
 dmesg | grep -q 'ipe-auditd: no confirmation' && pass revert-in-kernel-log || fail revert-in-kernel-log
 expect confirm-after-revert 1 "$(ipe-auditd confirm 2>/dev/null; echo $?)"
