@@ -10,6 +10,9 @@
 #include "json/json.h"
 #include "lib/macro.h"
 
+/* A longer stats interval than a year is not one the auditor writes. */
+#define MAX_STATS_INTERVAL (INT64_C(366) * 86400)
+
 static void group_free(struct lh_entry *e)
 {
 	struct group *g = lh_entry_v(e);
@@ -114,13 +117,16 @@ static int64_t sum_lost(struct json_object *o)
 
 	if (json_object_is_type(o, json_type_array)) {
 		for (size_t i = 0; i < json_object_array_length(o); i++)
-			sum += sum_lost(json_object_array_get_idx(o, i));
+			if (__builtin_add_overflow(sum, sum_lost(json_object_array_get_idx(o, i)), &sum))
+				sum = INT64_MAX;
 	} else if (json_object_is_type(o, json_type_object)) {
 		json_object_object_foreach(o, k, v) {
-			if (streq(k, "lost") && json_object_is_type(v, json_type_int))
-				sum += json_object_get_int64(v);
-			else
-				sum += sum_lost(v);
+			int64_t n = streq(k, "lost") && json_object_is_type(v, json_type_int)
+					    ? json_object_get_int64(v) : sum_lost(v);
+
+			/* Counters from the input: saturate rather than overflow. */
+			if (__builtin_add_overflow(sum, MAX(n, 0), &sum))
+				sum = INT64_MAX;
 		}
 	}
 	return sum;
@@ -356,6 +362,7 @@ int analysis_add(const struct log_record *rec, void *userdata)
 {
 	struct analysis *a = userdata;
 	struct machine *m;
+	int64_t interval;
 	int mi, r;
 
 	/* Records come in runs of one machine: try the last one first. */
@@ -382,8 +389,9 @@ int analysis_add(const struct log_record *rec, void *userdata)
 		r = policy_add(a, rec->json, (uint32_t)mi);
 		if (r < 0)
 			return r;
+		interval = json_get_int(rec->json, "stats_interval", 0);
 		return beat_add(m, (struct heartbeat){ .time = rec->time, .start = true,
-						      .interval = json_get_int(rec->json, "stats_interval", 0),
+						      .interval = interval <= MAX_STATS_INTERVAL ? interval : 0,
 						      .lost = -1 });
 	case LOG_RECORD_STATS:
 		if (rec->time >= a->since && rec->time <= a->until)
@@ -447,6 +455,12 @@ static nsec_t gap_allowed(int64_t interval)
 	return i + MAX(2 * NSEC_PER_SEC, i / 10);
 }
 
+static void lost_add(struct coverage *c, int64_t n)
+{
+	if (n > 0 && __builtin_add_overflow(c->lost, n, &c->lost))
+		c->lost = INT64_MAX;
+}
+
 static void gap_note(struct coverage *c, nsec_t gf, nsec_t gt)
 {
 	if (gt <= gf)
@@ -466,7 +480,8 @@ void analysis_coverage(const struct analysis *a, size_t mi, nsec_t from, nsec_t 
 	bool in_run = false;
 
 	*c = (struct coverage){ .from = from, .to = to, .no_start = true };
-	qsort(m->beats, m->n_beats, sizeof(*m->beats), beat_cmp);
+	if (m->n_beats)
+		qsort(m->beats, m->n_beats, sizeof(*m->beats), beat_cmp);
 	for (size_t i = 0; i < m->n_beats; i++) {
 		const struct heartbeat *b = &m->beats[i];
 
@@ -486,7 +501,7 @@ void analysis_coverage(const struct analysis *a, size_t mi, nsec_t from, nsec_t 
 			if (b->interval <= 0)
 				c->no_interval = true;
 			if (in_run)
-				c->lost += MAX(0, lost_max - lost_before);
+				lost_add(c, lost_max - lost_before);
 			in_run = true;
 			interval = b->interval;
 			c->interval = MAX(c->interval, interval);
@@ -501,7 +516,7 @@ void analysis_coverage(const struct analysis *a, size_t mi, nsec_t from, nsec_t 
 		prev = b->time;
 	}
 	if (in_run)
-		c->lost += MAX(0, lost_max - lost_before);
+		lost_add(c, lost_max - lost_before);
 	if (cursor < to)
 		gap_note(c, cursor, to);
 }

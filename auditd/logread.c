@@ -8,7 +8,7 @@
 #include "json/json.h"
 #include "lib/macro.h"
 
-#define CHUNK (4u << 20)
+#define CHUNK (256u << 10) /* grows for a longer line */
 
 struct reader {
 	log_record_fn fn;

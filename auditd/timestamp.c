@@ -35,6 +35,9 @@ int timestamp_parse(const char *s, nsec_t *ret)
 		*ret = (nsec_t)v * NSEC_PER_SEC;
 		return 0;
 	}
+	/* Each part is checked for length first: digits() must not read past the NUL. */
+	if (strnlen(s, 10) < 10)
+		return -EINVAL;
 	year = digits(s, 4);
 	mon = digits(s + 5, 2);
 	if (year < 0 || s[4] != '-' || mon < 1 || mon > 12 || s[7] != '-')
@@ -44,6 +47,8 @@ int timestamp_parse(const char *s, nsec_t *ret)
 		return -EINVAL;
 	s += 10;
 	if (*s == 'T' || *s == 't' || *s == ' ') {
+		if (strnlen(s, 9) < 9)
+			return -EINVAL;
 		hour = digits(s + 1, 2);
 		min = digits(s + 4, 2);
 		sec = digits(s + 7, 2);
@@ -63,7 +68,7 @@ int timestamp_parse(const char *s, nsec_t *ret)
 		}
 		if (*s == 'Z' || *s == 'z')
 			s++;
-		else if (*s == '+' || *s == '-') {
+		else if ((*s == '+' || *s == '-') && strnlen(s, 6) == 6) {
 			int oh = digits(s + 1, 2), om = digits(s + 4, 2);
 
 			if (oh < 0 || oh > 23 || s[3] != ':' || om < 0 || om > 59)
@@ -82,7 +87,8 @@ int timestamp_parse(const char *s, nsec_t *ret)
 	tm.tm_min = min;
 	tm.tm_sec = sec;
 	t = timegm(&tm);
-	if (t == (time_t)-1)
+	/* From the epoch to 2262, where nanoseconds run out of 64 bits. */
+	if (t < 0 || (int64_t)t - off < 0 || (int64_t)t - off >= INT64_MAX / NSEC_PER_SEC)
 		return -EINVAL;
 	*ret = ((nsec_t)t - off) * NSEC_PER_SEC + frac;
 	return 0;
