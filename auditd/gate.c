@@ -57,7 +57,10 @@ static int judge(struct analysis *a, const struct policy_file *pf, const char *p
 				if (m->beats[b].start && (!from || m->beats[b].time < from))
 					from = m->beats[b].time;
 		analysis_coverage(a, i, from ?: m->first_record, a->last_record, &c);
-		if (c.no_start)
+		if (a->since > a->last_record)
+			r = reason(reasons, "%s: the logs end at %s, before the window starts", m->name,
+				   timestamp_format(a->last_record, t1, sizeof(t1)));
+		else if (c.no_start)
 			r = reason(reasons, "%s: no start record: the logs do not show which policy was audited", m->name);
 		else if (c.no_interval)
 			r = reason(reasons, "%s: a start record gives no stats_interval: coverage cannot be proven", m->name);

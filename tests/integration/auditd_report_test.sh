@@ -125,6 +125,8 @@ gate_fails gate-gap "one: the logs do not cover 2026-11-30T08:02:00Z to 2026-11-
 gate_fails gate-window-before-logs "one: the logs do not cover 2026-11-30T07:00:00Z to 2026-11-30T08:00:00Z" \
 	--since 2026-11-30T07:00:00Z c1.jsonl
 check_exit gate-window-inside 0 ipe-auditd gate --since 2026-11-30T08:04:00Z c1.jsonl
+gate_fails gate-window-after-logs "one: the logs end at 2026-11-30T08:09:00Z, before the window starts" \
+	--since 2026-11-30T09:00:00Z c1.jsonl
 gate_fails gate-lost "one: 3 event(s) lost" <(clean x one "$sha" 3)
 # Lost before the window is not the window's.
 clean x one "$sha" >lost.jsonl
