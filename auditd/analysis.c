@@ -175,7 +175,7 @@ static int policy_add(struct analysis *a, struct json_object *start, uint32_t ma
  * record: argv and the like would make a group cost kilobytes). */
 static struct json_object *event_fields(struct json_object *ev)
 {
-	static const char *const keys[] = { "path", "comm", "exe", "dev", "fstype", "verity", "reason", "hint" };
+	static const char *const keys[] = { "path", "comm", "exe", "argv", "dev", "fstype", "verity", "reason", "hint" };
 	struct json_object *o = json_object_new_object(), *v;
 
 	for (size_t i = 0; o && i < ELEMENTSOF(keys); i++)

@@ -231,6 +231,7 @@ static int report_json(const struct analysis *a, struct group **g[], size_t n[])
 		json_add(x, "path", copy_field(e->event, "path"));
 		json_add(x, "comm", copy_field(e->event, "comm"));
 		json_add(x, "exe", copy_field(e->event, "exe"));
+		json_add(x, "argv", copy_field(e->event, "argv"));
 		json_add(x, "dev", copy_field(e->event, "dev"));
 		json_add(x, "fstype", copy_field(e->event, "fstype"));
 		json_add(x, "verity", copy_field(e->event, "verity"));

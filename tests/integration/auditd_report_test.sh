@@ -29,6 +29,7 @@ top = r["executables"][0]
 assert top["path"] == "/tmp/tool" and top["count"] == 2 and top["machines"] == ["alpha"], top
 assert top["hooks"] == ["BPRM_CHECK", "MMAP"], top
 assert top["first_seen"] == "2026-11-30T06:00:10Z" and top["last_seen"] == "2026-11-30T06:00:10Z", top
+assert top["argv"] == ["/tmp/tool", "-x"] and top["reason"] == "not-verity", top
 # The same path on another machine's tmpfs is another file.
 assert sum(1 for e in r["executables"] if e["path"] == "/tmp/tool") == 2
 # Bytes that are not UTF-8 come back as the same array of byte values.
