@@ -104,3 +104,14 @@ TEST(explain_names_errno_and_cause)
 	act = ipe_explain(-EINVAL, &c);
 	ASSERT_TRUE(strstr(act, "EINVAL") && strstr(act, "active policy high has the higher version 2.0.0"));
 }
+
+/* EEXIST needs another loader racing enforce (which takes update for a loaded
+ * name), so the VM test cannot make it on purpose: its sentence is checked here. */
+TEST(explain_eexist_and_eperm)
+{
+	struct ipe_explain_ctx c = { .step = IPE_STEP_NEW_POLICY, .name = "p", .version = "2.0.0" };
+	_cleanup_free_ char *exist = ipe_explain(-EEXIST, &c), *perm = ipe_explain(-EPERM, &c);
+
+	ASSERT_STREQ(exist, "new_policy of p 2.0.0 refused by the kernel with EEXIST: a policy of this name is already loaded");
+	ASSERT_TRUE(strstr(perm, "EPERM") && strstr(perm, "CAP_MAC_ADMIN"));
+}
