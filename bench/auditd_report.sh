@@ -22,6 +22,7 @@ RUNS=${BENCH_RUNS:-3}
 DIR=${BENCH_DIR:-/var/tmp}
 
 [ -x "$A" ] || { echo "bench: $A missing; run make first" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "bench: GNU time missing (tests/deps.sh check)" >&2; exit 2; }
 W=$(mktemp -d "$DIR/ipe-auditd-bench.XXXXXX")
 trap 'rm -rf "$W"' EXIT
 
