@@ -394,8 +394,6 @@ int analysis_add(const struct log_record *rec, void *userdata)
 						      .interval = interval <= MAX_STATS_INTERVAL ? interval : 0,
 						      .lost = -1 });
 	case LOG_RECORD_STATS:
-		if (rec->time >= a->since && rec->time <= a->until)
-			a->stats_records++;
 		return beat_add(m, (struct heartbeat){ .time = rec->time, .lost = sum_lost(rec->json) });
 	default:
 		break;
@@ -491,10 +489,7 @@ void analysis_coverage(const struct analysis *a, size_t mi, nsec_t from, nsec_t 
 		if (in_run && interval > 0 && b->time - prev <= gap_allowed(interval) && b->time > cursor) {
 			if (prev > cursor && cursor < to)
 				gap_note(c, cursor, MIN(prev, to));
-			if (!c->covered_from && prev < to)
-				c->covered_from = MAX(prev, from);
 			cursor = b->time;
-			c->covered_to = MIN(cursor, to);
 		}
 		if (b->start) {
 			c->no_start = false;

@@ -65,7 +65,6 @@ struct policy_seen {
 /* The coverage verdict of one machine over a window. */
 struct coverage {
 	nsec_t from, to;   /* the window used */
-	nsec_t covered_from, covered_to; /* first and last moment covered, 0 when none */
 	nsec_t gap_from, gap_to;         /* the longest gap inside the window, 0 when none */
 	int64_t interval;                /* seconds (the largest a start record gave) */
 	uint64_t gaps;                   /* number of gaps inside the window */
@@ -88,7 +87,7 @@ struct analysis {
 	struct lh_table *parents; /* "machine\x1fpid" -> exe, for ancestry */
 	char *names[ANALYSIS_MAX_NAMES]; /* op and hook names seen */
 	size_t n_names;
-	uint64_t denials, allows, mismatches, stats_records;
+	uint64_t denials, allows, mismatches;
 	nsec_t first_denial, last_denial, last_record;
 };
 

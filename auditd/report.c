@@ -189,6 +189,7 @@ static int report_json(const struct analysis *a, struct group **g[], size_t n[])
 	json_add(x, "corrupt", json_object_new_uint64(a->counts.corrupt));
 	json_add(o, "inputs", x);
 	json_add(o, "denials", json_object_new_uint64(a->denials));
+	json_add(o, "allows", json_object_new_uint64(a->allows));
 	json_add(o, "mismatches", json_object_new_uint64(a->mismatches));
 
 	arr = json_object_new_array();

@@ -46,6 +46,7 @@ static int status_json(const struct ipe_state *ipe, const struct switch_state *s
 		json_add(x, "sha256", json_str_new(s->sha256));
 		json_add(x, "previous", json_str_new(s->prev_name));
 		json_add(x, "previous_version", json_str_new(s->prev_version));
+		json_add(x, "previous_enforce", s->prev_enforce < 0 ? NULL : json_object_new_boolean(s->prev_enforce));
 		json_add(x, "deadline", json_object_new_string(timestamp_format(s->deadline_wall, t, sizeof(t))));
 		json_add(x, "seconds_left", s->phase == SWITCH_PENDING
 			 ? json_object_new_int64(MAX(0, (s->deadline - boottime_now()) / NSEC_PER_SEC)) : NULL);
