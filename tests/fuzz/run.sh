@@ -4,7 +4,7 @@
 #
 #   tests/fuzz/run.sh [TARGET] [SECONDS]
 #
-# TARGET is one of policy, verity_sb, manifest, pkcs7, keys, a list of them
+# TARGET is one of policy, verity_sb, manifest, pkcs7, keys, auditd_logs, a list of them
 # separated by commas, or all (the default). SECONDS (default 60) is the wall
 # time of the whole run, split between the targets; FUZZ_JOBS=N (default 1)
 # runs N targets at once. `run.sh SECONDS` runs them all, as it always did.
@@ -19,7 +19,7 @@ cd "$(dirname "$0")/../.."
 O=${O:-build}
 CLANG=${CLANG:-clang}
 jobs=${FUZZ_JOBS:-1}
-all_targets=(policy verity_sb manifest pkcs7 keys)
+all_targets=(policy verity_sb manifest pkcs7 keys auditd_logs)
 out=$O/fuzz
 
 target=all
@@ -52,6 +52,7 @@ sources() {
 	verity_sb | manifest) echo lib/*.c policy/digest.c json/*.c verity/*.c ;;
 	pkcs7) echo crypto/pkcs7.c crypto/pkcs7_verify.c ;;
 	keys) echo lib/*.c crypto/keyfile.c keys/efi_siglist.c keys/x509_profile.c ;;
+	auditd_logs) echo lib/*.c json/json.c auditd/logread.c auditd/analysis.c auditd/timestamp.c ;;
 	esac
 }
 libs() {
@@ -60,6 +61,7 @@ libs() {
 	verity_sb | manifest) pkg-config --libs libcrypto json-c libcryptsetup; echo -lpthread ;;
 	pkcs7) pkg-config --libs libcrypto ;;
 	keys) pkg-config --libs libcrypto json-c libkeyutils ;;
+	auditd_logs) pkg-config --libs json-c ;;
 	esac
 }
 
@@ -165,6 +167,7 @@ run_target() {
 	manifest) seed_verity "$made"; args=(-dict=tests/fuzz/manifest.dict) ;;
 	pkcs7) seed_pkcs7 "$made"; args=(-dict=tests/fuzz/pkcs7.dict) ;;
 	keys) ;;
+	auditd_logs) seeds+=(tests/data/auditd) ;;
 	esac
 	# libFuzzer adds new inputs to the first directory: the one in $O, never a seed directory.
 	FUZZ_SEED_DIR=$made "$out/fuzz_$t" -max_total_time="$secs" -max_len=$max_len -timeout=10 \

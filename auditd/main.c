@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* ipe-auditd: what an IPE policy would deny, and the safe switch to enforce. */
+#include "auditd/verbs.h"
+#include "lib/fileio.h"
+#include "lib/log.h"
+#include "lib/verbs.h"
+
+/* In the order of the work: audit logs read, the gate, the switch. */
+static const struct verb *const verbs[] = {
+	&report_verb,
+	&gate_verb,
+	&enforce_verb,
+	&confirm_verb,
+	&status_verb,
+};
+
+int main(int argc, char *argv[])
+{
+	struct verb_dispatch d;
+
+	log_set_program("ipe-auditd");
+	log_parse_environment();
+	if (atomic_file_cleanup_on_signal() < 0)
+		log_warning("cannot handle signals: an interrupted run may leave a temporary file");
+	dispatch_verb(argc, argv, verbs, ELEMENTSOF(verbs), &d);
+	return log_verb_dispatch(&d, verbs, ELEMENTSOF(verbs),
+				 "what an IPE policy would deny, and the safe switch to enforce");
+}
