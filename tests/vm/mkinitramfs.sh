@@ -30,7 +30,7 @@ copy_with_libs() {
 install -m 0755 /bin/busybox "$root/bin/busybox"
 copy_with_libs "$(command -v veritysetup)" /usr/sbin/veritysetup
 copy_with_libs "$(command -v keyctl)" /usr/bin/keyctl
-for p in ipe-policygen ipe-keys; do
+for p in ipe-policygen ipe-keys ipe-auditd; do
 	[ -x "$O/$p" ] && copy_with_libs "$O/$p" "/usr/bin/$p"
 done
 for c in "$VM_DIR"/guest/*.c; do
