@@ -4,7 +4,8 @@
 #   make [O=DIR] [V=1]          build everything into DIR (default: build)
 #   make check                  install test dependencies, build, run every test
 #   make demo                   the end-to-end demonstration (boots an IPE kernel)
-#   make install [DESTDIR=] [prefix=]
+#   make install [DESTDIR=] [prefix=] [sysconfdir=] [unitdir=] ...  (dist/build.mk)
+#   make uninstall              the same variables: removes what install put there
 #
 # Each directory describes its own objects in a build.mk fragment; this file
 # holds the rules they share. Program directories (policygen/, keys/, auditd/)
@@ -58,6 +59,7 @@ include verity/build.mk
 include policygen/build.mk
 include keys/build.mk
 include auditd/build.mk
+include dist/build.mk
 include tests/build.mk
 
 $(O)/%.o: %.c | $(O)/.dirs
@@ -86,16 +88,11 @@ bench:
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)O=$(O) bench/verity.sh
 
-install: all
-	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(mandir)/man1
-	install -m 0755 $(PROGRAMS) $(DESTDIR)$(bindir)/
-	install -m 0644 $(MANPAGES) $(DESTDIR)$(mandir)/man1/
-
 clean:
 	rm -rf $(O)
 
-.PHONY: all check demo bench install clean tests
+.PHONY: all check demo bench clean tests
 .DELETE_ON_ERROR:
 .SECONDARY:
 
--include $(shell find $(O) -name '*.d' 2>/dev/null)
+-include $(shell find $(O) -name '*.d' -type f 2>/dev/null)
