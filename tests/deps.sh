@@ -14,11 +14,12 @@ build_pkgs=(make gcc pkg-config libcryptsetup-dev libssl-dev libkeyutils-dev lib
 # clang's libFuzzer for the parser fuzz run, gcc's sanitizer runtimes for the
 # sanitizer pass, QEMU/OVMF/busybox/kmod for the IPE kernel VM; systemd-analyze
 # and man-db to verify the units, skalibs/execline/s6 to build the vendored
-# s6-rc and supervise the daemon, nix-bin to parse and evaluate nix/.
+# s6-rc and supervise the daemon, nix-bin to parse and evaluate nix/, zsh
+# to check its completion.
 check_pkgs=("${build_pkgs[@]}" cryptsetup-bin openssl keyutils efitools python3 clang libclang-rt-14-dev
 	libasan8 libubsan1 libtsan2 qemu-system-x86 ovmf busybox-static squashfs-tools erofs-utils cpio kmod xz-utils
 	zstd ca-certificates
-	systemd man-db skalibs-dev libexecline-dev libs6-dev execline s6 nix-bin)
+	systemd man-db skalibs-dev libexecline-dev libs6-dev execline s6 nix-bin zsh)
 demo_pkgs=("${check_pkgs[@]}")
 
 target=${1:-check}

@@ -69,6 +69,31 @@ check_exit s6-log-dir 0 grep -q '^s6-log -bd3 -- T n20 s1000000 /var/log/ipe-aud
 	"$root/usr/share/ipe-tools/s6-rc/ipe-auditd-log/run"
 check_exit installed-binary-runs 0 "$root/usr/bin/ipe-policygen" --version
 
+# The completions offer the verbs and a verb's options from the program's --help.
+complete_words() { # complete_words WORD...: what bash completion offers for the last word
+	(
+		PATH=$root/usr/bin:$PATH
+		complete() { :; }
+		. "$root/usr/share/bash-completion/completions/ipe-policygen"
+		COMP_WORDS=("$@")
+		COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+		COMPREPLY=()
+		_ipe_tools
+		printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' '
+	)
+}
+got=$(complete_words ipe-policygen ge)
+if [ "$got" = "generate " ]; then pass bash-completion-verb; else fail bash-completion-verb "got '$got'"; fi
+got=$(complete_words ipe-policygen generate --ver)
+if [ "$got" = "--version --version-from " ]; then pass bash-completion-options; else fail bash-completion-options "got '$got'"; fi
+got=$(complete_words ipe-auditd "")
+if [[ $got == *"load "* ]]; then pass bash-completion-auditd; else fail bash-completion-auditd "got '$got'"; fi
+if command -v zsh >/dev/null; then
+	check zsh-completion-syntax zsh -n "$root/usr/share/zsh/site-functions/_ipe-tools"
+else
+	skip zsh-completion-syntax "zsh is not installed"
+fi
+
 # Another prefix moves everything, defaults included.
 make -C "$TOP" --no-print-directory O="$O" install DESTDIR="$T/local" >"$T/install2.log" 2>&1 ||
 	fail install-default-prefix "make install failed"
