@@ -225,7 +225,6 @@ static int load_one(const struct policy_file *f)
 	_cleanup_free_ unsigned char *content = NULL;
 	_cleanup_(ipe_policy_freep) struct ipe_policy *policy = NULL;
 	const uint16_t *v;
-	char have[64];
 	size_t der_len, content_len;
 	const char *target;
 	int r;
@@ -267,6 +266,8 @@ static int load_one(const struct policy_file *f)
 		r = write_once(target, der, der_len);
 	}
 	if (r == -ESTALE) {
+		char have[64];
+
 		kernel_version(f->name, have, sizeof(have));
 		log_info("%s: skipped: the kernel holds policy %s at version %s, this file has %u.%u.%u (ESTALE)",
 			 f->path, f->name, have, v[0], v[1], v[2]);

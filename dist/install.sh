@@ -11,6 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=$1
 shift
+: "${O:?}" "${bindir:?}" "${mandir:?}" "${unitdir:?}" "${s6rcdir:?}" "${docdir:?}" \
+	"${bashcompletiondir:?}" "${zshcompletiondir:?}" "${DESTDIR=}"
 programs=() manpages=()
 while [ $# -gt 0 ] && [ "$1" != -- ]; do programs+=("$1"); shift; done
 [ $# -gt 0 ] && shift

@@ -13,7 +13,7 @@ if [ -x "$dir/bin/s6-rc-compile" ] && [ "$dir/bin/s6-rc-compile" -nt "$tarball" 
 	echo "$dir/bin"
 	exit 0
 fi
-sysdeps=$(ls -d /usr/lib/*/skalibs/sysdeps 2>/dev/null | head -n 1)
+sysdeps=$(find /usr/lib -maxdepth 3 -path "*/skalibs/sysdeps" -type d 2>/dev/null | head -n 1)
 [ -n "$sysdeps" ] || { echo "s6-rc: skalibs sysdeps not found (package skalibs-dev)" >&2; exit 2; }
 src=$(mktemp -d /tmp/ipe-s6-rc.XXXXXX)
 trap 'rm -rf "$src"' EXIT
