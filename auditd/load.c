@@ -18,7 +18,9 @@
  *     security/ipe/policy.c ipe_update_policy()) is reported and skipped.
  * Unlike systemd, which stops at the first error, every policy is tried and
  * the exit status says whether one failed; a file whose name is not its
- * policy_name is refused before the kernel sees it.
+ * policy_name is refused before the kernel sees it; and a symbolic link to a
+ * policy is followed (systemd opens with O_NOFOLLOW), as NixOS's /etc is
+ * made of links.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -50,9 +52,17 @@ static const char *const default_dirs[] = {
 };
 
 struct policy_file {
-	char *name; /* the file name without .p7b: the policy_name it must carry */
+	char *file; /* NAME.p7b */
+	char *name; /* NAME: the policy_name the file must carry */
 	char *path; /* NULL when masked */
 };
+
+/* Files are loaded in the order of their file names, as systemd sorts them;
+ * the last one activated is the active policy. */
+static int policy_file_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct policy_file *)a)->file, ((const struct policy_file *)b)->file);
+}
 
 struct policy_list {
 	struct policy_file *files;
@@ -62,6 +72,7 @@ struct policy_list {
 static void policy_list_done(struct policy_list *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
+		free(l->files[i].file);
 		free(l->files[i].name);
 		free(l->files[i].path);
 	}
@@ -76,26 +87,23 @@ static bool policy_list_has(const struct policy_list *l, const char *name)
 	return false;
 }
 
-static int policy_list_add(struct policy_list *l, const char *name, const char *path)
+static int policy_list_add(struct policy_list *l, const char *file, const char *name, const char *path)
 {
 	struct policy_file *f = reallocarray(l->files, l->n + 1, sizeof(*f));
 
 	if (!f)
 		return -ENOMEM;
 	l->files = f;
-	f[l->n] = (struct policy_file){ .name = strdup(name), .path = path ? strdup(path) : NULL };
-	if (!f[l->n].name || (path && !f[l->n].path)) {
+	f[l->n] = (struct policy_file){ .file = strdup(file), .name = strdup(name),
+					.path = path ? strdup(path) : NULL };
+	if (!f[l->n].file || !f[l->n].name || (path && !f[l->n].path)) {
+		free(f[l->n].file);
 		free(f[l->n].name);
 		free(f[l->n].path);
 		return -ENOMEM;
 	}
 	l->n++;
 	return 0;
-}
-
-static int policy_file_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct policy_file *)a)->name, ((const struct policy_file *)b)->name);
 }
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(DIR *, closedir);
@@ -133,9 +141,9 @@ static int scan_dir(struct policy_list *l, const char *dir)
 		}
 		if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || (S_ISREG(st.st_mode) && st.st_size == 0)) {
 			log_debug("%s: masked", path);
-			r = policy_list_add(l, name, NULL);
+			r = policy_list_add(l, de->d_name, name, NULL);
 		} else if (S_ISREG(st.st_mode)) {
-			r = policy_list_add(l, name, path);
+			r = policy_list_add(l, de->d_name, name, path);
 		} else {
 			log_debug("%s: not a regular file, skipped", path);
 			continue;

@@ -123,7 +123,11 @@ in
     (mkIf ipe.enable {
       security.lsm = mkBefore [ "ipe" ];
       boot.kernelParams = [ "ipe.enforce=${if ipe.mode == "enforce" then "1" else "0"}" ];
-      environment.etc = lib.mapAttrs' (name: policy: lib.nameValuePair "ipe/${name}.p7b" { source = policy; }) ipe.policies;
+      # Copies, not links: systemd's own loader opens the files with O_NOFOLLOW.
+      environment.etc = lib.mapAttrs' (name: policy: lib.nameValuePair "ipe/${name}.p7b" {
+        source = policy;
+        mode = "0444";
+      }) ipe.policies;
       systemd.packages = [ ipe.package ];
       systemd.services.ipe-load-policies = mkIf (ipe.loader == "ipe-auditd") {
         wantedBy = [ "sysinit.target" ];

@@ -19,7 +19,7 @@ let
   summary = c: {
     lsm = c.security.lsm;
     kernelParams = c.boot.kernelParams;
-    etc = lib.mapAttrs (_: e: "${e.source}") c.environment.etc;
+    etc = lib.mapAttrs (_: e: "${e.mode} ${e.source}") c.environment.etc;
     packages = map (p: "${p}") c.systemd.packages;
     services = lib.mapAttrs (_: s: { inherit (s) wantedBy environment; triggers = map toString s.restartTriggers; }) c.systemd.services;
     logrotate = c.services.logrotate.settings;

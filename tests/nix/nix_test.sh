@@ -53,13 +53,13 @@ import json, re, sys
 m = json.load(open(sys.argv[1]))
 def check(name, got, want):
     print(("PASS %s" % name) if got == want else "FAIL %s: got %r, expected %r" % (name, got, want))
-store = re.compile(r"^.*/[0-9a-z]{32}-")
+store = re.compile(r"/\S*/[0-9a-z]{32}-")
 def unstore(s): return store.sub("STORE/", s)
 
 f = m["full"]
 check("module-lsm-ipe-before-bpf", f["lsm"], ["ipe", "landlock", "yama", "bpf"])
 check("module-kernel-params-audit", sorted(f["kernelParams"]), ["ipe.enforce=0", "lsm=ipe,landlock,yama,bpf"])
-check("module-policy-path", {k: unstore(v) for k, v in f["etc"].items()}, {"ipe/spectrum.p7b": "STORE/spectrum.p7b"})
+check("module-policy-path", {k: unstore(v) for k, v in f["etc"].items()}, {"ipe/spectrum.p7b": "0444 STORE/spectrum.p7b"})
 check("module-package-units", [unstore(p) for p in f["packages"]], ["STORE/ipe-tools", "STORE/ipe-tools"])
 check("module-loader-wanted", f["services"]["ipe-load-policies"]["wantedBy"], ["sysinit.target"])
 check("module-loader-restarts-on-policy", [unstore(t) for t in f["services"]["ipe-load-policies"]["triggers"]], ["STORE/spectrum.p7b"])

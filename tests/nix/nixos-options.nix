@@ -20,7 +20,10 @@ in
     security.lsm = mkOption { type = types.listOf types.str; default = [ ]; };
     boot.kernelParams = mkOption { type = types.listOf types.str; default = [ ]; };
     environment.etc = mkOption {
-      type = types.attrsOf (types.submodule { options.source = mkOption { type = types.path; }; });
+      type = types.attrsOf (types.submodule {
+        options.source = mkOption { type = types.path; };
+        options.mode = mkOption { type = types.str; default = "symlink"; };
+      });
       default = { };
     };
     systemd.packages = mkOption { type = types.listOf types.package; default = [ ]; };

@@ -99,9 +99,10 @@ expect wrong-name-exit 1 "$rc"
 expect wrong-name-message yes "$(has "its policy_name is 'vm_load'")"
 expect wrong-name-not-loaded 2.0.0 "$(cat $IPE/policies/vm_load/version)"
 
-# Directories given on the command line replace the default ones.
+# Directories given on the command line replace the default ones; a link
+# to a policy is followed (NixOS's /etc is made of links).
 rm /tmp/extra/wrong.p7b
-cp /payload/v3.p7b /tmp/extra/vm_load.p7b
+ln -s /payload/v3.p7b /tmp/extra/vm_load.p7b
 load /tmp/extra
 expect dir-arg-exit 0 "$rc"
 expect dir-arg-updated 3.0.0 "$(cat $IPE/policies/vm_load/version)"
