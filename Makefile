@@ -5,7 +5,8 @@
 #   make check                  install test dependencies, build, run every test
 #   make demo                   the end-to-end demonstration (boots an IPE kernel)
 #   make lint                   clang-tidy, cppcheck, clang-format --dry-run, shellcheck
-#   make install [DESTDIR=] [prefix=]
+#   make install [DESTDIR=] [prefix=] [sysconfdir=] [unitdir=] ...  (dist/build.mk)
+#   make uninstall              the same variables: removes what install put there
 #
 # Each directory describes its own objects in a build.mk fragment; this file
 # holds the rules they share. Program directories (policygen/, keys/, auditd/)
@@ -68,6 +69,7 @@ include verity/build.mk
 include policygen/build.mk
 include keys/build.mk
 include auditd/build.mk
+include dist/build.mk
 include tests/build.mk
 
 $(O)/%.o: %.c | $(O)/.dirs
@@ -102,16 +104,11 @@ bench:
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)O=$(O) bench/verity.sh
 
-install: all
-	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(mandir)/man1
-	install -m 0755 $(PROGRAMS) $(DESTDIR)$(bindir)/
-	install -m 0644 $(MANPAGES) $(DESTDIR)$(mandir)/man1/
-
 clean:
 	rm -rf $(O)
 
-.PHONY: all check demo lint bench install clean tests
+.PHONY: all check demo lint bench clean tests
 .DELETE_ON_ERROR:
 .SECONDARY:
 
--include $(shell find $(O) -name '*.d' 2>/dev/null)
+-include $(shell find $(O) -name '*.d' -type f 2>/dev/null)

@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* ipe-auditd: what an IPE policy would deny, and the safe switch to enforce. */
+/* ipe-auditd: what an IPE policy would deny, the safe switch to enforce, loading at boot. */
 #include "auditd/verbs.h"
 #include "lib/fileio.h"
 #include "lib/log.h"
 #include "lib/verbs.h"
 
-/* In the order of the work: audit logs read, the gate, the switch. */
+/* In the order of the work: audit logs read, the gate, the switch, loading at boot. */
 static const struct verb *const verbs[] = {
 	&report_verb,
 	&gate_verb,
 	&enforce_verb,
 	&confirm_verb,
 	&status_verb,
+	&load_verb,
 };
 
 int main(int argc, char *argv[])
@@ -24,5 +25,5 @@ int main(int argc, char *argv[])
 		log_warning("cannot handle signals: an interrupted run may leave a temporary file");
 	dispatch_verb(argc, argv, verbs, ELEMENTSOF(verbs), &d);
 	return log_verb_dispatch(&d, verbs, ELEMENTSOF(verbs),
-				 "what an IPE policy would deny, and the safe switch to enforce");
+				 "what an IPE policy would deny, the safe switch to enforce, loading policies at boot");
 }

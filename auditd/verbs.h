@@ -9,6 +9,7 @@ int verb_gate(int argc, char *argv[]);
 int verb_enforce(int argc, char *argv[]);
 int verb_confirm(int argc, char *argv[]);
 int verb_status(int argc, char *argv[]);
+int verb_load(int argc, char *argv[]);
 
 /* Each verb's table entry (name, operand counts, help), beside its options in its file. */
 extern const struct verb report_verb;
@@ -16,3 +17,4 @@ extern const struct verb gate_verb;
 extern const struct verb enforce_verb;
 extern const struct verb confirm_verb;
 extern const struct verb status_verb;
+extern const struct verb load_verb;

@@ -13,10 +13,14 @@ build_pkgs=(make gcc pkg-config libcryptsetup-dev libssl-dev libkeyutils-dev lib
 # keyutils for keyring tests, efitools for UEFI payloads, python3 to read JSON,
 # clang's libFuzzer for the parser fuzz run, gcc's sanitizer runtimes for the
 # sanitizer pass, QEMU/OVMF/busybox/kmod for the IPE kernel VM, GNU time for
-# the peak memory bench/auditd_report.sh measures.
+# the peak memory bench/auditd_report.sh measures; systemd-analyze and man-db
+# to verify the units, skalibs/execline/s6 to build the vendored s6-rc and
+# supervise the daemon, nix-bin to parse and evaluate nix/, zsh to check its
+# completion.
 check_pkgs=("${build_pkgs[@]}" cryptsetup-bin openssl keyutils efitools python3 clang libclang-rt-14-dev
 	libasan8 libubsan1 libtsan2 qemu-system-x86 ovmf busybox-static squashfs-tools erofs-utils cpio kmod xz-utils
-	zstd ca-certificates time)
+	zstd ca-certificates time
+	systemd man-db skalibs-dev libexecline-dev libs6-dev execline s6 nix-bin zsh)
 demo_pkgs=("${check_pkgs[@]}")
 # make lint: the analysers, and the headers clang-tidy reads.
 lint_pkgs=("${build_pkgs[@]}" clang-tidy clang-format cppcheck shellcheck git)
