@@ -13,10 +13,18 @@
 #include "lib/log.h"
 #include "lib/verbs.h"
 #include "policygen/verbs.h"
+#include "verity/selfcheck.h"
 #include "verity/tree.h"
 
 /* Below this the hashing takes well under a second: no progress bar. */
 #define PROGRESS_MIN_BYTES (UINT64_C(256) << 20)
+
+/* What is checked before the output is put in place (--verify). */
+enum verify_mode {
+	VERIFY_SAMPLED, /* verity_selfcheck(): the whole tree, a sample of the data */
+	VERIFY_FULL,    /* that, then libcryptsetup's check of every data block */
+	VERIFY_NONE,
+};
 
 struct format_args {
 	const char *data_path;
@@ -28,7 +36,7 @@ struct format_args {
 	unsigned manifest_flags;
 	bool salt_given;
 	bool uuid_given;
-	bool no_verify;
+	enum verify_mode verify;
 	bool allow_partial;
 };
 
@@ -66,7 +74,7 @@ static int parse_args(int argc, char *argv[], struct format_args *a, struct veri
 {
 	enum {
 		ARG_UUID = VERITY_OPT_VERB, ARG_ROOT_HASH_FILE, ARG_SEED, ARG_MANIFEST, ARG_COMPACT,
-		ARG_NO_VERIFY, ARG_ALLOW_PARTIAL,
+		ARG_VERIFY, ARG_NO_VERIFY, ARG_ALLOW_PARTIAL,
 	};
 	static const struct option options[] = {
 		VERITY_GEOMETRY_OPTIONS,
@@ -75,6 +83,7 @@ static int parse_args(int argc, char *argv[], struct format_args *a, struct veri
 		{ "seed", required_argument, NULL, ARG_SEED },
 		{ "manifest", required_argument, NULL, ARG_MANIFEST },
 		{ "compact", no_argument, NULL, ARG_COMPACT },
+		{ "verify", required_argument, NULL, ARG_VERIFY },
 		{ "no-verify", no_argument, NULL, ARG_NO_VERIFY },
 		{ "allow-partial", no_argument, NULL, ARG_ALLOW_PARTIAL },
 		{}
@@ -110,8 +119,18 @@ static int parse_args(int argc, char *argv[], struct format_args *a, struct veri
 		case ARG_COMPACT:
 			a->manifest_flags |= MANIFEST_COMPACT;
 			break;
+		case ARG_VERIFY:
+			if (streq(optarg, "sampled"))
+				a->verify = VERIFY_SAMPLED;
+			else if (streq(optarg, "full"))
+				a->verify = VERIFY_FULL;
+			else if (streq(optarg, "none"))
+				a->verify = VERIFY_NONE;
+			else
+				return usage_error("--verify: '%s' is not sampled, full or none", optarg);
+			break;
 		case ARG_NO_VERIFY:
-			a->no_verify = true;
+			a->verify = VERIFY_NONE;
 			break;
 		case ARG_ALLOW_PARTIAL:
 			a->allow_partial = true;
@@ -272,26 +291,55 @@ static int open_output(const struct format_args *a, bool in_place, const struct 
 	return 0;
 }
 
-static int self_check(const struct format_args *a, const char *hash_path,
-		      const struct verity_manifest *m)
+/* The independent check of what was written: the tree, the superblock, a sample of the data. */
+static int sampled_check(const struct format_args *a, int data_fd, const char *hash_path,
+			 bool fresh, const struct verity_manifest *m)
 {
+	_cleanup_close_ int fd = open(hash_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	struct verity_selfcheck_stats st;
+	struct timespec start;
+	char why[160];
 	int r;
 
-	if (a->no_verify)
+	if (fd < 0)
+		return log_error_errno(-errno, "%s: cannot read back: %m", a->hash_path);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	r = verity_selfcheck(data_fd, fd, m, fresh ? VERITY_SELFCHECK_FRESH : 0, &st, why, sizeof(why));
+	if (r == -EBADMSG)
+		return log_error_errno(-EIO, "%s: the written tree fails the self-check (%s); nothing was written",
+				       a->hash_path, why);
+	if (r < 0)
+		return log_error_errno(r, "%s: cannot self-check the written tree: %m", a->hash_path);
+	log_debug("self-check: %" PRIu64 " hash blocks, %" PRIu64 " of %" PRIu64 " data blocks (one in every %" PRIu64 ", seed %016" PRIx64 ") in %.3f s",
+		  st.hash_blocks, st.sampled, m->data_blocks, st.window, st.seed, elapsed(&start));
+	return 0;
+}
+
+static int self_check(const struct format_args *a, int data_fd, const char *hash_path, bool fresh,
+		      const struct verity_manifest *m)
+{
+	struct timespec start;
+	int r;
+
+	if (a->verify == VERIFY_NONE)
 		return 0;
+	r = sampled_check(a, data_fd, hash_path, fresh, m);
+	if (r < 0 || a->verify == VERIFY_SAMPLED)
+		return r;
+	clock_gettime(CLOCK_MONOTONIC, &start);
 	r = verity_cryptsetup_check(a->data_path, hash_path, m, m->root_hash);
 	if (r == -EPERM || r == -EFAULT)
 		return log_error_errno(-EIO, "%s: the written tree does not verify with libcryptsetup (%s); nothing was written",
 				       a->hash_path, r == -EPERM ? "a block mismatches" : "the root hash differs");
 	if (r < 0)
 		return log_error_errno(r, "%s: libcryptsetup cannot verify the written tree: %m", a->hash_path);
-	log_debug("libcryptsetup verified %s", a->hash_path);
+	log_debug("libcryptsetup verified %s in %.3f s", a->hash_path, elapsed(&start));
 	return 0;
 }
 
 /* Finish what the workers started: the rest of the tree, to disk, checked, in place. */
 static int finish_output(const struct format_args *a, bool in_place, struct atomic_file *f, int fd,
-			 const struct verity_manifest *m, const struct verity_geometry *g,
+			 int data_fd, const struct verity_manifest *m, const struct verity_geometry *g,
 			 const unsigned char *tree)
 {
 	int r;
@@ -301,7 +349,7 @@ static int finish_output(const struct format_args *a, bool in_place, struct atom
 		r = -errno;
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot write: %m", a->hash_path);
-	r = self_check(a, in_place ? a->hash_path : f->tmp_path, m);
+	r = self_check(a, data_fd, in_place ? a->hash_path : f->tmp_path, !in_place, m);
 	if (r < 0 || in_place)
 		return r;
 	r = atomic_file_commit(f);
@@ -405,7 +453,7 @@ int verb_format(int argc, char *argv[])
 	log_debug("hashed %" PRIu64 " blocks in %.3f s on %u threads", m.data_blocks,
 		  elapsed(&prog.start), a.threads);
 
-	r = finish_output(&a, in_place, &out, hash_fd, &m, &g, tree);
+	r = finish_output(&a, in_place, &out, hash_fd, data_fd, &m, &g, tree);
 	if (r < 0)
 		return r;
 

@@ -36,7 +36,7 @@ static const struct {
 	{ "sm3", "SM3" },           { "blake2b-512", "BLAKE2B-512" },
 };
 
-static const char *openssl_name(const char *alg)
+const char *verity_openssl_name(const char *alg)
 {
 	for (size_t i = 0; i < ELEMENTSOF(hash_names); i++)
 		if (streq(hash_names[i].kernel, alg))
@@ -51,7 +51,7 @@ static void evp_md_freep(EVP_MD **md)
 
 static int fetch_md(const char *alg, EVP_MD **ret)
 {
-	const char *name = openssl_name(alg);
+	const char *name = verity_openssl_name(alg);
 	EVP_MD *md;
 
 	if (!name)

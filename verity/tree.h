@@ -68,6 +68,12 @@ int verity_digest_one(const struct verity_manifest *m, const void *buf, size_t l
 int verity_manifest_geometry(const struct verity_manifest *m, struct verity_geometry *ret);
 
 /**
+ * verity_openssl_name() - OpenSSL's name of a kernel crypto API hash name
+ * ("sha256" -> "SHA256"), or NULL when this build does not hash it.
+ */
+const char *verity_openssl_name(const char *alg);
+
+/**
  * verity_digest_size() - digest size of a supported kernel crypto API hash name.
  * Return: the size in bytes, or -EOPNOTSUPP.
  */
