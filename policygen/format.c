@@ -12,6 +12,7 @@
 #include "lib/hugemem.h"
 #include "lib/log.h"
 #include "lib/verbs.h"
+#include "policygen/format_fault.h"
 #include "policygen/verbs.h"
 #include "verity/selfcheck.h"
 #include "verity/tree.h"
@@ -345,6 +346,8 @@ static int finish_output(const struct format_args *a, bool in_place, struct atom
 	int r;
 
 	r = write_upper_levels(fd, m, g, tree);
+	if (r == 0)
+		r = format_fault_written(fd, m, g, tree);
 	if (r == 0 && in_place && fsync(fd) < 0)
 		r = -errno;
 	if (r < 0)
@@ -443,7 +446,7 @@ int verb_format(int argc, char *argv[])
 		.progress = isatty(STDERR_FILENO) && size > PROGRESS_MIN_BYTES ? show_progress : NULL,
 		.userdata = &prog,
 	};
-	r = verity_tree_build(data_fd, &m, &g, &build, &tree);
+	r = format_fault_build(data_fd, &m, &g, &build, &tree);
 	if (r < 0 && build.write_failed)
 		return log_error_errno(r, "%s: cannot write: %m", a.hash_path);
 	if (r == -EIO)
