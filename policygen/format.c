@@ -453,8 +453,8 @@ int verb_format(int argc, char *argv[])
 		return log_error_errno(r, "%s: read error or file shrank while hashing: %m", a.data_path);
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot hash: %m", a.data_path);
-	log_debug("hashed %" PRIu64 " blocks in %.3f s on %u threads", m.data_blocks,
-		  elapsed(&prog.start), a.threads);
+	log_debug("hashed %" PRIu64 " blocks in %.3f s on %u threads, %" PRIu64 " chunks read with O_DIRECT (not cached)",
+		  m.data_blocks, elapsed(&prog.start), a.threads, build.direct_chunks);
 
 	r = finish_output(&a, in_place, &out, hash_fd, data_fd, &m, &g, tree);
 	if (r < 0)
