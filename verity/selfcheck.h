@@ -40,8 +40,9 @@ struct verity_selfcheck_stats {
  *  - every byte of every hash block that holds no digest is zero;
  *  - one pseudo-random data block in every window of stats->window blocks
  *    against its leaf entry (the first and the last window included).
- * A fault that spans a whole window (wrong salt, layout, block size, padding,
- * or a misplaced write of 512 KiB of data's worth of leaves) is found always;
+ * A fault in the hash file (any wrong byte, salt, layout, padding, misplaced
+ * write) is found always, and so are wrong leaf entries for every data block
+ * of a window (any 1 MiB of data, a wrong block size);
  * one in a fraction f of the data blocks, placed any way, is missed with
  * probability at most (1 - 1/window)^(f * data_blocks) (docs/man).
  * @data_fd: the image, data blocks from offset 0

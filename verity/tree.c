@@ -298,7 +298,11 @@ static int finish_leaf_blocks(struct leaf_job *j, EVP_MD_CTX *ctx, uint64_t firs
 	return 0;
 }
 
-/* Whether every page of [off, off + len) of @fd is in the page cache; true when the kernel cannot say. */
+/*
+ * Whether most of [off, off + len) of @fd is in the page cache; true when the
+ * kernel cannot say. A chunk with a few pages evicted is still copied: the
+ * copy brings them back, an O_DIRECT read would leave them out for good.
+ */
 static bool chunk_cached(const struct leaf_job *j, uint64_t off, uint64_t len)
 {
 	struct cachestat_range range = { off, len };
@@ -306,14 +310,14 @@ static bool chunk_cached(const struct leaf_job *j, uint64_t off, uint64_t len)
 
 	if (syscall(__NR_cachestat, j->fd, &range, &cs, 0) < 0)
 		return true;
-	return cs.nr_cache * (uint64_t)j->page_size >= len;
+	return cs.nr_cache * (uint64_t)j->page_size >= len / 2;
 }
 
 /*
  * One chunk of the image into @buf: a copy out of the page cache when it is
- * there (the warm case: a build that just wrote the image), else one O_DIRECT
- * read from the disk. An O_DIRECT read the file system or the alignment
- * refuses (-EINVAL) falls back to the copy.
+ * mostly there (the warm case: a build that just wrote the image), else one
+ * O_DIRECT read from the disk. An O_DIRECT read the file system or the
+ * alignment refuses (-EINVAL) falls back to the copy.
  */
 static int read_chunk(struct leaf_job *j, void *buf, uint64_t len, uint64_t off)
 {

@@ -133,7 +133,7 @@ fi
 
 # 2048 data blocks: one sample in every window of 2, so a single wrong leaf is found with
 # probability 1/2, on a fresh seed each run. 40 tries: fewer than 5 or more than 35
-# refusals happen with probability below 1e-7 (binomial) unless the sample is not random.
+# refusals happen with probability below 2e-7 (binomial) unless the sample is not random.
 caught=0
 for i in $(seq 40); do
 	refused sampled "leaf:$((i * 37 % 2048))" "$T/d8m" >/dev/null && caught=$((caught + 1))
