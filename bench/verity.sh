@@ -110,6 +110,36 @@ identical() {
 drop_cache() { dd if="$img" iflag=nocache count=0 status=none; }
 warm() { head -c "$1" "$img" >/dev/null; }
 
+# rounds BYTES MODE KEYS...: RUNS rounds of the tools KEYS (vs first) in turn, the order
+# reversed every other round, on the image's first BYTES. MODE: warm; cold (the image's
+# pages dropped before every run); ceiling (warm, and the OpenSSL ceiling measured at the
+# start of every round). Fills, per key, the lists T (wall), C (CPU), L (load), R (speed-up
+# over veritysetup within the round), F (fraction of the round's ceiling); and root.
+declare -A T C L R F
+rounds() {
+	local bytes=$1 mode=$2 i k order ceil=
+	shift 2
+	T=() C=() L=() R=() F=() ceilings=()
+	[ "$mode" = cold ] || warm "$bytes"
+	for ((i = 0; i < RUNS; i++)); do
+		[ "$mode" != ceiling ] || { ceil=$(measure_ceiling) && ceilings+=("$ceil"); }
+		order="$*"
+		((i % 2 == 0)) || order=$(printf '%s\n' "$@" | tac | tr '\n' ' ')
+		declare -A ti=()
+		for k in $order; do
+			[ "$mode" != cold ] || { sync && drop_cache; }
+			run "$k" $((bytes / 4096))
+			T[$k]+="$t " C[$k]+="$c " L[$k]+="$l "
+			ti[$k]=$t
+		done
+		for k in "$@"; do
+			R[$k]+="$(ratio "${ti[vs]}" "${ti[$k]}") "
+			[ -z "$ceil" ] || F[$k]+="$(awk -v b="$bytes" -v t="${ti[$k]}" -v c="$ceil" 'BEGIN { printf "%.3f", b / t / 1e6 / c }') "
+		done
+		root=$(identical "${@:2}") || { status=1 && root=MISMATCH; }
+	done
+}
+
 status=0
 largest=0
 for s in $SIZES $SCALE; do
@@ -129,102 +159,53 @@ echo "speed-up and ceiling: the median of the ratios within each round (pairs), 
 echo "load: the 1-minute load average at the start of the runs (median); the machine has $ncpu CPUs"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-echo
-echo "Page cache warm:"
-echo
-printf '| %-7s | %-40s | %7s | %6s | %6s | %8s | %7s | %5s |\n' size tool "wall s" "CPU s" "MB/s" speed-up ceiling load
-printf '|---------|------------------------------------------|---------|---------|--------|----------|---------|-------|\n'
-for s in $SIZES; do
-	bytes=$(bytes_of "$s") blocks=$(($(bytes_of "$s") / 4096))
-	warm "$bytes"
-	declare -A T=() C=() L=() R=() F=()
-	ceilings=()
-	for ((i = 0; i < RUNS; i++)); do
-		ceil=$(measure_ceiling)
-		ceilings+=("$ceil")
-		order="vs none sampled full"
-		((i % 2 == 0)) || order="full sampled none vs"
-		declare -A ti=()
-		for k in $order; do
-			run "$k" "$blocks"
-			T[$k]+="$t " C[$k]+="$c " L[$k]+="$l "
-			ti[$k]=$t
-		done
-		for k in vs none sampled full; do
-			R[$k]+="$(ratio "${ti[vs]}" "${ti[$k]}") "
-			F[$k]+="$(awk -v b="$bytes" -v t="${ti[$k]}" -v c="$ceil" 'BEGIN { printf "%.3f", b / t / 1e6 / c }') "
-		done
-		if ! root=$(identical none sampled full); then
-			status=1
-			root=MISMATCH
-		fi
-	done
-	for k in vs none sampled full; do
-		# shellcheck disable=SC2086 # lists of numbers
-		printf '| %-7s | %-40s | %7s | %6s | %6s | %7.2fx | %6.0f%% | %5s |\n' "$(label "$s")" "${NAME[$k]}" \
-			"$(med ${T[$k]})" "$(med ${C[$k]})" "$(mbps "$bytes" "$(med ${T[$k]})")" \
-			"$(med ${R[$k]})" "$(awk -v f="$(med ${F[$k]})" 'BEGIN { print f * 100 }')" "$(med ${L[$k]})"
-	done
-	echo "| $(label "$s") | outputs: ${root:-MISMATCH}; wall runs: veritysetup ${T[vs]}/ none ${T[none]}/ sampled ${T[sampled]}/ full ${T[full]}; ceiling MB/s ${ceilings[*]} |"
-done
-
-if [ "$COLD" = 1 ]; then
+# shellcheck disable=SC2086 # the lists of numbers are split on purpose below
+{
 	echo
-	echo "Page cache dropped before every run (the image's pages):"
+	echo "Page cache warm:"
 	echo
-	printf '| %-7s | %-40s | %7s | %6s | %6s | %8s | %5s |\n' size tool "wall s" "CPU s" "MB/s" speed-up load
-	printf '|---------|------------------------------------------|---------|---------|--------|----------|-------|\n'
+	printf '| %-7s | %-40s | %7s | %6s | %6s | %8s | %7s | %5s |\n' size tool "wall s" "CPU s" "MB/s" speed-up ceiling load
+	printf '|---------|------------------------------------------|---------|--------|--------|----------|---------|-------|\n'
 	for s in $SIZES; do
-		bytes=$(bytes_of "$s") blocks=$(($(bytes_of "$s") / 4096))
-		declare -A T=() C=() L=() R=()
-		for ((i = 0; i < RUNS; i++)); do
-			order="vs sampled"
-			((i % 2 == 0)) || order="sampled vs"
-			declare -A ti=()
-			for k in $order; do
-				sync
-				drop_cache
-				run "$k" "$blocks"
-				T[$k]+="$t " C[$k]+="$c " L[$k]+="$l "
-				ti[$k]=$t
-			done
-			for k in vs sampled; do R[$k]+="$(ratio "${ti[vs]}" "${ti[$k]}") "; done
-			identical sampled >/dev/null || status=1
+		bytes=$(bytes_of "$s")
+		rounds "$bytes" ceiling vs none sampled full
+		for k in vs none sampled full; do
+			printf '| %-7s | %-40s | %7s | %6s | %6s | %7.2fx | %6.0f%% | %5s |\n' "$(label "$s")" "${NAME[$k]}" \
+				"$(med ${T[$k]})" "$(med ${C[$k]})" "$(mbps "$bytes" "$(med ${T[$k]})")" \
+				"$(med ${R[$k]})" "$(awk -v f="$(med ${F[$k]})" 'BEGIN { print f * 100 }')" "$(med ${L[$k]})"
 		done
-		for k in vs sampled; do
-			# shellcheck disable=SC2086 # lists of numbers
-			printf '| %-7s | %-40s | %7s | %6s | %6s | %7.2fx | %5s |\n' "$(label "$s")" "${NAME[$k]}" \
-				"$(med ${T[$k]})" "$(med ${C[$k]})" "$(mbps "$bytes" "$(med ${T[$k]})")" "$(med ${R[$k]})" "$(med ${L[$k]})"
-		done
+		echo "| $(label "$s") | outputs: $root; wall runs: veritysetup ${T[vs]}/ none ${T[none]}/ sampled ${T[sampled]}/ full ${T[full]}; ceiling MB/s ${ceilings[*]} |"
 	done
-fi
 
-echo
-echo "Scaling, page cache warm, the default format against veritysetup:"
-echo
-printf '| %-7s | %14s | %14s | %8s | %14s | %8s | %5s |\n' size "veritysetup s" "format wall s" "CPU s" "format MB/s" speed-up load
-printf '|---------|----------------|----------------|----------|----------------|----------|-------|\n'
-for s in $SCALE; do
-	bytes=$(bytes_of "$s") blocks=$(($(bytes_of "$s") / 4096))
-	warm "$bytes"
-	declare -A T=() C=() L=() R=()
-	for ((i = 0; i < RUNS; i++)); do
-		order="vs sampled"
-		((i % 2 == 0)) || order="sampled vs"
-		declare -A ti=()
-		for k in $order; do
-			run "$k" "$blocks"
-			T[$k]+="$t " C[$k]+="$c " L[$k]+="$l "
-			ti[$k]=$t
+	if [ "$COLD" = 1 ]; then
+		echo
+		echo "Page cache dropped before every run (the image's pages):"
+		echo
+		printf '| %-7s | %-40s | %7s | %6s | %6s | %8s | %5s |\n' size tool "wall s" "CPU s" "MB/s" speed-up load
+		printf '|---------|------------------------------------------|---------|--------|--------|----------|-------|\n'
+		for s in $SIZES; do
+			bytes=$(bytes_of "$s")
+			rounds "$bytes" cold vs sampled
+			for k in vs sampled; do
+				printf '| %-7s | %-40s | %7s | %6s | %6s | %7.2fx | %5s |\n' "$(label "$s")" "${NAME[$k]}" \
+					"$(med ${T[$k]})" "$(med ${C[$k]})" "$(mbps "$bytes" "$(med ${T[$k]})")" "$(med ${R[$k]})" "$(med ${L[$k]})"
+			done
 		done
-		R[sampled]+="$(ratio "${ti[vs]}" "${ti[sampled]}") "
-		identical sampled >/dev/null || status=1
+	fi
+
+	echo
+	echo "Scaling, page cache warm, the default format against veritysetup:"
+	echo
+	printf '| %-7s | %14s | %14s | %8s | %14s | %8s | %5s |\n' size "veritysetup s" "format wall s" "CPU s" "format MB/s" speed-up load
+	printf '|---------|----------------|----------------|----------|----------------|----------|-------|\n'
+	for s in $SCALE; do
+		bytes=$(bytes_of "$s")
+		rounds "$bytes" warm vs sampled
+		printf '| %-7s | %14s | %14s | %8s | %14s | %7.2fx | %5s |\n' "$(label "$s")" "$(med ${T[vs]})" \
+			"$(med ${T[sampled]})" "$(med ${C[sampled]})" "$(mbps "$bytes" "$(med ${T[sampled]})")" \
+			"$(med ${R[sampled]})" "$(med ${L[sampled]})"
 	done
-	# shellcheck disable=SC2086 # lists of numbers
-	printf '| %-7s | %14s | %14s | %8s | %14s | %7.2fx | %5s |\n' "$(label "$s")" "$(med ${T[vs]})" \
-		"$(med ${T[sampled]})" "$(med ${C[sampled]})" "$(mbps "$bytes" "$(med ${T[sampled]})")" \
-		"$(med ${R[sampled]})" "$(med ${L[sampled]})"
-done
+}
 [ "$status" = 0 ] || echo "outputs: MISMATCH between veritysetup and ipe-policygen"
 echo
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
