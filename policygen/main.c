@@ -37,7 +37,9 @@ static const struct verb verbs[] = {
 			"  --manifest F.json        also write the manifest\n"
 			"  --compact                write the manifest on one line\n"
 			"  --threads N              hashing threads (default: the usable CPUs)\n"
-			"  --no-verify              skip the libcryptsetup check of the written tree\n"
+			"  --verify=sampled|full|none  check the written tree: a sample of the data\n"
+			"                           (default), all of it with libcryptsetup too, or not\n"
+			"  --no-verify              --verify=none\n"
 			"  --allow-partial          accept a DATA size that is not a multiple of the block size\n",
 	},
 	{

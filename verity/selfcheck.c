@@ -159,30 +159,30 @@ static int check_head(struct check *c, int hash_fd, uint64_t hash_start, unsigne
 {
 	const struct verity_manifest *m = c->m;
 	uint64_t head = hash_start * m->hash_block_size - m->hash_offset;
+	uint64_t end = (hash_start + c->l.blocks) * m->hash_block_size;
 	_cleanup_free_ unsigned char *buf = NULL;
 	struct stat st;
 	int r;
 
-	if (!m->superblock)
-		return 0;
-	buf = malloc(head);
-	if (!buf)
-		return -ENOMEM;
-	r = pread_all(hash_fd, buf, head, (off_t)m->hash_offset);
-	if (r < 0)
-		return r;
-	r = check_superblock(c, buf);
-	if (r < 0)
-		return r;
+	if (m->superblock) {
+		buf = malloc(head);
+		if (!buf)
+			return -ENOMEM;
+		r = pread_all(hash_fd, buf, head, (off_t)m->hash_offset);
+		if (r < 0)
+			return r;
+		r = check_superblock(c, buf);
+		if (r < 0)
+			return r;
+		if ((flags & VERITY_SELFCHECK_FRESH) && !all_zero(buf + VERITY_SB_SIZE, head - VERITY_SB_SIZE))
+			return mismatch(c, "the padding after the superblock is not zero");
+	}
 	if (!(flags & VERITY_SELFCHECK_FRESH))
 		return 0;
-	if (!all_zero(buf + VERITY_SB_SIZE, head - VERITY_SB_SIZE))
-		return mismatch(c, "the padding after the superblock is not zero");
 	if (fstat(hash_fd, &st) < 0)
 		return -errno;
-	if ((uint64_t)st.st_size != (hash_start + c->l.blocks) * m->hash_block_size)
-		return mismatch(c, "the file is %jd bytes, the tree ends at %" PRIu64, (intmax_t)st.st_size,
-				(hash_start + c->l.blocks) * m->hash_block_size);
+	if ((uint64_t)st.st_size != end)
+		return mismatch(c, "the file is %jd bytes, the tree ends at %" PRIu64, (intmax_t)st.st_size, end);
 	return 0;
 }
 
@@ -309,9 +309,11 @@ int verity_selfcheck(int data_fd, int hash_fd, const struct verity_manifest *m, 
 	if (why_size)
 		why[0] = 0;
 	md = name ? EVP_MD_fetch(NULL, name, NULL) : NULL;
-	ctx = EVP_MD_CTX_new();
-	if (!md || !ctx)
+	if (!md)
 		return -EOPNOTSUPP;
+	ctx = EVP_MD_CTX_new();
+	if (!ctx)
+		return -ENOMEM;
 	c.md = md;
 	c.ctx = ctx;
 	c.ds = (uint32_t)EVP_MD_get_size(md);
