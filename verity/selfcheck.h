@@ -17,9 +17,12 @@
 #define VERITY_SELFCHECK_FRESH 1u /* a new file: the superblock's padding must be zero and
 				   * the file must end where the tree ends */
 
-/* Data blocks sampled per window: one. The window is the largest power of 2 of
- * data blocks that is at most VERITY_SELFCHECK_WINDOW_BYTES of data, at most
- * one leaf hash block's span, and at most data_blocks / VERITY_SELFCHECK_MIN_SAMPLES. */
+/*
+ * One data block is sampled per window. The window is the largest power of 2
+ * of data blocks that is at most VERITY_SELFCHECK_WINDOW_BYTES of data, at most
+ * the blocks one leaf hash block covers, and at most data_blocks /
+ * VERITY_SELFCHECK_MIN_SAMPLES (so small images are read whole).
+ */
 #define VERITY_SELFCHECK_WINDOW_BYTES (512u << 10)
 #define VERITY_SELFCHECK_MIN_SAMPLES 1024u
 
@@ -42,13 +45,13 @@ struct verity_selfcheck_stats {
  *    against its leaf entry (the first and the last window included).
  * A fault in the hash file (any wrong byte, salt, layout, padding, misplaced
  * write) is found always, and so are wrong leaf entries for every data block
- * of a window (any 1 MiB of data, a wrong block size);
- * one in a fraction f of the data blocks, placed any way, is missed with
- * probability at most (1 - 1/window)^(f * data_blocks) (docs/man).
+ * of a window (any 1 MiB of data, a wrong block size). Wrong leaf entries for
+ * a fraction f of the data blocks, placed any way, are missed with probability
+ * at most (1 - 1/window)^(f * data_blocks) (docs/man/ipe-policygen-format.1).
  * @data_fd: the image, data blocks from offset 0
  * @hash_fd: the written hash file or device, read with pread()
  * @flags: VERITY_SELFCHECK_*
- * @why: on -EBADMSG, what differs ("hash block 17 (level 0): ..."), @why_size bytes
+ * @why: on -EBADMSG, what differs ("hash block 17 of level 0 does not ..."), @why_size bytes
  * Return: 0 intact, -EBADMSG a mismatch, -EIO a short file, -ENOMEM, -errno.
  */
 int verity_selfcheck(int data_fd, int hash_fd, const struct verity_manifest *m, unsigned flags,
