@@ -14,15 +14,24 @@
 #include "lib/log.h"
 #include "lib/storage.h"
 #include "lib/verbs.h"
+#include "policygen/format_fault.h"
 #include "policygen/verbs.h"
 #include "policygen/verity_options.h"
 #include "verity/check.h"
 #include "verity/manifest.h"
 #include "verity/superblock.h"
+#include "verity/selfcheck.h"
 #include "verity/tree.h"
 
 /* Below this the hashing takes well under a second: no progress bar. */
 #define PROGRESS_MIN_BYTES (UINT64_C(256) << 20)
+
+/* What is checked before the output is put in place (--verify). */
+enum verify_mode {
+	VERIFY_SAMPLED, /* verity_selfcheck(): the whole tree, a sample of the data */
+	VERIFY_FULL,    /* that, then libcryptsetup's check of every data block */
+	VERIFY_NONE,
+};
 
 struct format_args {
 	const char *data_path;
@@ -34,7 +43,7 @@ struct format_args {
 	unsigned manifest_flags;
 	bool salt_given;
 	bool uuid_given;
-	bool no_verify;
+	enum verify_mode verify;
 	bool allow_partial;
 };
 
@@ -90,7 +99,9 @@ const struct verb format_verb = {
 		"  --manifest F.json        also write the manifest\n"
 		"  --compact                write the manifest on one line\n"
 		"  --threads N              hashing threads (default: the usable CPUs)\n"
-		"  --no-verify              skip the libcryptsetup check of the written tree\n"
+		"  --verify=sampled|full|none  check the written tree: a sample of the data\n"
+		"                           (default), all of it with libcryptsetup too, or not\n"
+		"  --no-verify              --verify=none\n"
 		"  --allow-partial          accept a DATA size that is not a multiple of the block size\n",
 };
 
@@ -98,7 +109,7 @@ static int parse_args(int argc, char *argv[], struct format_args *a, struct veri
 {
 	enum {
 		ARG_UUID = VERITY_OPT_VERB, ARG_ROOT_HASH_FILE, ARG_SEED, ARG_MANIFEST, ARG_COMPACT,
-		ARG_NO_VERIFY, ARG_ALLOW_PARTIAL,
+		ARG_VERIFY, ARG_NO_VERIFY, ARG_ALLOW_PARTIAL,
 	};
 	static const struct option options[] = {
 		VERITY_GEOMETRY_OPTIONS,
@@ -107,6 +118,7 @@ static int parse_args(int argc, char *argv[], struct format_args *a, struct veri
 		{ "seed", required_argument, NULL, ARG_SEED },
 		{ "manifest", required_argument, NULL, ARG_MANIFEST },
 		{ "compact", no_argument, NULL, ARG_COMPACT },
+		{ "verify", required_argument, NULL, ARG_VERIFY },
 		{ "no-verify", no_argument, NULL, ARG_NO_VERIFY },
 		{ "allow-partial", no_argument, NULL, ARG_ALLOW_PARTIAL },
 		{}
@@ -142,8 +154,18 @@ static int parse_args(int argc, char *argv[], struct format_args *a, struct veri
 		case ARG_COMPACT:
 			a->manifest_flags |= MANIFEST_COMPACT;
 			break;
+		case ARG_VERIFY:
+			if (streq(optarg, "sampled"))
+				a->verify = VERIFY_SAMPLED;
+			else if (streq(optarg, "full"))
+				a->verify = VERIFY_FULL;
+			else if (streq(optarg, "none"))
+				a->verify = VERIFY_NONE;
+			else
+				return usage_error("--verify: '%s' is not sampled, full or none", optarg);
+			break;
 		case ARG_NO_VERIFY:
-			a->no_verify = true;
+			a->verify = VERIFY_NONE;
 			break;
 		case ARG_ALLOW_PARTIAL:
 			a->allow_partial = true;
@@ -389,14 +411,50 @@ static int log_in_place_failure(int r, const struct format_args *a, const struct
 			       a->hash_path, what, m->hash_offset, g->hash_end - 1, data);
 }
 
-static int self_check(const struct format_args *a, const char *hash_path, bool in_place, bool same,
-		      const struct verity_params *m, const struct verity_geometry *g)
+/* The independent check of what was written: the tree, the superblock, a sample of the data. */
+static int sampled_check(const struct format_args *a, int data_fd, const char *hash_path,
+			 bool in_place, bool same, const struct verity_params *m,
+			 const struct verity_geometry *g)
 {
+	_cleanup_close_ int fd = open(hash_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	struct verity_selfcheck_stats st;
+	struct timespec start;
+	char why[160];
+	int r;
+
+	if (fd < 0)
+		return log_error_errno(-errno, "%s: cannot read back: %m", a->hash_path);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	r = verity_selfcheck(data_fd, fd, m, in_place ? 0 : VERITY_SELFCHECK_FRESH, &st, why, sizeof(why));
+	if (r == -EBADMSG && in_place) {
+		char what[200];
+
+		snprintf(what, sizeof(what), "the written tree fails the self-check (%s)", why);
+		return log_in_place_failure(-EIO, a, m, g, same, what);
+	}
+	if (r == -EBADMSG)
+		return log_error_errno(-EIO, "%s: the written tree fails the self-check (%s); nothing was written",
+				       a->hash_path, why);
+	if (r < 0)
+		return log_error_errno(r, "%s: cannot self-check the written tree: %m", a->hash_path);
+	log_debug("self-check: %" PRIu64 " hash blocks, %" PRIu64 " of %" PRIu64 " data blocks (one in every %" PRIu64 ", seed %016" PRIx64 ") in %.3f s",
+		  st.hash_blocks, st.sampled, m->data_blocks, st.window, st.seed, elapsed(&start));
+	return 0;
+}
+
+static int self_check(const struct format_args *a, int data_fd, const char *hash_path, bool in_place,
+		      bool same, const struct verity_params *m, const struct verity_geometry *g)
+{
+	struct timespec start;
 	char why[128];
 	int r;
 
-	if (a->no_verify)
+	if (a->verify == VERIFY_NONE)
 		return 0;
+	r = sampled_check(a, data_fd, hash_path, in_place, same, m, g);
+	if (r < 0 || a->verify == VERIFY_SAMPLED)
+		return r;
+	clock_gettime(CLOCK_MONOTONIC, &start);
 	r = verity_cryptsetup_check(a->data_path, hash_path, m, m->root_hash);
 	if (r == -EPERM || r == -EFAULT) {
 		snprintf(why, sizeof(why), "the written tree does not verify with libcryptsetup (%s)",
@@ -407,13 +465,13 @@ static int self_check(const struct format_args *a, const char *hash_path, bool i
 	}
 	if (r < 0)
 		return log_error_errno(r, "%s: libcryptsetup cannot verify the written tree: %m", a->hash_path);
-	log_debug("libcryptsetup verified %s", a->hash_path);
+	log_debug("libcryptsetup verified %s in %.3f s", a->hash_path, elapsed(&start));
 	return 0;
 }
 
 /* Finish what the workers started: the rest of the tree, to disk, checked, in place. */
 static int finish_output(const struct format_args *a, bool in_place, bool same, struct atomic_file *f, int fd,
-			 const struct verity_params *m, const struct verity_geometry *g,
+			 int data_fd, const struct verity_params *m, const struct verity_geometry *g,
 			 const unsigned char *tree)
 {
 	int r;
@@ -421,6 +479,8 @@ static int finish_output(const struct format_args *a, bool in_place, bool same, 
 	char fd_path[32];
 
 	r = write_upper_levels(fd, m, g, tree);
+	if (r == 0)
+		r = format_fault_written(fd, m, g, tree);
 	if (r == 0 && in_place && fsync(fd) < 0)
 		r = -errno;
 	if (r < 0 && in_place)
@@ -429,7 +489,7 @@ static int finish_output(const struct format_args *a, bool in_place, bool same, 
 		return log_error_errno(r, "%s: cannot write: %m", a->hash_path);
 	/* Checked through the descriptor written, never by its name again. */
 	snprintf(fd_path, sizeof(fd_path), "/proc/self/fd/%d", fd);
-	r = self_check(a, in_place ? fd_path : f->tmp_path, in_place, same, m, g);
+	r = self_check(a, data_fd, in_place ? fd_path : f->tmp_path, in_place, same, m, g);
 	if (r < 0 || in_place)
 		return r;
 	r = atomic_file_commit(f);
@@ -529,7 +589,7 @@ int verb_format(int argc, char *argv[])
 		.progress = isatty(STDERR_FILENO) && size > PROGRESS_MIN_BYTES ? show_progress : NULL,
 		.userdata = &prog,
 	};
-	r = verity_tree_build(data_fd, &m, &g, &build, &tree);
+	r = format_fault_build(data_fd, &m, &g, &build, &tree);
 	if (r < 0 && build.write_failed && in_place)
 		return log_in_place_failure(r, &a, &m, &g, h.same, strerror(-r));
 	if (r < 0 && build.write_failed)
@@ -538,10 +598,10 @@ int verb_format(int argc, char *argv[])
 		return log_error_errno(r, "%s: read error or file shrank while hashing: %m", a.data_path);
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot hash: %m", a.data_path);
-	log_debug("hashed %" PRIu64 " blocks in %.3f s on %u threads", m.data_blocks,
-		  elapsed(&prog.start), a.threads);
+	log_debug("hashed %" PRIu64 " blocks in %.3f s on %u threads, %" PRIu64 " chunks read with O_DIRECT (not cached)",
+		  m.data_blocks, elapsed(&prog.start), a.threads, build.direct_chunks);
 
-	r = finish_output(&a, in_place, h.same, &out, hash_fd, &m, &g, tree);
+	r = finish_output(&a, in_place, h.same, &out, hash_fd, data_fd, &m, &g, tree);
 	if (r < 0)
 		return r;
 

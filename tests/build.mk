@@ -11,3 +11,15 @@ $(O)/tests/unit/%: $(O)/tests/unit/%.o $(O)/tests/harness.o $(UNIT_LIBS)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(UNIT_LDLIBS)
 
 tests: $(UNIT_BINS)
+
+# ipe-policygen with format's test-only fault injection (policygen/format_fault.h).
+$(O)/tests/fault/format.o: policygen/format.c | $(O)/.dirs
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@) && $(CC) $(CFLAGS) -DFORMAT_FAULT_INJECTION -c $< -o $@
+
+$(O)/tests/ipe-policygen-fault: $(O)/policygen/main.o $(O)/tests/fault/format.o \
+		$(O)/tests/fault/format_fault.o $(POLICYGEN_LIBS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(POLICYGEN_LDLIBS)
+
+tests: $(O)/tests/ipe-policygen-fault

@@ -49,6 +49,7 @@ struct verity_build {
 	verity_progress_fn progress; /* or NULL */
 	void *userdata;
 	bool write_failed;           /* out: the error came from writing @hash_fd */
+	uint64_t direct_chunks;      /* out: chunks of the image read with O_DIRECT (not cached) */
 };
 
 #define VERITY_BUILD_IN_MEMORY(n) { .threads = (n), .hash_fd = -1 }

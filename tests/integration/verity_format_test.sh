@@ -154,4 +154,23 @@ else
 	fail format_sigterm_leaves_nothing "exit $rc, left: $(ls -A "$T/int" | tr '\n' ' ')"
 fi
 
+# An image not in the page cache is read around it with O_DIRECT (its chunks are counted
+# in the debug log), and the tree is the same; a file system without O_DIRECT, or one that
+# keeps every file in memory, is read through the page cache.
+random_file "$T/cold" $((8 << 20))
+sync "$T/cold"
+dd if="$T/cold" iflag=nocache count=0 status=none
+log=$(IPE_TOOLS_LOG_LEVEL=debug ipe-policygen format --salt "$SALT_SHORT" --uuid "$UUID" "$T/cold" "$T/cold_ours" 2>&1 >/dev/null)
+veritysetup format --salt "$SALT_SHORT" --uuid "$UUID" "$T/cold" "$T/cold_theirs" >/dev/null
+fs=$(stat -f -c %T "$T")
+if ! cmp -s "$T/cold_ours" "$T/cold_theirs"; then
+	fail format_uncached_identical "hash files differ"
+elif [[ $log == *" 0 chunks read with O_DIRECT"* ]] && [ "$fs" = tmpfs ]; then
+	skip format_uncached_identical "$T is on tmpfs: nothing to read around"
+elif [[ $log =~ \ ([1-4])\ chunks\ read\ with\ O_DIRECT ]]; then
+	pass "format_uncached_identical_${BASH_REMATCH[1]}_direct"
+else
+	fail format_uncached_identical "expected 1 to 4 chunks read with O_DIRECT: $log"
+fi
+
 finish
