@@ -57,6 +57,7 @@ include crypto/build.mk
 include verity/build.mk
 include policygen/build.mk
 include keys/build.mk
+include auditd/build.mk
 include tests/build.mk
 
 $(O)/%.o: %.c | $(O)/.dirs

@@ -8,7 +8,8 @@
 # when everything is already there, so repeated runs are quick and offline.
 set -eu
 
-build_pkgs=(make gcc pkg-config libcryptsetup-dev libssl-dev libkeyutils-dev libjson-c-dev)
+# clang, bpftool and libbpf-dev build ipe-auditd's BPF programs and skeletons.
+build_pkgs=(make gcc pkg-config libcryptsetup-dev libssl-dev libkeyutils-dev libjson-c-dev clang bpftool libbpf-dev)
 # Oracles and tools for the tests: veritysetup and openssl check our outputs,
 # keyutils for keyring tests, efitools for UEFI payloads, python3 to read JSON,
 # clang's libFuzzer for the parser fuzz run, gcc's sanitizer runtimes for the
