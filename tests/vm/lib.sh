@@ -54,7 +54,7 @@ vm_setup() {
 	VM_BASE=$O/tests/vm/base.cpio.gz
 	if [ ! -s "$VM_BASE" ] || [ "$(cat "$VM_BASE.modules" 2>/dev/null)" != "$VM_MODDIR" ] ||
 		[ -n "$(find "$VM_DIR/guest" "$VM_DIR/mkinitramfs.sh" "$VM_DIR/lib.sh" \
-			"$O/ipe-policygen" "$O/ipe-keys" -newer "$VM_BASE" 2>/dev/null)" ]; then
+			"$O/ipe-policygen" "$O/ipe-keys" "$O/ipe-auditd" -newer "$VM_BASE" 2>/dev/null)" ]; then
 		vm_say "building the base initramfs $VM_BASE"
 		"$VM_DIR/mkinitramfs.sh" "$VM_BASE" "$VM_MODDIR" || return 2
 		echo "$VM_MODDIR" >"$VM_BASE.modules"
