@@ -7,12 +7,14 @@
  * Mirrors security/ipe/hooks.c of Linux 6.12:
  *   ipe_bprm_check_security()  -> sched_process_exec (the file that was executed)
  *   ipe_mmap_file()            -> sys_enter of mmap with PROT_EXEC (file from the fd, or none)
- *   ipe_file_mprotect()        -> sys_enter of mprotect adding PROT_EXEC to a VMA not yet VM_EXEC
+ *   ipe_file_mprotect()        -> sys_enter of mprotect/pkey_mprotect adding PROT_EXEC to a VMA
+ *                                 not yet VM_EXEC (the first VMA of the range)
  */
 #include "auditd/bpf/common.bpf.h"
 
 #define NR_mmap 9
 #define NR_mprotect 10
+#define NR_pkey_mprotect 329
 
 /* sched_process_exec(struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm) */
 SEC("raw_tracepoint/sched_process_exec")
@@ -69,7 +71,7 @@ int tp_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 		if (!(prot & PROT_EXEC))
 			return 0;
 		emit_file(AUDITD_OP_EXECUTE, AUDITD_HOOK_MMAP, flags & MAP_ANONYMOUS ? 0 : fd_file(fd), prot);
-	} else if (id == NR_mprotect) {
+	} else if (id == NR_mprotect || id == NR_pkey_mprotect) {
 		unsigned long addr = BPF_CORE_READ(regs, di);
 		unsigned long prot = BPF_CORE_READ(regs, dx);
 		struct vma_probe v = {};

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Choosing, loading and attaching the BPF programs; the tracepoint backend. */
+#include <stdio.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "lib/fileio.h"
+#include "lib/macro.h"
+#include "auditd/backend.h"
+#include "auditd/bpf/event.h"
+#include "auditd/lsm.h"
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wcast-qual" /* bpftool's generated code */
+#include "auditd/bpf/lsm.skel.h"
+#include "auditd/bpf/tracepoint.skel.h"
+#pragma GCC diagnostic pop
+
+/* What the tracepoint backend cannot see; docs/events.md explains each. */
+static const char *const tracepoint_gaps[] = {
+	"failed-execs",          /* sched_process_exec fires only for execs that succeed */
+	"script-files",          /* a #! script: only its interpreter is seen, not the script IPE checks first */
+	"elf-loader-mappings",   /* the kernel's own mmap of the executable and its ELF interpreter */
+	"kernel-reads",          /* kernel_read_file/kernel_load_data: modules, firmware, kexec, policies, keys */
+	"bprm-creds-for-exec",   /* execveat(AT_EXECVE_CHECK) (IPE in Linux 6.19+) */
+	"compat-syscalls",       /* 32-bit mmap/mprotect */
+	"read-implies-exec",     /* PROT_EXEC the kernel adds for the READ_IMPLIES_EXEC personality */
+	"mprotect-range",        /* only the first VMA of an mprotect range is judged */
+	"failed-mappings",       /* mmap/mprotect calls are judged at entry, also when they fail before IPE's hook */
+	"exec-comm",             /* comm of an exec is the new program's; IPE's record has the caller's */
+	NULL,
+};
+
+static const char *const lsm_gaps[] = { NULL };
+static const char *const lsm_gaps_no_creds[] = {
+	"bprm-creds-for-exec", /* this kernel's IPE does not evaluate there, or the hook is absent */
+	NULL,
+};
+
+static int lsm_open(struct backend *b, size_t ring_size, pid_t self, char *err, size_t err_size)
+{
+	struct lsm_backend *l = calloc(1, sizeof(*l));
+	int r;
+
+	if (!l)
+		return -ENOMEM;
+	r = lsm_backend_open(l, self, (uint32_t)ring_size);
+	if (r < 0) {
+		snprintf(err, err_size, "cannot load the lsm programs: %s", strerror(-r));
+		lsm_backend_close(l);
+		free(l);
+		return r;
+	}
+	b->lsm = l;
+	b->kind = BACKEND_LSM;
+	b->name = "lsm";
+	b->gaps = l->creds_for_exec ? lsm_gaps : lsm_gaps_no_creds;
+	b->events_fd = l->events_fd;
+	b->counters_fd = l->counters_fd;
+	b->trusted_fd = l->trusted_volumes_fd;
+	return 0;
+}
+
+static void lsm_close(struct backend *b)
+{
+	lsm_backend_close(b->lsm);
+	free(b->lsm);
+	b->lsm = NULL;
+}
+
+static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	/* libbpf's own messages are for debugging; failures are reported by their errno */
+	if (level == LIBBPF_WARN && getenv("IPE_AUDITD_BPF_DEBUG"))
+		return vfprintf(stderr, fmt, ap);
+	return 0;
+}
+
+static int tracepoint_open(struct backend *b, size_t ring_size, pid_t self, char *err, size_t err_size)
+{
+	struct tracepoint_bpf *s = tracepoint_bpf__open();
+	int r;
+
+	if (!s) {
+		snprintf(err, err_size, "cannot open the tracepoint programs: %s", strerror(errno));
+		return -errno;
+	}
+	s->rodata->self_tgid = (__u32)self;
+	r = bpf_map__set_max_entries(s->maps.events, (__u32)ring_size);
+	if (r == 0)
+		r = tracepoint_bpf__load(s);
+	if (r == 0)
+		r = tracepoint_bpf__attach(s);
+	if (r < 0) {
+		snprintf(err, err_size, "cannot load the tracepoint programs: %s", strerror(-r));
+		tracepoint_bpf__destroy(s);
+		return r;
+	}
+	b->tp = s;
+	b->kind = BACKEND_TRACEPOINT;
+	b->name = "tracepoint";
+	b->gaps = tracepoint_gaps;
+	b->events_fd = bpf_map__fd(s->maps.events);
+	b->counters_fd = bpf_map__fd(s->maps.counters);
+	b->trusted_fd = bpf_map__fd(s->maps.trusted_volumes);
+	return 0;
+}
+
+int backend_open(struct backend *b, enum backend_kind want, size_t ring_size, pid_t self, char *err, size_t err_size)
+{
+	char why[LSM_WHY_MAX] = "";
+	int r;
+
+	*b = (struct backend){ .events_fd = -1, .counters_fd = -1, .trusted_fd = -1, .ring_size = ring_size };
+	libbpf_set_print(libbpf_quiet);
+	switch (want) {
+	case BACKEND_LSM:
+		snprintf(b->reason, sizeof(b->reason), "asked for with --backend lsm");
+		return lsm_open(b, ring_size, self, err, err_size);
+	case BACKEND_TRACEPOINT:
+		snprintf(b->reason, sizeof(b->reason), "asked for with --backend tracepoint");
+		return tracepoint_open(b, ring_size, self, err, err_size);
+	case BACKEND_AUTO:
+		break;
+	}
+	r = lsm_backend_probe(why, sizeof(why));
+	if (r > 0 && lsm_open(b, ring_size, self, err, err_size) == 0) {
+		snprintf(b->reason, sizeof(b->reason), "%s", why);
+		return 0;
+	}
+	if (r > 0) /* the probe ran but the real programs did not load */
+		snprintf(why, sizeof(why), "%s", err);
+	r = tracepoint_open(b, ring_size, self, err, err_size);
+	if (r == 0)
+		snprintf(b->reason, sizeof(b->reason), "%s", why[0] ? why : "the lsm backend cannot run here");
+	return r;
+}
+
+void backend_detach(struct backend *b)
+{
+	if (b->tp)
+		tracepoint_bpf__detach(b->tp);
+	if (b->lsm)
+		lsm_bpf__detach(b->lsm->skel);
+}
+
+void backend_close(struct backend *b)
+{
+	if (b->tp)
+		tracepoint_bpf__destroy(b->tp);
+	if (b->lsm)
+		lsm_close(b);
+	*b = (struct backend){ .events_fd = -1, .counters_fd = -1, .trusted_fd = -1 };
+}
+
+int backend_read_counters(const struct backend *b, struct auditd_counters *ret)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	_cleanup_free_ struct auditd_counters *per = NULL;
+
+	if (ncpu <= 0)
+		return ncpu < 0 ? ncpu : -EINVAL;
+	per = calloc((size_t)ncpu, sizeof(*per));
+	if (!per)
+		return -ENOMEM;
+	for (__u32 k = 0; k < AUDITD_COUNTERS_MAX; k++) {
+		ret[k] = (struct auditd_counters){};
+		if (bpf_map_lookup_elem(b->counters_fd, &k, per) < 0)
+			return -errno;
+		for (int c = 0; c < ncpu; c++) {
+			ret[k].seen += per[c].seen;
+			ret[k].trusted += per[c].trusted;
+			ret[k].lost += per[c].lost;
+		}
+	}
+	return 0;
+}
