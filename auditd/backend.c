@@ -10,11 +10,9 @@
 #include "lib/macro.h"
 #include "auditd/backend.h"
 #include "auditd/bpf/event.h"
-#include "auditd/lsm.h"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wcast-qual" /* bpftool's generated code */
-#include "auditd/bpf/lsm.skel.h"
 #include "auditd/bpf/tracepoint.skel.h"
 #pragma GCC diagnostic pop
 
@@ -32,43 +30,6 @@ static const char *const tracepoint_gaps[] = {
 	"exec-comm",             /* comm of an exec is the new program's; IPE's record has the caller's */
 	NULL,
 };
-
-static const char *const lsm_gaps[] = { NULL };
-static const char *const lsm_gaps_no_creds[] = {
-	"bprm-creds-for-exec", /* this kernel's IPE does not evaluate there, or the hook is absent */
-	NULL,
-};
-
-static int lsm_open(struct backend *b, size_t ring_size, pid_t self, char *err, size_t err_size)
-{
-	struct lsm_backend *l = calloc(1, sizeof(*l));
-	int r;
-
-	if (!l)
-		return -ENOMEM;
-	r = lsm_backend_open(l, self, (uint32_t)ring_size);
-	if (r < 0) {
-		snprintf(err, err_size, "cannot load the lsm programs: %s", strerror(-r));
-		lsm_backend_close(l);
-		free(l);
-		return r;
-	}
-	b->lsm = l;
-	b->kind = BACKEND_LSM;
-	b->name = "lsm";
-	b->gaps = l->creds_for_exec ? lsm_gaps : lsm_gaps_no_creds;
-	b->events_fd = l->events_fd;
-	b->counters_fd = l->counters_fd;
-	b->trusted_fd = l->trusted_volumes_fd;
-	return 0;
-}
-
-static void lsm_close(struct backend *b)
-{
-	lsm_backend_close(b->lsm);
-	free(b->lsm);
-	b->lsm = NULL;
-}
 
 static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
@@ -110,7 +71,7 @@ static int tracepoint_open(struct backend *b, size_t ring_size, pid_t self, char
 
 int backend_open(struct backend *b, enum backend_kind want, size_t ring_size, pid_t self, char *err, size_t err_size)
 {
-	char why[LSM_WHY_MAX] = "";
+	char why[320] = "";
 	int r;
 
 	*b = (struct backend){ .events_fd = -1, .counters_fd = -1, .trusted_fd = -1, .ring_size = ring_size };
@@ -118,23 +79,25 @@ int backend_open(struct backend *b, enum backend_kind want, size_t ring_size, pi
 	switch (want) {
 	case BACKEND_LSM:
 		snprintf(b->reason, sizeof(b->reason), "asked for with --backend lsm");
-		return lsm_open(b, ring_size, self, err, err_size);
+		return backend_lsm_open(b, ring_size, self, false, err, err_size);
 	case BACKEND_TRACEPOINT:
 		snprintf(b->reason, sizeof(b->reason), "asked for with --backend tracepoint");
 		return tracepoint_open(b, ring_size, self, err, err_size);
 	case BACKEND_AUTO:
 		break;
 	}
-	r = lsm_backend_probe(why, sizeof(why));
-	if (r > 0 && lsm_open(b, ring_size, self, err, err_size) == 0) {
-		snprintf(b->reason, sizeof(b->reason), "%s", why);
+	r = backend_lsm_open(b, ring_size, self, true, why, sizeof(why));
+	if (r == 0) {
+		snprintf(b->reason, sizeof(b->reason), "bpf is an active LSM and an LSM program was seen to run");
 		return 0;
 	}
-	if (r > 0) /* the probe ran but the real programs did not load */
-		snprintf(why, sizeof(why), "%s", err);
+	if (r != -EOPNOTSUPP) {
+		snprintf(err, err_size, "%s", why[0] ? why : strerror(-r));
+		return r;
+	}
 	r = tracepoint_open(b, ring_size, self, err, err_size);
 	if (r == 0)
-		snprintf(b->reason, sizeof(b->reason), "%s", why[0] ? why : "the lsm backend cannot run here");
+		snprintf(b->reason, sizeof(b->reason), "%s", why);
 	return r;
 }
 
@@ -143,7 +106,7 @@ void backend_detach(struct backend *b)
 	if (b->tp)
 		tracepoint_bpf__detach(b->tp);
 	if (b->lsm)
-		lsm_bpf__detach(b->lsm->skel);
+		backend_lsm_detach(b);
 }
 
 void backend_close(struct backend *b)
@@ -151,7 +114,7 @@ void backend_close(struct backend *b)
 	if (b->tp)
 		tracepoint_bpf__destroy(b->tp);
 	if (b->lsm)
-		lsm_close(b);
+		backend_lsm_close(b);
 	*b = (struct backend){ .events_fd = -1, .counters_fd = -1, .trusted_fd = -1 };
 }
 

@@ -46,3 +46,12 @@ void backend_close(struct backend *b);
 /* The per-CPU counters summed, AUDITD_COUNTERS_MAX of them, into @ret. Return: 0 or -errno. */
 struct auditd_counters;
 int backend_read_counters(const struct backend *b, struct auditd_counters *ret);
+
+/*
+ * The lsm backend (auditd/backend_lsm.c over auditd/lsm.c): load and attach
+ * its programs into @b; with @probe, first prove that an LSM program runs
+ * here (-EOPNOTSUPP and @err saying why not).
+ */
+int backend_lsm_open(struct backend *b, size_t ring_size, pid_t self, bool probe, char *err, size_t err_size);
+void backend_lsm_detach(struct backend *b);
+void backend_lsm_close(struct backend *b);
