@@ -61,13 +61,23 @@ int BPF_PROG(lsm_bprm_creds_for_exec, struct linux_binprm *bprm, int ret)
 	return 0;
 }
 
-/* prot is the effective protection (after READ_IMPLIES_EXEC); reqprot is ignored, as IPE does. */
+/*
+ * prot is the effective protection (after READ_IMPLIES_EXEC); reqprot is
+ * ignored, as IPE does. The file is NULL for anonymous memory, but the
+ * verifier takes an LSM program's pointer arguments as trusted, hence
+ * never NULL, and drops the test: the argument is read as plain memory.
+ */
 SEC("lsm/mmap_file")
-int BPF_PROG(lsm_mmap_file, struct file *file, unsigned long reqprot, unsigned long prot,
-	     unsigned long flags, int ret)
+int lsm_mmap_file(unsigned long long *ctx)
 {
-	if (prot & PROT_EXEC)
-		emit_file(AUDITD_OP_EXECUTE, AUDITD_HOOK_MMAP, file, prot);
+	/* (struct file *file, unsigned long reqprot, unsigned long prot, unsigned long flags) */
+	unsigned long prot = ctx[2];
+	struct file *file = 0;
+
+	if (!(prot & PROT_EXEC))
+		return 0;
+	bpf_probe_read_kernel(&file, sizeof(file), &ctx[0]);
+	emit_file(AUDITD_OP_EXECUTE, AUDITD_HOOK_MMAP, file, prot);
 	return 0;
 }
 
@@ -145,13 +155,23 @@ int BPF_PROG(lsm_kernel_load_data, enum kernel_load_data_id id, bool contents, i
  * IPE keeps dm_verity_signed = size > 0 && value.
  */
 SEC("lsm/bdev_setintegrity")
-int BPF_PROG(lsm_bdev_setintegrity, struct block_device *bdev, enum lsm_integrity_type type,
-	     const void *value, size_t size, int ret)
+int lsm_bdev_setintegrity(unsigned long long *ctx)
 {
+	/* (struct block_device *bdev, enum lsm_integrity_type type, const void *value, size_t size) */
+	struct block_device *bdev = (void *)ctx[0];
+	__u32 type = ctx[1];
+	__u64 size = ctx[3];
+	const void *value = 0;
 	struct auditd_counters *c;
 	struct auditd_volume_event *v;
 	__u32 key = AUDITD_COUNTER_VOLUME;
 
+	/*
+	 * Linux 6.12's verifier refuses to load a const void * argument from
+	 * the context ("arg2 type UNKNOWN is not a struct", btf_ctx_access()):
+	 * read the argument slot as memory instead.
+	 */
+	bpf_probe_read_kernel(&value, sizeof(value), &ctx[2]);
 	if (type != bpf_core_enum_value(enum lsm_integrity_type, LSM_INT_DMVERITY_ROOTHASH) &&
 	    type != bpf_core_enum_value(enum lsm_integrity_type, LSM_INT_DMVERITY_SIG_VALID))
 		return 0;
