@@ -122,6 +122,20 @@ static long walk_step(__u64 i, void *data)
 	if (d == mnt_root || d == parent) {
 		struct mount *mp = BPF_CORE_READ(m, mnt_parent);
 
+		if (d != mnt_root && d == parent) {
+			/*
+			 * A pseudo file's own root (memfd_create(): alloc_file_pseudo()
+			 * gives it anon_ops): d_path() prints simple_dname()'s
+			 * "/NAME (deleted)".
+			 */
+			name = BPF_CORE_READ(d, d_name.name);
+			n = bpf_probe_read_kernel_str(e->data + (off & (AUDITD_PATH_LEN - 1)), AUDITD_NAME_MAX, name);
+			if (n > 0) {
+				w->off = off + n;
+				e->flags |= AUDITD_F_DELETED;
+			}
+			return 1;
+		}
 		if (mp == m || d != mnt_root)
 			return 1; /* the top of a mount tree, or a detached dentry */
 		w->d = BPF_CORE_READ(m, mnt_mountpoint);
