@@ -6,6 +6,18 @@
 # (name, MAJ:MIN, alg:root hash, signature) for an unsigned and a signed
 # dm-verity volume, and its uevent watcher reports both appearing and one
 # going away.
+#
+# Decisions: with a candidate policy active in audit mode (enforce=0),
+# `ipe-auditd run --backend lsm --policy CANDIDATE` watches a workload (exec
+# from the verity volume, from tmpfs, through an overlay whose lower layer is
+# the verity volume and from its upper layer, a memfd fexecve, a #! script,
+# mmap(PROT_EXEC) and mprotect(PROT_EXEC) of a tmpfs file, anonymous
+# executable memory both ways, a module read from tmpfs): the set of IPE's
+# own 1420 records (op, hook, path, dev, ino, rule) equals the set of the
+# auditor's deny events. Then the auditor judges a second candidate that
+# differs from the active policy (no rule for the volume, modules denied);
+# its events equal IPE's records for the same workload once that candidate
+# is the active policy.
 . "$(dirname "$0")/../integration/lib.sh"
 . "$(dirname "$0")/lib.sh"
 
@@ -21,6 +33,15 @@ cc -std=gnu11 -O2 -Wall -Wextra -Werror -static -I"$TOP" -o "$p/volumes-scan" \
 img=$T/img
 vm_images "$img" || { fail auditd-format "formatting the test images failed"; finish; exit; }
 vm_sign_roothash "$ERO_RH" "$p/ero.p7s" || fail sign-roothash
+# A: the volume and the initramfs may execute (what the tests of tests/vm/ use).
+# B: only the initramfs may execute, and modules are denied: it differs from A.
+vm_policy "$p/a.pol" vm_auditd_a 1.0.0 "$SQ_RH" || fail generate-policy-a
+"$O/ipe-policygen" generate --name vm_auditd_b --version 2.0.0 --boot-verified --op EXECUTE --op KMODULE \
+	-o "$p/b.pol" 2>/dev/null || fail generate-policy-b
+vm_sign_policy "$p/a.pol" "$p/a.p7b" || fail sign-policy-a
+vm_sign_policy "$p/b.pol" "$p/b.p7b" || fail sign-policy-b
+cp "$VM_DIR/guest/workload.sh" "$p/workload.sh"
+export IPE_TEST_CMDLINE="audit_backlog_limit=8192 ${IPE_TEST_CMDLINE:-}"
 
 cat >>"$p/run.sh" <<GUEST
 SQ=$SQ_RH
@@ -68,8 +89,61 @@ grep -q "^change $ero_dev$" /tmp/watch &&
 grep -q "^remove $ero_dev$" /tmp/watch &&
 	pass volumes-uevent-remove || fail volumes-uevent-remove "no remove for $ero_dev"
 expect volumes-after-close "sq $sq_dev sha256:$SQ signed=0" "$(volumes-scan)"
+
+# ---- Decisions: the auditor's deny events against IPE's 1420 records ----
+mount -t bpf bpf /sys/fs/bpf
+mount -t tracefs tracefs /sys/kernel/tracing
+. /payload/workload.sh
+workload_setup
+expect load-policy-a 0 "$(load_policy /payload/a.p7b)"
+expect activate-policy-a 0 "$(activate vm_auditd_a)"
+echo 0 >$IPE/enforce
+
+# audited RUN POLICY: the workload under `ipe-auditd run --policy POLICY`;
+# its records go out as "AUDITD-RUN ..." lines, IPE's as "IPE-RUN ...".
+audited() {
+	local run=$1 policy=$2 pid
+	rm -f /tmp/ready
+	ipe-auditd run --policy "$policy" --backend lsm --no-dedup --stats-interval 0 \
+		--output /tmp/$run.jsonl --ready-fd 3 3>/tmp/ready 2>/tmp/$run.err &
+	pid=$!
+	while [ ! -s /tmp/ready ] && kill -0 $pid 2>/dev/null; do sleep 0.1; done
+	if [ ! -s /tmp/ready ]; then
+		fail "$run-auditor-ready" "ipe-auditd did not start: $(tail -n 1 /tmp/$run.err)"
+		return 1
+	fi
+	audit_mark
+	workload
+	sleep 1
+	kill -TERM $pid
+	wait $pid
+	expect "$run-auditor-exit" 0 $?
+	sed "s/^/AUDITD-$run /" /tmp/$run.jsonl
+	audit_records 1420 | sed "s/^/IPE-$run /"
+}
+audited run1 /payload/a.pol
+audited run2 /payload/b.pol
+expect load-policy-b 0 "$(load_policy /payload/b.p7b)"
+expect activate-policy-b 0 "$(activate vm_auditd_b)"
+audited run3 /payload/b.pol
 finish
 GUEST
 
 vm_boot auditd "$p" "$img/sq.img" "$img/sq.verity" "$img/ero.img" "$img/ero.verity"
+sed -e 's/\r//g' "$T/vm-auditd/results" | grep -a -E '^(AUDITD|IPE)-run[0-9] ' >"$T/records"
+
+# The auditor's deny events against IPE's records (tests/vm/host/compare-1420.py).
+compare() {
+	local name=$1
+	shift
+	if python3 "$VM_DIR/host/compare-1420.py" "$T/records" "$@" >&2; then
+		pass "$name"
+	else
+		fail "$name" "see both sets in the log"
+	fi
+}
+compare auditd-active-policy-equals-ipe equal run1 run1
+compare auditd-candidate-changes-events differ run1 run2
+compare auditd-candidate-equals-ipe-after-activation equal run2 run3
+compare auditd-active-candidate-equals-ipe equal run3 run3
 finish

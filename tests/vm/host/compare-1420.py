@@ -1,0 +1,94 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""The auditor's deny events against IPE's own 1420 records (tests/vm/auditd_test.sh).
+
+  compare-1420.py RECORDS equal AUDITOR_RUN IPE_RUN
+  compare-1420.py RECORDS differ AUDITOR_RUN OTHER_AUDITOR_RUN
+
+RECORDS holds "AUDITD-RUN <JSON line>" and "IPE-RUN <dmesg line>" lines.
+Each side becomes a set of (op, hook, path, dev, ino, rule): IPE's record
+fields, the auditor's op, hook, path, audit_dev, audit_ino and rule. "equal"
+exits 0 when the auditor's run (backend lsm) has deny events and they equal
+IPE's records of the other run; "differ" when two auditor runs differ. Both
+sets are printed either way. Between two runs a memfd is a new inode, so its
+ino is left out of a comparison across runs.
+"""
+import json
+import re
+import sys
+
+FIELDS = re.compile(r' ipe_op=(\S+) ipe_hook=(\S+) enforcing=0 .* path=(\S+) dev=(\S+) ino=(\S+) rule="([^"]*)"')
+
+
+def audit_str(v):
+    """audit_log_untrustedstring(): "quoted", hex when it has to be, ? for none."""
+    if v == "?":
+        return None
+    if v.startswith('"'):
+        return v[1:-1].encode()
+    return bytes.fromhex(v)
+
+
+def json_bytes(v):
+    """json/json.h: a string, or an array of byte values when not UTF-8."""
+    if v is None:
+        return None
+    return v.encode() if isinstance(v, str) else bytes(v)
+
+
+def auditor(lines, run):
+    events, backend = set(), None
+    for rest in lines.get("AUDITD-" + run, []):
+        r = json.loads(rest)
+        if r["type"] == "start":
+            backend = r["backend"]
+        elif r["type"] == "event" and r["decision"] == "deny":
+            events.add((r["op"], r["hook"], json_bytes(r["path"]), json_bytes(r["audit_dev"]),
+                        r["audit_ino"], r["rule"]))
+    return events, backend
+
+
+def ipe(lines, run):
+    records = set()
+    for rest in lines.get("IPE-" + run, []):
+        m = FIELDS.search(rest)
+        if not m:
+            sys.exit("unparsed IPE record: " + rest)
+        op, hook, path, dev, ino, rule = m.groups()
+        records.add((op, hook, audit_str(path), audit_str(dev), None if ino == "?" else int(ino), rule))
+    return records
+
+
+def across_runs(s):
+    """The sets without the ino of memfds, which every run creates anew."""
+    return {t[:4] + (None if t[2] and t[2].startswith(b"/memfd:") else t[4],) + t[5:] for t in s}
+
+
+def show(name, s):
+    print("%s: %d" % (name, len(s)))
+    for t in sorted(s, key=repr):
+        print("   ", t)
+
+
+def main():
+    path, mode, a, b = sys.argv[1:]
+    lines = {}
+    with open(path, encoding="utf-8", errors="surrogateescape") as f:
+        for line in f:
+            tag, _, rest = line.rstrip("\n").partition(" ")
+            lines.setdefault(tag, []).append(rest)
+    events, backend = auditor(lines, a)
+    print("auditor %s: backend %s" % (a, backend))
+    show("auditor " + a, events)
+    if mode == "equal":
+        records = ipe(lines, b)
+        show("IPE " + b, records)
+        if a != b:
+            events, records = across_runs(events), across_runs(records)
+        return 0 if events and backend == "lsm" and events == records else 1
+    other, _ = auditor(lines, b)
+    show("auditor " + b, other)
+    return 0 if events != other else 1
+
+
+sys.exit(main())
