@@ -33,9 +33,9 @@ cc -std=gnu11 -O2 -Wall -Wextra -Werror -static -I"$TOP" -o "$p/volumes-scan" \
 img=$T/img
 vm_images "$img" || { fail auditd-format "formatting the test images failed"; finish; exit; }
 vm_sign_roothash "$ERO_RH" "$p/ero.p7s" || fail sign-roothash
-# A: the volume and the initramfs may execute (what the tests of tests/vm/ use).
+# A: the volumes and the initramfs may execute (what the tests of tests/vm/ use).
 # B: only the initramfs may execute, and modules are denied: it differs from A.
-vm_policy "$p/a.pol" vm_auditd_a 1.0.0 "$SQ_RH" || fail generate-policy-a
+vm_policy "$p/a.pol" vm_auditd_a 1.0.0 "$SQ_RH" "$ERO_RH" || fail generate-policy-a
 "$O/ipe-policygen" generate --name vm_auditd_b --version 2.0.0 --boot-verified --op EXECUTE --op KMODULE \
 	-o "$p/b.pol" 2>/dev/null || fail generate-policy-b
 vm_sign_policy "$p/a.pol" "$p/a.p7b" || fail sign-policy-a
@@ -99,33 +99,49 @@ expect load-policy-a 0 "$(load_policy /payload/a.p7b)"
 expect activate-policy-a 0 "$(activate vm_auditd_a)"
 echo 0 >$IPE/enforce
 
-# audited RUN POLICY: the workload under `ipe-auditd run --policy POLICY`;
-# its records go out as "AUDITD-RUN ..." lines, IPE's as "IPE-RUN ...".
-audited() {
-	local run=$1 policy=$2 pid
+# auditor_start RUN POLICY BACKEND: `ipe-auditd run` in the background, attached.
+auditor_start() {
 	rm -f /tmp/ready
-	ipe-auditd run --policy "$policy" --backend lsm --no-dedup --stats-interval 0 \
-		--output /tmp/$run.jsonl --ready-fd 3 3>/tmp/ready 2>/tmp/$run.err &
-	pid=$!
-	while [ ! -s /tmp/ready ] && kill -0 $pid 2>/dev/null; do sleep 0.1; done
-	if [ ! -s /tmp/ready ]; then
-		fail "$run-auditor-ready" "ipe-auditd did not start: $(tail -n 1 /tmp/$run.err)"
-		return 1
-	fi
+	ipe-auditd run --policy "$2" --backend "$3" --no-dedup --stats-interval 0 \
+		--output "/tmp/$1.jsonl" --ready-fd 3 3>/tmp/ready 2>"/tmp/$1.err" &
+	auditor=$!
+	while [ ! -s /tmp/ready ] && kill -0 $auditor 2>/dev/null; do sleep 0.1; done
+	[ -s /tmp/ready ] && return 0
+	fail "$1-auditor-ready" "ipe-auditd did not start: $(tail -n 1 "/tmp/$1.err")"
+	return 1
+}
+# auditor_stop RUN: stop it; its records go out as "AUDITD-RUN ...", IPE's
+# since the last audit_mark as "IPE-RUN ...".
+auditor_stop() {
+	sleep 1
+	kill -TERM $auditor
+	wait $auditor
+	expect "$1-auditor-exit" 0 $?
+	sed "s/^/AUDITD-$1 /" "/tmp/$1.jsonl"
+	audit_records 1420 | sed "s/^/IPE-$1 /"
+}
+# audited RUN POLICY BACKEND: the workload under the auditor.
+audited() {
+	auditor_start "$@" || return 1
 	audit_mark
 	workload
-	sleep 1
-	kill -TERM $pid
-	wait $pid
-	expect "$run-auditor-exit" 0 $?
-	sed "s/^/AUDITD-$run /" /tmp/$run.jsonl
-	audit_records 1420 | sed "s/^/IPE-$run /"
+	auditor_stop "$1"
 }
-audited run1 /payload/a.pol
-audited run2 /payload/b.pol
+# run1: auto must find that BPF LSM programs run here and take the lsm backend.
+audited run1 /payload/a.pol auto
+audited run2 /payload/b.pol lsm
 expect load-policy-b 0 "$(load_policy /payload/b.p7b)"
 expect activate-policy-b 0 "$(activate vm_auditd_b)"
-audited run3 /payload/b.pol
+audited run3 /payload/b.pol lsm
+# run4: a volume opened after the auditor started (A allows its root hash,
+# the active B does not): the auditor learns it and reports nothing for it.
+auditor_start run4 /payload/a.pol lsm && {
+	audit_mark
+	mount_volume ero /dev/vdc /dev/vdd $ERO erofs /payload/ero.p7s
+	/mnt/ero/bin/busybox true
+	/tmp/busybox true
+	auditor_stop run4
+}
 finish
 GUEST
 
@@ -146,4 +162,6 @@ compare auditd-active-policy-equals-ipe equal run1 run1
 compare auditd-candidate-changes-events differ run1 run2
 compare auditd-candidate-equals-ipe-after-activation equal run2 run3
 compare auditd-active-candidate-equals-ipe equal run3 run3
+compare auditd-event-names-volume verity run2 /mnt/sq/bin/busybox sq "sha256:$SQ_RH" false roothash-not-allowed
+compare auditd-learns-volume-after-start learned run4 /mnt/ero/bin/busybox
 finish

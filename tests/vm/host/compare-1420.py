@@ -4,6 +4,8 @@
 
   compare-1420.py RECORDS equal AUDITOR_RUN IPE_RUN
   compare-1420.py RECORDS differ AUDITOR_RUN OTHER_AUDITOR_RUN
+  compare-1420.py RECORDS verity RUN PATH NAME ROOTHASH SIGNED REASON
+  compare-1420.py RECORDS learned RUN PATH
 
 RECORDS holds "AUDITD-RUN <JSON line>" and "IPE-RUN <dmesg line>" lines.
 Each side becomes a set of (op, hook, path, dev, ino, rule): IPE's record
@@ -12,6 +14,11 @@ exits 0 when the auditor's run (backend lsm) has deny events and they equal
 IPE's records of the other run; "differ" when two auditor runs differ. Both
 sets are printed either way. Between two runs a memfd is a new inode, so its
 ino is left out of a comparison across runs.
+
+"verity": the auditor's deny event for PATH names the volume (name, root hash,
+signed: true/false) and the reason. "learned": IPE recorded a denial of PATH
+in RUN while the auditor, whose candidate allows that volume, reported none
+for it (and did report others): it learned the volume opened after it started.
 """
 import json
 import re
@@ -70,13 +77,43 @@ def show(name, s):
         print("   ", t)
 
 
+def deny_events(lines, run):
+    for rest in lines.get("AUDITD-" + run, []):
+        r = json.loads(rest)
+        if r["type"] == "event" and r["decision"] == "deny":
+            yield r
+
+
+def verity(lines, run, path, name, roothash, signed, reason):
+    want = {"name": name, "roothash": roothash, "signed": signed == "true"}
+    found = [r for r in deny_events(lines, run) if json_bytes(r["path"]) == path.encode()]
+    for r in found:
+        print("auditor %s: %s verity=%s reason=%s hint=%s" % (run, path, r["verity"], r["reason"], r["hint"]))
+    print("expected verity=%s reason=%s" % (want, reason))
+    return 0 if found and all(r["verity"] == want and r["reason"] == reason for r in found) else 1
+
+
+def learned(lines, run, path):
+    records = ipe(lines, run)
+    events, _ = auditor(lines, run)
+    show("IPE " + run, records)
+    show("auditor " + run, events)
+    ipe_saw = any(t[2] == path.encode() for t in records)
+    auditor_saw = any(t[2] == path.encode() for t in events)
+    return 0 if ipe_saw and events and not auditor_saw else 1
+
+
 def main():
-    path, mode, a, b = sys.argv[1:]
+    path, mode, a, b = sys.argv[1:5]
     lines = {}
     with open(path, encoding="utf-8", errors="surrogateescape") as f:
         for line in f:
             tag, _, rest = line.rstrip("\n").partition(" ")
             lines.setdefault(tag, []).append(rest)
+    if mode == "verity":
+        return verity(lines, a, b, *sys.argv[5:])
+    if mode == "learned":
+        return learned(lines, a, b)
     events, backend = auditor(lines, a)
     print("auditor %s: backend %s" % (a, backend))
     show("auditor " + a, events)
