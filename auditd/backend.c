@@ -10,9 +10,11 @@
 #include "lib/macro.h"
 #include "auditd/backend.h"
 #include "auditd/bpf/event.h"
+#include "auditd/lsm.h"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wcast-qual" /* bpftool's generated code */
+#include "auditd/bpf/lsm.skel.h"
 #include "auditd/bpf/tracepoint.skel.h"
 #pragma GCC diagnostic pop
 
@@ -66,7 +68,16 @@ static int tracepoint_open(struct backend *b, size_t ring_size, pid_t self, char
 	b->events_fd = bpf_map__fd(s->maps.events);
 	b->counters_fd = bpf_map__fd(s->maps.counters);
 	b->trusted_fd = bpf_map__fd(s->maps.trusted_volumes);
+	b->verdicts_fd = bpf_map__fd(s->maps.verdicts);
+	b->generation_fd = bpf_map__fd(s->maps.generation);
 	return 0;
+}
+
+/* The maps only user space of `run` uses, from the lsm backend's skeleton. */
+static void lsm_maps(struct backend *b)
+{
+	b->verdicts_fd = bpf_map__fd(b->lsm->skel->maps.verdicts);
+	b->generation_fd = bpf_map__fd(b->lsm->skel->maps.generation);
 }
 
 int backend_open(struct backend *b, enum backend_kind want, size_t ring_size, pid_t self, char *err, size_t err_size)
@@ -74,12 +85,16 @@ int backend_open(struct backend *b, enum backend_kind want, size_t ring_size, pi
 	char why[320] = "";
 	int r;
 
-	*b = (struct backend){ .events_fd = -1, .counters_fd = -1, .trusted_fd = -1, .ring_size = ring_size };
+	*b = (struct backend){ .events_fd = -1, .counters_fd = -1, .trusted_fd = -1, .verdicts_fd = -1,
+			      .generation_fd = -1, .ring_size = ring_size };
 	libbpf_set_print(libbpf_quiet);
 	switch (want) {
 	case BACKEND_LSM:
 		snprintf(b->reason, sizeof(b->reason), "asked for with --backend lsm");
-		return backend_lsm_open(b, ring_size, self, false, err, err_size);
+		r = backend_lsm_open(b, ring_size, self, false, err, err_size);
+		if (r == 0)
+			lsm_maps(b);
+		return r;
 	case BACKEND_TRACEPOINT:
 		snprintf(b->reason, sizeof(b->reason), "asked for with --backend tracepoint");
 		return tracepoint_open(b, ring_size, self, err, err_size);
@@ -89,6 +104,7 @@ int backend_open(struct backend *b, enum backend_kind want, size_t ring_size, pi
 	r = backend_lsm_open(b, ring_size, self, true, why, sizeof(why));
 	if (r == 0) {
 		snprintf(b->reason, sizeof(b->reason), "bpf is an active LSM and an LSM program was seen to run");
+		lsm_maps(b);
 		return 0;
 	}
 	if (r != -EOPNOTSUPP) {
@@ -115,7 +131,7 @@ void backend_close(struct backend *b)
 		tracepoint_bpf__destroy(b->tp);
 	if (b->lsm)
 		backend_lsm_close(b);
-	*b = (struct backend){ .events_fd = -1, .counters_fd = -1, .trusted_fd = -1 };
+	*b = (struct backend){ .events_fd = -1, .counters_fd = -1, .trusted_fd = -1, .verdicts_fd = -1, .generation_fd = -1 };
 }
 
 int backend_read_counters(const struct backend *b, struct auditd_counters *ret)
@@ -136,6 +152,8 @@ int backend_read_counters(const struct backend *b, struct auditd_counters *ret)
 			ret[k].seen += per[c].seen;
 			ret[k].trusted += per[c].trusted;
 			ret[k].lost += per[c].lost;
+			ret[k].cached_allow += per[c].cached_allow;
+			ret[k].cached_deny += per[c].cached_deny;
 		}
 	}
 	return 0;

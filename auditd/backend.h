@@ -24,7 +24,7 @@ struct backend {
 	const char *const *gaps;   /* NULL-terminated coverage gap names (docs/events.md) */
 	struct tracepoint_bpf *tp;
 	struct lsm_backend *lsm;   /* auditd/lsm.h */
-	int events_fd, counters_fd, trusted_fd;
+	int events_fd, counters_fd, trusted_fd, verdicts_fd, generation_fd;
 	size_t ring_size;
 };
 

@@ -60,6 +60,7 @@ struct run {
 	uint64_t ulost[IPE_OP_MAX + 1][IPE_HOOK_MAX];
 	struct auditd_volume vols[AUDITD_TRUST_MAX];
 	size_t n_vols;
+	uint32_t generation;               /* of the kernel's verdict cache; 0 = off (--no-dedup) */
 	int error;                         /* the first error that must stop the run (output failed) */
 };
 
@@ -71,11 +72,43 @@ static struct auditd_volume *volume_find(struct run *r, uint32_t dev)
 	return NULL;
 }
 
+/* Decisions may have changed: the kernel's cached ones no longer count. */
+static void verdicts_invalidate(struct run *r)
+{
+	__u32 zero = 0;
+
+	if (!r->generation)
+		return;
+	r->generation = r->generation == UINT32_MAX ? 1 : r->generation + 1;
+	if (bpf_map_update_elem(r->be.generation_fd, &zero, &r->generation, BPF_ANY) < 0)
+		log_warning_errno(-errno, "cannot update the kernel's verdict cache: %m");
+}
+
+/* Remember @e's decision in the kernel, so that the same file is counted there next time. */
+static void verdict_remember(struct run *r, const struct auditd_event *e, bool deny)
+{
+	struct auditd_key k = { .op = e->op, .hook = e->hook };
+	struct auditd_cached v = { .generation = r->generation, .deny = deny };
+
+	if (!r->generation)
+		return;
+	if (e->flags & AUDITD_F_HAS_FILE) {
+		k.dev = e->dev;
+		k.ino = e->ino;
+		k.kind = e->flags & AUDITD_F_INITRAMFS ? AUDITD_KEY_INITRAMFS : 0;
+	} else {
+		k.kind = AUDITD_KEY_ANON;
+		memcpy(k.comm, e->comm, sizeof(k.comm));
+	}
+	(void)bpf_map_update_elem(r->be.verdicts_fd, &k, &v, BPF_ANY);
+}
+
 /* Tell the kernel side which evaluations on @v it may count as allowed without sending them. */
 static void trust_update(struct run *r, const struct auditd_volume *v)
 {
 	struct auditd_trust t;
 
+	verdicts_invalidate(r);
 	auditd_trust_bits(r->pf.policy, v, &t);
 	if (!v->digest_len || (!t.allow_ops && !t.allow_ops_initramfs))
 		(void)bpf_map_delete_elem(r->be.trusted_fd, &v->dev);
@@ -235,6 +268,7 @@ static int on_event(struct run *r, const struct auditd_event *e)
 		r->st.rows[op][e->hook].denied++;
 	else
 		r->st.rows[op][e->hook].allowed++;
+	verdict_remember(r, e, v.decision.action == IPE_ACTION_DENY);
 	if (v.decision.action == IPE_ACTION_DENY || r->all) {
 		if (r->dedup && dedup_seen(&r->dd, e))
 			r->st.rows[op][e->hook].deduplicated++;
@@ -282,7 +316,9 @@ static int write_stats(struct run *r, bool final)
 			struct auditd_stats_row *row = &st.rows[op][hook];
 
 			row->seen = c->seen;
-			row->allowed += c->trusted;
+			row->allowed += c->trusted + c->cached_allow;
+			row->denied += c->cached_deny;
+			row->deduplicated += c->cached_deny + (r->all ? c->cached_allow : 0);
 			row->lost = c->lost + r->ulost[op][hook];
 		}
 	st.volume_lost = k[AUDITD_COUNTER_VOLUME].lost;
@@ -305,6 +341,7 @@ static void reload(struct run *r)
 		policy_file_done(&r->pf);
 		r->pf = pf;
 		dedup_clear(&r->dd); /* what is worth reporting changed */
+		verdicts_invalidate(r);
 		trust_update_all(r);
 		log_info("reloaded %s: policy %s", r->policy_path, r->pf.policy->name);
 		k = output_reload(&r->out, r->pf.policy, r->pf.sha256, NULL);
@@ -587,6 +624,15 @@ int verb_run(int argc, char *argv[])
 	if (k < 0) {
 		log_error("%s", err);
 		goto out;
+	}
+	if (r.dedup) {
+		__u32 zero = 0;
+
+		r.generation = 1;
+		if (bpf_map_update_elem(r.be.generation_fd, &zero, &r.generation, BPF_ANY) < 0) {
+			log_warning_errno(-errno, "cannot turn on the kernel's verdict cache: %m");
+			r.generation = 0;
+		}
 	}
 	r.rb = ring_buffer__new(r.be.events_fd, on_record, &r, NULL);
 	if (!r.rb) {

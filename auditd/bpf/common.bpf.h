@@ -42,6 +42,20 @@ struct {
 	__type(value, struct auditd_trust);
 } trusted_volumes SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, AUDITD_VERDICTS_MAX);
+	__type(key, struct auditd_key);
+	__type(value, struct auditd_cached);
+} verdicts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} generation SEC(".maps");
+
 /* One event under construction per CPU: too large for the 512-byte stack. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -228,6 +242,37 @@ static __always_inline struct auditd_event *event_begin(__u32 op, __u32 hook)
 	return e;
 }
 
+/* True when "verdicts" already holds this event's decision; then it is counted here. */
+static __always_inline bool cached(const struct auditd_event *e, struct auditd_counters *c)
+{
+	struct auditd_key k = {};
+	struct auditd_cached *v;
+	__u32 zero = 0, *gen;
+
+	k.op = e->op;
+	k.hook = e->hook;
+	if (e->flags & AUDITD_F_HAS_FILE) {
+		k.dev = e->dev;
+		k.ino = e->ino;
+		k.kind = e->flags & AUDITD_F_INITRAMFS ? AUDITD_KEY_INITRAMFS : 0;
+	} else {
+		k.kind = AUDITD_KEY_ANON;
+		__builtin_memcpy(k.comm, e->comm, sizeof(k.comm));
+	}
+	/* generation 0: user space does not deduplicate (--no-dedup) */
+	gen = bpf_map_lookup_elem(&generation, &zero);
+	if (!gen || !*gen)
+		return false;
+	v = bpf_map_lookup_elem(&verdicts, &k);
+	if (!v || v->generation != *gen)
+		return false;
+	if (v->deny)
+		__sync_fetch_and_add(&c->cached_deny, 1);
+	else
+		__sync_fetch_and_add(&c->cached_allow, 1);
+	return true;
+}
+
 /* Send @e (counted as lost when the ring buffer is full). */
 static __always_inline void event_send(struct auditd_event *e, struct auditd_counters *c)
 {
@@ -291,6 +336,8 @@ static __always_inline void emit_file(__u32 op, __u32 hook, struct file *file, _
 			__sync_fetch_and_add(&c->trusted, 1);
 			return;
 		}
+		if (cached(e, c))
+			return;
 		/* d_unlinked(): unhashed and not a root, as d_path() tests before adding " (deleted)" */
 		if (!BPF_CORE_READ(dentry, d_hash.pprev) && BPF_CORE_READ(dentry, d_parent) != dentry)
 			e->flags |= AUDITD_F_DELETED;
@@ -298,6 +345,8 @@ static __always_inline void emit_file(__u32 op, __u32 hook, struct file *file, _
 		e->path_len = off;
 		e->argv_len = read_argv(e, off);
 	} else {
+		if (cached(e, c))
+			return;
 		e->argv_len = read_argv(e, 0);
 	}
 	event_send(e, c);

@@ -127,11 +127,39 @@ struct auditd_trust {
  * Nothing the programs see vanishes without being counted here.
  */
 struct auditd_counters {
-	__u64 seen;    /* evaluations seen */
-	__u64 trusted; /* allowed in the kernel by trusted_volumes */
-	__u64 lost;    /* ring-buffer reservations that failed */
+	__u64 seen;         /* evaluations seen */
+	__u64 trusted;      /* allowed in the kernel by trusted_volumes */
+	__u64 lost;         /* ring-buffer reservations that failed */
+	__u64 cached_allow; /* allowed by a decision in "verdicts" (seen again, not sent) */
+	__u64 cached_deny;  /* denied by a decision in "verdicts" (seen again, not sent) */
 };
 #define AUDITD_COUNTERS_MAX ((AUDITD_OP_MAX + 1) * AUDITD_HOOK_MAX + 1)
 #define AUDITD_COUNTER_VOLUME (AUDITD_COUNTERS_MAX - 1)
 
-#define AUDITD_RINGBUF_DEFAULT (8u << 20) /* bytes; a power of two, a multiple of the page size */
+/*
+ * Map "verdicts" (BPF_MAP_TYPE_LRU_HASH, key: struct auditd_key; value:
+ * struct auditd_cached): the decisions user space already made, so that a
+ * file (or a program's anonymous memory) seen again is counted in the
+ * kernel instead of crossing into user space: the dedup of `run`. A value
+ * counts only while its generation equals the one in map "generation"
+ * (BPF_MAP_TYPE_ARRAY, one __u32), which user space bumps whenever a
+ * decision may change (a new policy, a volume's root hash). Generation 0
+ * (the initial value) turns the cache off.
+ */
+#define AUDITD_KEY_ANON 1u      /* auditd_key.kind: anonymous memory, keyed by comm */
+#define AUDITD_KEY_INITRAMFS 2u /* auditd_key.kind: the mount is the initramfs */
+struct auditd_key {
+	__u64 ino;      /* files: the real inode's i_ino */
+	__u32 dev;      /* files: the real inode's i_sb->s_dev */
+	__u8 op, hook;
+	__u8 kind;      /* AUDITD_KEY_* */
+	__u8 pad;
+	char comm[AUDITD_COMM_LEN]; /* anonymous memory only, else zero */
+};
+struct auditd_cached {
+	__u32 generation;
+	__u32 deny; /* 1: the policy denies it */
+};
+#define AUDITD_VERDICTS_MAX 16384
+
+#define AUDITD_RINGBUF_DEFAULT (2u << 20) /* bytes; a power of two, a multiple of the page size */
