@@ -85,6 +85,7 @@ bench:
 	$(Q)tests/deps.sh check
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)O=$(O) bench/verity.sh
+	$(Q)O=$(O) bench/auditd.sh
 
 install: all
 	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(mandir)/man1

@@ -21,7 +21,7 @@ static const struct verb verbs[] = {
 			"  --duration SEC           stop after SEC seconds\n"
 			"  --stats-interval SEC     a stats record every SEC seconds (default 60, 0: only at exit)\n"
 			"  --ready-fd N             write a newline to fd N once attached (s6 notification-fd)\n"
-			"  --ring-size BYTES        ring buffer size, a power of two (default 8 MiB)\n"
+			"  --ring-size BYTES        ring buffer size, a power of two (default 2 MiB)\n"
 			"  --all                    also report what the policy allows\n"
 			"  --no-dedup               report every denial, not only the first of each file\n\n"
 			"Exit status: 0 stopped by a signal or --duration, 2 usage or system error.\n",
