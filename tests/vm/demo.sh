@@ -5,7 +5,8 @@
 # Builds a small squashfs application image, formats it for dm-verity and
 # signs its root hash, generates, checks and signs the IPE policy for it,
 # then boots Debian's IPE kernel (QEMU) and shows the policy in audit mode
-# (would-be denials logged, nothing refused) and in enforce mode (the same
+# (would-be denials logged, nothing refused) beside ipe-auditd, which judges
+# the same policy in eBPF (its lsm backend), and in enforce mode (the same
 # exec refused, the image's own binaries still running).
 set -uo pipefail
 . "$(dirname "$0")/../integration/lib.sh"
@@ -87,12 +88,23 @@ echo "-- load the signed policy (one write to new_policy), activate it, audit mo
 echo 1 >$IPE/policies/demo/active || ok=0
 echo 0 >$IPE/enforce
 show "policy $(cat $IPE/policies/demo/name) $(cat $IPE/policies/demo/version), active=$(cat $IPE/policies/demo/active), enforce=$(cat $IPE/enforce)"
+echo "-- ipe-auditd run: the same signed policy as a candidate, judged in eBPF beside IPE"
+ipe-auditd run --policy /payload/demo.p7b --format text --stats-interval 0 --ready-fd 3 \
+	3>/tmp/ready >/tmp/auditd.txt 2>&1 &
+auditor=$!
+while [ ! -s /tmp/ready ] && kill -0 $auditor 2>/dev/null; do sleep 0.1; done
 audit_mark
 show "/mnt/app/bin/busybox echo: $(/mnt/app/bin/busybox echo ran 2>&1)"
 show "/tmp/busybox echo:         $(/tmp/busybox echo ran 2>&1)   <- allowed only because enforce=0"
+sleep 1
+kill -TERM $auditor
+wait $auditor || ok=0
 echo "   would-be denials the kernel logged (type=1420, enforcing=0):"
 ipe_log 1420
 ipe_log 1420 | grep -q 'enforcing=0' || ok=0
+echo "   what ipe-auditd reported (start, events, final stats):"
+sed 's/^/   /' /tmp/auditd.txt
+grep -q 'DENY EXECUTE/BPRM_CHECK.*path=/tmp/busybox' /tmp/auditd.txt || ok=0
 
 echo "-- enforce mode"
 echo 1 >$IPE/enforce
@@ -131,7 +143,8 @@ if sed 's/\r//g' "$run_dir/results" | grep -aq '^DEMO-OK'; then
 - ipe-policygen generated, checked and signed a policy allowing exactly that image
   (plus the initramfs); the kernel accepted its signature.
 - Audit mode: a binary outside the image still ran, and the kernel logged the
-  would-be denial (type=1420 ... enforcing=0).
+  would-be denial (type=1420 ... enforcing=0); ipe-auditd, judging the same
+  policy from BPF LSM programs, reported the same denials with the rule.
 - Enforce mode: the same binary was refused (Permission denied), the image's own
   binary ran.
 Console log: $O/tests/logs/demo.console.log
