@@ -133,10 +133,9 @@ int output_start(struct output *o, const struct auditd_start *s)
 	return write_record(o, j, text);
 }
 
-/* The path of @e (leaf-first names, event.h) as d_path() prints it; malloc'd, *len set. */
-static char *event_path(const struct auditd_event *e, size_t *ret_len)
+/* A path in @e's data (leaf-first names, event.h) as d_path() prints it; malloc'd, *len set. */
+static char *walked_path(const char *names, size_t n, bool deleted, size_t *ret_len)
 {
-	size_t n = MIN(e->path_len, (size_t)AUDITD_PATH_LEN);
 	char *out = malloc(n + 2 + sizeof(" (deleted)")), *p;
 	size_t end = n;
 
@@ -147,16 +146,16 @@ static char *event_path(const struct auditd_event *e, size_t *ret_len)
 	while (end > 0) {
 		size_t start = end - 1; /* the NUL of the name ending at end */
 
-		while (start > 0 && e->data[start - 1])
+		while (start > 0 && names[start - 1])
 			start--;
 		*p++ = '/';
-		memcpy(p, e->data + start, end - 1 - start);
+		memcpy(p, names + start, end - 1 - start);
 		p += end - 1 - start;
 		end = start;
 	}
 	if (p == out)
 		*p++ = '/';
-	if (e->flags & AUDITD_F_DELETED) {
+	if (deleted) {
 		memcpy(p, " (deleted)", 10);
 		p += 10;
 	}
@@ -168,7 +167,7 @@ static char *event_path(const struct auditd_event *e, size_t *ret_len)
 static struct json_object *argv_json(const struct auditd_event *e)
 {
 	struct json_object *a = json_object_new_array();
-	const char *s = e->data + MIN(e->path_len, (size_t)AUDITD_PATH_LEN);
+	const char *s = e->data + e->path_len + e->exe_len;
 	size_t n = MIN(e->argv_len, (size_t)AUDITD_ARGV_LEN), i = 0;
 
 	while (a && i < n) {
@@ -207,20 +206,6 @@ static struct json_object *verity_json(const struct auditd_volume *vol)
 	return o;
 }
 
-/* readlink(/proc/TGID/exe): best effort, NULL when the process is gone or not ours to see. */
-static char *proc_exe(uint32_t tgid, size_t *ret_len)
-{
-	char link[32], buf[4096];
-	ssize_t n;
-
-	snprintf(link, sizeof(link), "/proc/%u/exe", tgid);
-	n = readlink(link, buf, sizeof(buf));
-	if (n <= 0 || n >= (ssize_t)sizeof(buf))
-		return NULL;
-	*ret_len = (size_t)n;
-	return strndup(buf, (size_t)n);
-}
-
 /* @n bytes of @s for a terminal: printable ASCII as is, the rest as \xHH. */
 static void text_bytes(FILE *f, const char *s, size_t n)
 {
@@ -246,14 +231,17 @@ int output_event(struct output *o, const struct auditd_event *e, const struct au
 
 	if (!j)
 		return -ENOMEM;
-	if (has_file && !(path = event_path(e, &path_len)))
+	if (has_file && !(path = walked_path(e->data, e->path_len, e->flags & AUDITD_F_DELETED, &path_len)))
 		return -ENOMEM;
 	/* for an exec, the executable is the file itself */
-	if (has_file && e->hook == AUDITD_HOOK_BPRM_CHECK) {
+	if (has_file && (e->hook == AUDITD_HOOK_BPRM_CHECK || e->hook == AUDITD_HOOK_BPRM_CREDS_FOR_EXEC)) {
 		exe = strndup(path, path_len);
 		exe_len = path_len;
-	} else
-		exe = proc_exe(e->tgid, &exe_len);
+		if (!exe)
+			return -ENOMEM;
+	} else if (e->exe_len &&
+		   !(exe = walked_path(e->data + e->path_len, e->exe_len, e->flags & AUDITD_F_EXE_DELETED, &exe_len)))
+		return -ENOMEM;
 	format_time((int64_t)e->time_ns + o->boot_to_real_ns, time, sizeof(time));
 	snprintf(dev, sizeof(dev), "%u:%u", MAJOR(e->dev), MINOR(e->dev));
 	o->seq++;

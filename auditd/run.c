@@ -294,8 +294,9 @@ static int on_record(void *ctx, void *data, size_t size)
 	if (size >= sizeof(__u32) && *(const __u32 *)data == AUDITD_KIND_VOLUME &&
 	    size >= sizeof(struct auditd_volume_event))
 		on_volume(r, data);
-	else if (size >= head && e->kind == AUDITD_KIND_EVENT && (size_t)e->path_len + e->argv_len <= size - head &&
-		 e->path_len <= AUDITD_PATH_LEN && e->argv_len <= AUDITD_ARGV_LEN)
+	else if (size >= head && e->kind == AUDITD_KIND_EVENT &&
+		 (size_t)e->path_len + e->exe_len + e->argv_len <= size - head && e->path_len <= AUDITD_PATH_LEN &&
+		 e->exe_len <= AUDITD_PATH_LEN && e->argv_len <= AUDITD_ARGV_LEN)
 		on_event(r, e);
 	else
 		r->st.dropped++;

@@ -115,6 +115,8 @@ struct walk {
 	struct vfsmount *vm;
 	struct mount *m;
 	__u32 off;
+	__u32 base;                 /* where in e->data this path goes (below AUDITD_PATH_LEN) */
+	__u16 trunc_flag, deleted_flag;
 };
 
 /* One step of walk_path(): 0 to go on, 1 to stop (bpf_loop() callback). */
@@ -143,10 +145,11 @@ static long walk_step(__u64 i, void *data)
 			 * "/NAME (deleted)".
 			 */
 			name = BPF_CORE_READ(d, d_name.name);
-			n = bpf_probe_read_kernel_str(e->data + (off & (AUDITD_PATH_LEN - 1)), AUDITD_NAME_MAX, name);
+			n = bpf_probe_read_kernel_str(e->data + (w->base & (AUDITD_PATH_LEN - 1)) +
+							      (off & (AUDITD_PATH_LEN - 1)), AUDITD_NAME_MAX, name);
 			if (n > 0) {
 				w->off = off + n;
-				e->flags |= AUDITD_F_DELETED;
+				e->flags |= w->deleted_flag;
 			}
 			return 1;
 		}
@@ -158,30 +161,37 @@ static long walk_step(__u64 i, void *data)
 		return 0;
 	}
 	if (off > AUDITD_PATH_LEN - AUDITD_NAME_MAX) {
-		e->flags |= AUDITD_F_PATH_TRUNC;
+		e->flags |= w->trunc_flag;
 		return 1;
 	}
 	name = BPF_CORE_READ(d, d_name.name);
-	n = bpf_probe_read_kernel_str(e->data + (off & (AUDITD_PATH_LEN - 1)), AUDITD_NAME_MAX, name);
+	n = bpf_probe_read_kernel_str(e->data + (w->base & (AUDITD_PATH_LEN - 1)) + (off & (AUDITD_PATH_LEN - 1)),
+				      AUDITD_NAME_MAX, name);
 	if (n <= 0)
 		return 1;
 	w->off = off + n;
 	w->d = parent;
 	if (i == AUDITD_PATH_DEPTH - 1)
-		e->flags |= AUDITD_F_PATH_TRUNC;
+		e->flags |= w->trunc_flag;
 	return 0;
 }
 
 /*
  * The path of @p as d_path() prints it for the current task (up to its
- * root, crossing mount points), leaf first, into e->data (see struct
- * auditd_event). Returns the bytes used.
+ * root, crossing mount points), leaf first, into e->data at @base (see
+ * struct auditd_event), with @trunc_flag and @deleted_flag for what
+ * AUDITD_F_PATH_TRUNC and AUDITD_F_DELETED say of the file's path.
+ * Returns the bytes used.
  */
-static __always_inline __u32 walk_path(struct auditd_event *e, const struct path *p)
+static __always_inline __u32 walk_path(struct auditd_event *e, const struct path *p, __u32 base, __u16 trunc_flag,
+				       __u16 deleted_flag)
 {
 	struct task_struct *task = (void *)bpf_get_current_task();
 	struct walk w = {
 		.e = e,
+		.base = base,
+		.trunc_flag = trunc_flag,
+		.deleted_flag = deleted_flag,
 		.root_dentry = BPF_CORE_READ(task, fs, root.dentry),
 		.root_mnt = BPF_CORE_READ(task, fs, root.mnt),
 		.d = BPF_CORE_READ(p, dentry),
@@ -193,7 +203,7 @@ static __always_inline __u32 walk_path(struct auditd_event *e, const struct path
 	return w.off & (AUDITD_PATH_LEN - 1);
 }
 
-/* The current process's argv (mm->arg_start..arg_end) after @off bytes of path. */
+/* The current process's argv (mm->arg_start..arg_end) after @off bytes of paths. */
 static __always_inline __u32 read_argv(struct auditd_event *e, __u32 off)
 {
 	struct task_struct *task = (void *)bpf_get_current_task();
@@ -206,9 +216,27 @@ static __always_inline __u32 read_argv(struct auditd_event *e, __u32 off)
 		e->flags |= AUDITD_F_ARGV_TRUNC;
 	}
 	len &= AUDITD_ARGV_LEN - 1;
-	if (len == 0 || bpf_probe_read_user(e->data + (off & (AUDITD_PATH_LEN - 1)), len, (void *)start) < 0)
+	if (len == 0 || bpf_probe_read_user(e->data + (off & (2 * AUDITD_PATH_LEN - 1)), len, (void *)start) < 0)
 		return 0;
 	return len;
+}
+
+/* The path of the current process's executable at @off, unless the hook is an exec (the file is the executable). */
+static __always_inline __u32 walk_exe(struct auditd_event *e, __u32 hook, __u32 off)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	struct file *exe;
+	struct dentry *dentry;
+
+	if (hook == AUDITD_HOOK_BPRM_CHECK || hook == AUDITD_HOOK_BPRM_CREDS_FOR_EXEC)
+		return 0;
+	exe = BPF_CORE_READ(task, mm, exe_file);
+	if (!exe)
+		return 0;
+	dentry = BPF_CORE_READ(exe, f_path.dentry);
+	if (!BPF_CORE_READ(dentry, d_hash.pprev) && BPF_CORE_READ(dentry, d_parent) != dentry)
+		e->flags |= AUDITD_F_EXE_DELETED;
+	return walk_path(e, &exe->f_path, off, AUDITD_F_EXE_TRUNC, AUDITD_F_EXE_DELETED);
 }
 
 static __always_inline struct auditd_event *event_begin(__u32 op, __u32 hook)
@@ -236,6 +264,7 @@ static __always_inline struct auditd_event *event_begin(__u32 op, __u32 hook)
 	e->sb_magic = 0;
 	e->path_len = 0;
 	e->argv_len = 0;
+	e->exe_len = 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	e->fstype[0] = 0;
 	e->sb_id[0] = 0;
@@ -276,7 +305,7 @@ static __always_inline bool cached(const struct auditd_event *e, struct auditd_c
 /* Send @e (counted as lost when the ring buffer is full). */
 static __always_inline void event_send(struct auditd_event *e, struct auditd_counters *c)
 {
-	__u64 size = __builtin_offsetof(struct auditd_event, data) + (__u64)e->path_len + e->argv_len;
+	__u64 size = __builtin_offsetof(struct auditd_event, data) + (__u64)e->path_len + e->exe_len + e->argv_len;
 
 	if (size > sizeof(*e))
 		size = sizeof(*e);
@@ -341,13 +370,11 @@ static __always_inline void emit_file(__u32 op, __u32 hook, struct file *file, _
 		/* d_unlinked(): unhashed and not a root, as d_path() tests before adding " (deleted)" */
 		if (!BPF_CORE_READ(dentry, d_hash.pprev) && BPF_CORE_READ(dentry, d_parent) != dentry)
 			e->flags |= AUDITD_F_DELETED;
-		off = walk_path(e, &file->f_path);
+		off = walk_path(e, &file->f_path, 0, AUDITD_F_PATH_TRUNC, AUDITD_F_DELETED);
 		e->path_len = off;
-		e->argv_len = read_argv(e, off);
-	} else {
-		if (cached(e, c))
-			return;
-		e->argv_len = read_argv(e, 0);
-	}
+	} else if (cached(e, c))
+		return;
+	e->exe_len = walk_exe(e, hook, e->path_len);
+	e->argv_len = read_argv(e, e->path_len + e->exe_len);
 	event_send(e, c);
 }

@@ -60,10 +60,14 @@ enum auditd_kind {
 #define AUDITD_F_ARGV_TRUNC (1u << 4) /* argv longer than AUDITD_ARGV_LEN */
 #define AUDITD_F_DELETED (1u << 5)    /* the dentry is unlinked: d_path() adds " (deleted)" */
 #define AUDITD_F_TRUSTED (1u << 6)    /* (counters only) allowed in the kernel by trusted_volumes */
+#define AUDITD_F_EXE_TRUNC (1u << 7)  /* the executable's path walk stopped early */
+#define AUDITD_F_EXE_DELETED (1u << 8) /* the executable's dentry is unlinked */
 
 /*
  * One evaluation IPE would make. data[] holds path_len bytes of path, then
- * argv_len bytes of argv (the process's NUL-separated arguments).
+ * exe_len bytes of the process's executable (mm->exe_file, the same
+ * leaf-first form; not for exec hooks, where the file is the executable),
+ * then argv_len bytes of argv (the process's NUL-separated arguments).
  *
  * The path is written leaf first: NUL-terminated names from the file up to
  * the root of the process's file system tree, crossing mount points, so that
@@ -86,11 +90,13 @@ struct auditd_event {
 	__u64 file_ino;     /* file_inode()'s i_ino: what IPE's 1420 record prints as ino= */
 	__u32 sb_magic;     /* real inode's i_sb->s_magic */
 	__u16 path_len;     /* bytes of data[] that are the path */
-	__u16 argv_len;     /* bytes of data[] after the path that are argv */
+	__u16 argv_len;     /* bytes of data[] after the path and exe that are argv */
+	__u16 exe_len;      /* bytes of data[] after the path that are the executable's path */
+	__u16 reserved;
 	char comm[AUDITD_COMM_LEN];
 	char fstype[AUDITD_FSTYPE_LEN]; /* real inode's i_sb->s_type->name */
 	char sb_id[AUDITD_SID_LEN];     /* file_inode()'s i_sb->s_id: what IPE's 1420 record prints as dev= */
-	char data[AUDITD_PATH_LEN + AUDITD_NAME_MAX + AUDITD_ARGV_LEN];
+	char data[2 * AUDITD_PATH_LEN + AUDITD_NAME_MAX + AUDITD_ARGV_LEN];
 };
 
 /* struct auditd_volume_event.what, as enum lsm_integrity_type (include/linux/security.h) */
