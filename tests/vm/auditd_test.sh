@@ -22,6 +22,7 @@
 . "$(dirname "$0")/lib.sh"
 
 vm_setup_or_skip auditd || { finish; exit; }
+[ -x "$O/ipe-auditd" ] || { fail auditd-built "$O/ipe-auditd is not built (make O=$O)"; finish; exit; }
 
 p=$T/payload
 vm_payload_start "$p"
@@ -99,15 +100,17 @@ expect load-policy-a 0 "$(load_policy /payload/a.p7b)"
 expect activate-policy-a 0 "$(activate vm_auditd_a)"
 echo 0 >$IPE/enforce
 
-# auditor_start RUN POLICY BACKEND: `ipe-auditd run` in the background, attached.
+# auditor_start RUN POLICY BACKEND [OPTION...]: `ipe-auditd run` in the background, attached.
 auditor_start() {
+	local run=$1 policy=$2 backend=$3
+	shift 3
 	rm -f /tmp/ready
-	ipe-auditd run --policy "$2" --backend "$3" --no-dedup --stats-interval 0 \
-		--output "/tmp/$1.jsonl" --ready-fd 3 3>/tmp/ready 2>"/tmp/$1.err" &
+	ipe-auditd run --policy "$policy" --backend "$backend" --stats-interval 0 "$@" \
+		--output "/tmp/$run.jsonl" --ready-fd 3 3>/tmp/ready 2>"/tmp/$run.err" &
 	auditor=$!
 	while [ ! -s /tmp/ready ] && kill -0 $auditor 2>/dev/null; do sleep 0.1; done
 	[ -s /tmp/ready ] && return 0
-	fail "$1-auditor-ready" "ipe-auditd did not start: $(tail -n 1 "/tmp/$1.err")"
+	fail "$run-auditor-ready" "ipe-auditd did not start: $(tail -n 1 "/tmp/$run.err")"
 	return 1
 }
 # auditor_stop RUN: stop it; its records go out as "AUDITD-RUN ...", IPE's
@@ -128,14 +131,16 @@ audited() {
 	auditor_stop "$1"
 }
 # run1: auto must find that BPF LSM programs run here and take the lsm backend.
-audited run1 /payload/a.pol auto
-audited run2 /payload/b.pol lsm
+audited run1 /payload/a.pol auto --no-dedup
+# run2: the candidate B while A is active. Every run is --no-dedup: deduplicated,
+# the overlay's lower file (the volume's own inode) would count as already seen.
+audited run2 /payload/b.pol lsm --no-dedup
 expect load-policy-b 0 "$(load_policy /payload/b.p7b)"
 expect activate-policy-b 0 "$(activate vm_auditd_b)"
-audited run3 /payload/b.pol lsm
+audited run3 /payload/b.pol lsm --no-dedup
 # run4: a volume opened after the auditor started (A allows its root hash,
 # the active B does not): the auditor learns it and reports nothing for it.
-auditor_start run4 /payload/a.pol lsm && {
+auditor_start run4 /payload/a.pol lsm --no-dedup && {
 	audit_mark
 	mount_volume ero /dev/vdc /dev/vdd $ERO erofs /payload/ero.p7s
 	/mnt/ero/bin/busybox true
@@ -158,6 +163,7 @@ compare() {
 		fail "$name" "see both sets in the log"
 	fi
 }
+compare auditd-auto-start-record start run1
 compare auditd-active-policy-equals-ipe equal run1 run1
 compare auditd-candidate-changes-events differ run1 run2
 compare auditd-candidate-equals-ipe-after-activation equal run2 run3

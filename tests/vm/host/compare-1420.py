@@ -6,6 +6,7 @@
   compare-1420.py RECORDS differ AUDITOR_RUN OTHER_AUDITOR_RUN
   compare-1420.py RECORDS verity RUN PATH NAME ROOTHASH SIGNED REASON
   compare-1420.py RECORDS learned RUN PATH
+  compare-1420.py RECORDS start RUN
 
 RECORDS holds "AUDITD-RUN <JSON line>" and "IPE-RUN <dmesg line>" lines.
 Each side becomes a set of (op, hook, path, dev, ino, rule): IPE's record
@@ -19,6 +20,9 @@ ino is left out of a comparison across runs.
 signed: true/false) and the reason. "learned": IPE recorded a denial of PATH
 in RUN while the auditor, whose candidate allows that volume, reported none
 for it (and did report others): it learned the volume opened after it started.
+"start": RUN's start record (backend auto) chose lsm because an LSM program
+was seen to run, names IPE's active policy, enforce off, and, IPE 6.12 having no
+BPRM_CREDS_FOR_EXEC hook, the one coverage gap "bprm-creds-for-exec".
 """
 import json
 import re
@@ -103,13 +107,25 @@ def learned(lines, run, path):
     return 0 if ipe_saw and events and not auditor_saw else 1
 
 
+def start(lines, run):
+    r = json.loads(lines["AUDITD-" + run][0])
+    print("start record of %s: %s" % (run, json.dumps(r, sort_keys=True)))
+    return 0 if (r["type"] == "start" and r["backend"] == "lsm" and "LSM program" in r["backend_reason"] and
+                 r["gaps"] == ["bprm-creds-for-exec"] and r["ipe"]["present"] and
+                 r["ipe"]["active_policy"] == "vm_auditd_a" and r["ipe"]["enforce"] is False) else 1
+
+
 def main():
+    if sys.argv[2] == "start":
+        sys.argv.append("")
     path, mode, a, b = sys.argv[1:5]
     lines = {}
     with open(path, encoding="utf-8", errors="surrogateescape") as f:
         for line in f:
             tag, _, rest = line.rstrip("\n").partition(" ")
             lines.setdefault(tag, []).append(rest)
+    if mode == "start":
+        return start(lines, a)
     if mode == "verity":
         return verity(lines, a, b, *sys.argv[5:])
     if mode == "learned":
