@@ -133,8 +133,7 @@ int output_start(struct output *o, const struct auditd_start *s)
 	return write_record(o, j, text);
 }
 
-/* A path in @e's data (leaf-first names, event.h) as d_path() prints it; malloc'd, *len set. */
-static char *walked_path(const char *names, size_t n, bool deleted, size_t *ret_len)
+char *walked_path(const char *names, size_t n, bool deleted, size_t *ret_len)
 {
 	char *out = malloc(n + 2 + sizeof(" (deleted)")), *p;
 	size_t end = n;

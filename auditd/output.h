@@ -56,5 +56,13 @@ int output_stats(struct output *o, const struct auditd_stats *st, bool final);
 /* A policy reload (SIGHUP): @error NULL when the new policy was taken, else why it was refused. */
 int output_reload(struct output *o, const struct ipe_policy *p, const char *sha256, const char *error);
 
+/*
+ * walked_path() - @n bytes of leaf-first names from an event's data
+ * (struct auditd_event) as d_path() prints them: "/a/b/c", "/" for none,
+ * with " (deleted)" when @deleted.
+ * Return: a malloc'd NUL-terminated string (its length in *@ret_len), or NULL on ENOMEM.
+ */
+char *walked_path(const char *names, size_t n, bool deleted, size_t *ret_len);
+
 /* RFC 3339 UTC with nanoseconds ("2026-11-30T07:15:00.123456789Z") of @real_ns, into @buf (>= 32 bytes). */
 void format_time(int64_t real_ns, char *buf, size_t size);

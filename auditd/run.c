@@ -87,19 +87,12 @@ static void verdicts_invalidate(struct run *r)
 /* Remember @e's decision in the kernel, so that the same file is counted there next time. */
 static void verdict_remember(struct run *r, const struct auditd_event *e, bool deny)
 {
-	struct auditd_key k = { .op = e->op, .hook = e->hook };
+	struct auditd_key k = {};
 	struct auditd_cached v = { .generation = r->generation, .deny = deny };
 
 	if (!r->generation)
 		return;
-	if (e->flags & AUDITD_F_HAS_FILE) {
-		k.dev = e->dev;
-		k.ino = e->ino;
-		k.kind = e->flags & AUDITD_F_INITRAMFS ? AUDITD_KEY_INITRAMFS : 0;
-	} else {
-		k.kind = AUDITD_KEY_ANON;
-		memcpy(k.comm, e->comm, sizeof(k.comm));
-	}
+	auditd_event_key(e, &k);
 	(void)bpf_map_update_elem(r->be.verdicts_fd, &k, &v, BPF_ANY);
 }
 
@@ -218,25 +211,6 @@ static bool policy_uses_fsverity(const struct ipe_policy *p, enum ipe_op op)
 	       auditd_policy_uses(p, op, IPE_PROP_FSV_SIG_FALSE);
 }
 
-/* The path of @e for opening it again: the walk's names, root first (no " (deleted)"). */
-static void event_open_path(const struct auditd_event *e, char *buf, size_t size)
-{
-	size_t end = MIN(e->path_len, (size_t)AUDITD_PATH_LEN), o = 0;
-
-	while (end > 0 && o + 2 < size) {
-		size_t start = end - 1, n;
-
-		while (start > 0 && e->data[start - 1])
-			start--;
-		n = MIN(end - 1 - start, size - o - 2);
-		buf[o++] = '/';
-		memcpy(buf + o, e->data + start, n);
-		o += n;
-		end = start;
-	}
-	buf[o] = 0;
-}
-
 static int on_event(struct run *r, const struct auditd_event *e)
 {
 	const struct auditd_volume *vol = NULL;
@@ -252,10 +226,11 @@ static int on_event(struct run *r, const struct auditd_event *e)
 	if (e->flags & AUDITD_F_HAS_FILE) {
 		vol = volume_find(r, e->dev);
 		if (op < IPE_OP_MAX && policy_uses_fsverity(r->pf.policy, op)) {
-			char path[AUDITD_PATH_LEN + 2];
+			size_t len;
+			_cleanup_free_ char *path = walked_path(e->data, e->path_len, false, &len);
 
-			event_open_path(e, path, sizeof(path));
-			measure_fsverity(path, e, &fsv);
+			if (path)
+				measure_fsverity(path, e, &fsv);
 			fsvp = &fsv;
 		}
 	}
@@ -538,9 +513,14 @@ static int run_loop(struct run *r, const struct options *o, int sfd, int tfd, in
 				struct volume_uevent u;
 				bool changed = false;
 
-				while ((k = volume_watch_read(ufd, &u)) != -EAGAIN)
+				while ((k = volume_watch_read(ufd, &u)) != -EAGAIN) {
+					if (k < 0 && k != -ENOBUFS) {
+						log_warning_errno(k, "cannot read device uevents: %m");
+						break;
+					}
 					if (k != 0) /* a dm change, or missed changes (-ENOBUFS): rescan */
 						changed = true;
+				}
 				if (changed && (k = volumes_rescan(r)) < 0)
 					log_warning_errno(k, "cannot rescan the dm-verity volumes: %m");
 				break;

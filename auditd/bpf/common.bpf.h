@@ -239,10 +239,9 @@ static __always_inline __u32 walk_exe(struct auditd_event *e, __u32 hook, __u32 
 	return walk_path(e, &exe->f_path, off, AUDITD_F_EXE_TRUNC, AUDITD_F_EXE_DELETED);
 }
 
+/* The event under construction for @op at @hook, with nothing known yet. */
 static __always_inline struct auditd_event *event_begin(__u32 op, __u32 hook)
 {
-	struct task_struct *task = (void *)bpf_get_current_task();
-	__u64 id = bpf_get_current_pid_tgid();
 	__u32 zero = 0;
 	struct auditd_event *e = bpf_map_lookup_elem(&scratch, &zero);
 
@@ -252,11 +251,6 @@ static __always_inline struct auditd_event *event_begin(__u32 op, __u32 hook)
 	e->op = op;
 	e->hook = hook;
 	e->flags = 0;
-	e->time_ns = bpf_ktime_get_boot_ns();
-	e->pid = (__u32)id;
-	e->tgid = id >> 32;
-	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
-	e->uid = (__u32)bpf_get_current_uid_gid();
 	e->dev = 0;
 	e->prot = 0;
 	e->ino = 0;
@@ -265,10 +259,22 @@ static __always_inline struct auditd_event *event_begin(__u32 op, __u32 hook)
 	e->path_len = 0;
 	e->argv_len = 0;
 	e->exe_len = 0;
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	e->fstype[0] = 0;
 	e->sb_id[0] = 0;
 	return e;
+}
+
+/* The task's part of @e: only for events that will be sent (after the cheap filters). */
+static __always_inline void event_task(struct auditd_event *e)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	__u64 id = bpf_get_current_pid_tgid();
+
+	e->time_ns = bpf_ktime_get_boot_ns();
+	e->pid = (__u32)id;
+	e->tgid = id >> 32;
+	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	e->uid = (__u32)bpf_get_current_uid_gid();
 }
 
 /* True when "verdicts" already holds this event's decision; then it is counted here. */
@@ -278,16 +284,7 @@ static __always_inline bool cached(const struct auditd_event *e, struct auditd_c
 	struct auditd_cached *v;
 	__u32 zero = 0, *gen;
 
-	k.op = e->op;
-	k.hook = e->hook;
-	if (e->flags & AUDITD_F_HAS_FILE) {
-		k.dev = e->dev;
-		k.ino = e->ino;
-		k.kind = e->flags & AUDITD_F_INITRAMFS ? AUDITD_KEY_INITRAMFS : 0;
-	} else {
-		k.kind = AUDITD_KEY_ANON;
-		__builtin_memcpy(k.comm, e->comm, sizeof(k.comm));
-	}
+	auditd_event_key(e, &k);
 	/* generation 0: user space does not deduplicate (--no-dedup) */
 	gen = bpf_map_lookup_elem(&generation, &zero);
 	if (!gen || !*gen)
@@ -345,11 +342,6 @@ static __always_inline void emit_file(__u32 op, __u32 hook, struct file *file, _
 		mnt_sb = BPF_CORE_READ(file, f_path.mnt, mnt_sb);
 		e->dev = BPF_CORE_READ(sb, s_dev);
 		e->ino = BPF_CORE_READ(inode, i_ino);
-		e->file_ino = BPF_CORE_READ(file, f_inode, i_ino);
-		e->sb_magic = BPF_CORE_READ(sb, s_magic);
-		name = BPF_CORE_READ(sb, s_type, name);
-		bpf_probe_read_kernel_str(e->fstype, sizeof(e->fstype), name);
-		bpf_probe_read_kernel_str(e->sb_id, sizeof(e->sb_id), BPF_CORE_READ(file, f_inode, i_sb, s_id));
 		/* ipe_unpack_initramfs() marks the rootfs superblock the initramfs is unpacked into */
 		{
 			char fs[8] = {};
@@ -367,13 +359,24 @@ static __always_inline void emit_file(__u32 op, __u32 hook, struct file *file, _
 		}
 		if (cached(e, c))
 			return;
+		/* only what is sent needs the rest */
+		e->file_ino = BPF_CORE_READ(file, f_inode, i_ino);
+		e->sb_magic = BPF_CORE_READ(sb, s_magic);
+		name = BPF_CORE_READ(sb, s_type, name);
+		bpf_probe_read_kernel_str(e->fstype, sizeof(e->fstype), name);
+		bpf_probe_read_kernel_str(e->sb_id, sizeof(e->sb_id), BPF_CORE_READ(file, f_inode, i_sb, s_id));
 		/* d_unlinked(): unhashed and not a root, as d_path() tests before adding " (deleted)" */
 		if (!BPF_CORE_READ(dentry, d_hash.pprev) && BPF_CORE_READ(dentry, d_parent) != dentry)
 			e->flags |= AUDITD_F_DELETED;
+		bpf_get_current_comm(e->comm, sizeof(e->comm));
 		off = walk_path(e, &file->f_path, 0, AUDITD_F_PATH_TRUNC, AUDITD_F_DELETED);
 		e->path_len = off;
-	} else if (cached(e, c))
-		return;
+	} else {
+		bpf_get_current_comm(e->comm, sizeof(e->comm)); /* anonymous memory is keyed by it */
+		if (cached(e, c))
+			return;
+	}
+	event_task(e);
 	e->exe_len = walk_exe(e, hook, e->path_len);
 	e->argv_len = read_argv(e, e->path_len + e->exe_len);
 	event_send(e, c);

@@ -168,4 +168,19 @@ struct auditd_cached {
 };
 #define AUDITD_VERDICTS_MAX 16384
 
+/* The "verdicts" key of @e (@k zeroed by the caller), the same in BPF and in user space. */
+static inline void auditd_event_key(const struct auditd_event *e, struct auditd_key *k)
+{
+	k->op = e->op;
+	k->hook = e->hook;
+	if (e->flags & AUDITD_F_HAS_FILE) {
+		k->dev = e->dev;
+		k->ino = e->ino;
+		k->kind = e->flags & AUDITD_F_INITRAMFS ? AUDITD_KEY_INITRAMFS : 0;
+	} else {
+		k->kind = AUDITD_KEY_ANON;
+		__builtin_memcpy(k->comm, e->comm, sizeof(k->comm));
+	}
+}
+
 #define AUDITD_RINGBUF_DEFAULT (2u << 20) /* bytes; a power of two, a multiple of the page size */
