@@ -83,37 +83,26 @@ int lsm_backend_probe(char *why, size_t why_size)
 	return 1;
 }
 
-/* Does the kernel's BTF have enumerator @value in enum @type? -ENOENT: no such enum. */
-static int btf_has_enumerator(const struct btf *btf, const char *type, const char *value)
+/*
+ * Does the kernel's BTF have a type @type of @kind (BTF_KIND_ENUM or
+ * BTF_KIND_STRUCT) with an enumerator or member named @name? -ENOENT: no
+ * such type.
+ */
+static int btf_has_name(const struct btf *btf, int kind, const char *type, const char *name)
 {
-	int id = btf__find_by_name_kind(btf, type, BTF_KIND_ENUM);
+	int id = btf__find_by_name_kind(btf, type, kind);
 	const struct btf_type *t;
-	const struct btf_enum *e;
 
 	if (id < 0)
 		return -ENOENT;
 	t = btf__type_by_id(btf, id);
-	e = btf_enum(t);
-	for (unsigned i = 0; i < btf_vlen(t); i++)
-		if (streq(btf__name_by_offset(btf, e[i].name_off), value))
+	for (unsigned i = 0; i < btf_vlen(t); i++) {
+		uint32_t off = kind == BTF_KIND_ENUM ? btf_enum(t)[i].name_off : btf_members(t)[i].name_off;
+
+		if (streq(btf__name_by_offset(btf, off), name))
 			return 1;
+	}
 	return 0;
-}
-
-static bool btf_has_member(const struct btf *btf, const char *type, const char *member)
-{
-	int id = btf__find_by_name_kind(btf, type, BTF_KIND_STRUCT);
-	const struct btf_type *t;
-	const struct btf_member *m;
-
-	if (id < 0)
-		return false;
-	t = btf__type_by_id(btf, id);
-	m = btf_members(t);
-	for (unsigned i = 0; i < btf_vlen(t); i++)
-		if (streq(btf__name_by_offset(btf, m[i].name_off), member))
-			return true;
-	return false;
 }
 
 /* Does IPE (or, without IPE, the kernel) evaluate exec checks in bprm_creds_for_exec? */
@@ -127,7 +116,7 @@ static bool want_creds_for_exec(char *why, size_t why_size)
 		return false;
 	}
 	/* security/ipe/hooks.h: IPE_HOOK_BPRM_CREDS_FOR_EXEC exists from Linux 6.19 on. */
-	r = btf_has_enumerator(btf, "ipe_hook_type", "IPE_HOOK_BPRM_CREDS_FOR_EXEC");
+	r = btf_has_name(btf, BTF_KIND_ENUM, "ipe_hook_type", "IPE_HOOK_BPRM_CREDS_FOR_EXEC");
 	if (r == 1) {
 		snprintf(why, why_size, "attached: this kernel's IPE evaluates execveat(AT_EXECVE_CHECK) there");
 		return true;
@@ -136,7 +125,7 @@ static bool want_creds_for_exec(char *why, size_t why_size)
 		snprintf(why, why_size, "not attached: this kernel's IPE has no BPRM_CREDS_FOR_EXEC hook (before 6.19)");
 		return false;
 	}
-	if (btf_has_member(btf, "linux_binprm", "is_check")) {
+	if (btf_has_name(btf, BTF_KIND_STRUCT, "linux_binprm", "is_check") == 1) {
 		snprintf(why, why_size,
 			 "attached: no IPE in this kernel, and execveat(AT_EXECVE_CHECK) exists (IPE >= 6.19 evaluates it)");
 		return true;

@@ -23,7 +23,7 @@ workload() {
 	memfd-exec /tmp/busybox true      # fexecve() of a memfd
 	/tmp/script.sh                    # a #! script in tmpfs (its interpreter is the initramfs's)
 	mmap-exec /tmp/lib.so >/dev/null  # mmap(PROT_EXEC) and mprotect(PROT_EXEC) of a tmpfs file
-	anon-exec >/dev/null              # anonymous executable memory, both ways
+	mmap-exec --anonymous >/dev/null  # anonymous executable memory, both ways
 	insmod /tmp/mod.ko 2>/dev/null    # a module read from tmpfs (already loaded: EEXIST after the hooks)
 	return 0
 }
