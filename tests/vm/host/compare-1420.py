@@ -11,15 +11,17 @@
 RECORDS holds "AUDITD-RUN <JSON line>" and "IPE-RUN <dmesg line>" lines.
 Each side becomes a set of (op, hook, path, dev, ino, rule): IPE's record
 fields, the auditor's op, hook, path, audit_dev, audit_ino and rule. "equal"
-exits 0 when the auditor's run (backend lsm) has deny events and they equal
-IPE's records of the other run; "differ" when two auditor runs differ. Both
+exits 0 when the auditor's run (backend lsm) has deny events, they equal
+IPE's records of the other run, and its final stats lost, dropped and
+deduplicated nothing and count every deny event; "differ" when two auditor runs differ. Both
 sets are printed either way. Between two runs a memfd is a new inode, so its
 ino is left out of a comparison across runs.
 
 "verity": the auditor's deny event for PATH names the volume (name, root hash,
 signed: true/false) and the reason. "learned": IPE recorded a denial of PATH
 in RUN while the auditor, whose candidate allows that volume, reported none
-for it (and did report others): it learned the volume opened after it started.
+for it (and did report others): it learned the volume opened after it started,
+and its final stats count the volume records bdev_setintegrity sent.
 "start": RUN's start record (backend auto) chose lsm because an LSM program
 was seen to run, names IPE's active policy, enforce off, and, IPE 6.12 having no
 BPRM_CREDS_FOR_EXEC hook, the one coverage gap "bprm-creds-for-exec".
@@ -45,6 +47,23 @@ def json_bytes(v):
     if v is None:
         return None
     return v.encode() if isinstance(v, str) else bytes(v)
+
+
+def final_stats(lines, run):
+    for rest in lines.get("AUDITD-" + run, []):
+        r = json.loads(rest)
+        if r["type"] == "stats" and r.get("final"):
+            return r
+    return None
+
+
+def stats_ok(lines, run, events):
+    """The final stats: nothing lost or dropped, every denial reported (--no-dedup)."""
+    s = final_stats(lines, run)
+    n = sum(1 for _ in deny_events(lines, run))
+    print("final stats of %s: %s; deny events %d (%d distinct)" % (run, s and {k: s[k] for k in (
+        "seen", "allowed", "denied", "deduplicated", "lost", "dropped", "volume_records")}, n, len(events)))
+    return s is not None and s["lost"] == 0 and s["dropped"] == 0 and s["deduplicated"] == 0 and s["denied"] == n
 
 
 def auditor(lines, run):
@@ -104,7 +123,10 @@ def learned(lines, run, path):
     show("auditor " + run, events)
     ipe_saw = any(t[2] == path.encode() for t in records)
     auditor_saw = any(t[2] == path.encode() for t in events)
-    return 0 if ipe_saw and events and not auditor_saw else 1
+    # the volume's resume told the kernel side its root hash and signature
+    volume_records = (final_stats(lines, run) or {}).get("volume_records", 0)
+    print("volume records (bdev_setintegrity) in %s: %d" % (run, volume_records))
+    return 0 if ipe_saw and events and not auditor_saw and volume_records >= 2 else 1
 
 
 def start(lines, run):
@@ -138,7 +160,8 @@ def main():
         show("IPE " + b, records)
         if a != b:
             events, records = across_runs(events), across_runs(records)
-        return 0 if events and backend == "lsm" and events == records else 1
+        ok = stats_ok(lines, a, events)
+        return 0 if ok and events and backend == "lsm" and events == records else 1
     other, _ = auditor(lines, b)
     show("auditor " + b, other)
     return 0 if events != other else 1
