@@ -248,6 +248,30 @@ s = json.loads(open(sys.argv[1]).readline())
 assert s["backend"] == "tracepoint" and s["backend_reason"], s
 PY
 
+# --- sd_notify without libsystemd: READY=1 once attached, STOPPING=1 at the end; periodic stats
+python3 - "$T/notify.sock" >notify.out <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(30)
+for _ in range(2):
+    print(s.recv(4096).decode(), flush=True)
+PY
+listener=$!
+for _ in $(seq 50); do [ -S "$T/notify.sock" ] && break; sleep 0.1; done
+NOTIFY_SOCKET=$T/notify.sock $A run --backend tracepoint --policy deny.pol --duration 3 --stats-interval 1 \
+	--output periodic.jsonl 2>/dev/null
+rc=$?
+wait "$listener"
+if [ "$rc" = 0 ] && [ "$(cat notify.out)" = $'READY=1\nSTOPPING=1' ]; then pass sd_notify_ready_stopping
+else fail sd_notify_ready_stopping "exit $rc: $(cat notify.out)"; fi
+if py periodic.jsonl <<'PY'; then pass stats_interval; else fail stats_interval "$(grep '"stats"' periodic.jsonl | head -c 600)"; fi
+import json, sys
+st = [e for e in map(json.loads, open(sys.argv[1])) if e["type"] == "stats"]
+assert len(st) >= 3 and [e["final"] for e in st].count(True) == 1 and st[-1]["final"], [e["final"] for e in st]
+assert all(a["seen"] <= b["seen"] for a, b in zip(st, st[1:])), "counts go down"
+PY
+
 # --- text on request
 start text.out --policy deny.pol --format text || exit 1
 mnt/tru

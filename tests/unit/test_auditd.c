@@ -6,6 +6,8 @@
 
 #include "auditd/dedup.h"
 #include "auditd/evaluate.h"
+#include "auditd/output.h"
+#include "json/json.h"
 #include "lib/macro.h"
 #include "tests/harness.h"
 
@@ -193,4 +195,75 @@ TEST(dedup_keys_and_bound)
 	dedup_clear(&d);
 	ASSERT_EQ(d.n, 0);
 	dedup_done(&d);
+}
+
+TEST(walked_path_as_d_path)
+{
+	size_t len;
+	_cleanup_free_ char *a = walked_path("tru\0mnt\0tmp\0", 12, false, &len);
+	_cleanup_free_ char *b = walked_path("memfd:x\0", 8, true, &len);
+	_cleanup_free_ char *c = walked_path("", 0, false, &len);
+
+	ASSERT_STREQ(a, "/tmp/mnt/tru");
+	ASSERT_STREQ(b, "/memfd:x (deleted)");
+	ASSERT_EQ(len, 1);
+	ASSERT_STREQ(c, "/");
+}
+
+/* One event record through output_event(), read back with the JSON reader. */
+TEST(event_record)
+{
+	_cleanup_(ipe_policy_freep) struct ipe_policy *p = must_parse(pol);
+	struct auditd_volume v = volume(0x11, false);
+	struct auditd_event e = file_event();
+	struct output o = { .boot_to_real_ns = 1000000000 };
+	_cleanup_json_ struct json_object *j = NULL;
+	struct auditd_verdict r;
+	_cleanup_free_ char *arg1 = NULL;
+	char buf[8192];
+	size_t n = 0;
+	int fds[2];
+	ssize_t k;
+
+	/* path "/x/a\nb", exe "/bin/sh", argv "sh", "-c\xff" */
+	static const char data[] = "a\nb\0x\0sh\0bin\0sh\0-c\xff";
+	memcpy(e.data, data, sizeof(data) - 1);
+	e.path_len = 6, e.exe_len = 7, e.argv_len = 6;
+	e.hook = AUDITD_HOOK_MMAP;
+	e.prot = 5;
+	e.dev = 253u << 20 | 3;
+	e.pid = e.tgid = 42;
+	e.time_ns = 5;
+	strcpy(e.fstype, "squashfs");
+	strcpy(e.sb_id, "dm-3");
+	e.file_ino = 12;
+	ASSERT_OK(pipe(fds));
+	o.fd = fds[1];
+	ASSERT_OK(auditd_evaluate(p, &e, &v, NULL, &r));
+	ASSERT_OK(output_event(&o, &e, &r, &v));
+	auditd_verdict_done(&r);
+	close(fds[1]);
+	while ((k = read(fds[0], buf + n, sizeof(buf) - n)) > 0)
+		n += (size_t)k;
+	close(fds[0]);
+	ASSERT_TRUE(n > 0 && buf[n - 1] == '\n' && memchr(buf, '\n', n) == buf + n - 1);
+	ASSERT_OK(json_parse_document(buf, n, &j));
+	ASSERT_STREQ(json_object_get_string(json_object_object_get(j, "type")), "event");
+	ASSERT_STREQ(json_object_get_string(json_object_object_get(j, "time")), "1970-01-01T00:00:01.000000005Z");
+	ASSERT_EQ(json_object_get_int64(json_object_object_get(j, "seq")), 1);
+	ASSERT_STREQ(json_object_get_string(json_object_object_get(j, "hook")), "MMAP");
+	ASSERT_STREQ(json_object_get_string(json_object_object_get(j, "path")), "/x/a\nb");
+	ASSERT_STREQ(json_object_get_string(json_object_object_get(j, "exe")), "/bin/sh");
+	ASSERT_STREQ(json_object_get_string(json_object_object_get(j, "dev")), "253:3");
+	ASSERT_STREQ(json_object_get_string(json_object_object_get(j, "audit_dev")), "dm-3");
+	ASSERT_STREQ(json_object_get_string(json_object_object_get(j, "reason")), "unsigned");
+	ASSERT_TRUE(!json_object_get_boolean(json_object_object_get(json_object_object_get(j, "verity"), "signed")));
+	ASSERT_STREQ(json_object_get_string(json_object_object_get(json_object_object_get(j, "verity"), "roothash")),
+		     "sha256:1100000000000000000000000000000000000000000000000000000000000001");
+	ASSERT_EQ(json_object_array_length(json_object_object_get(j, "argv")), 2);
+	/* "-c\xff" is not UTF-8: an array of byte values that decodes to the same bytes */
+	ASSERT_TRUE(json_object_is_type(json_object_array_get_idx(json_object_object_get(j, "argv"), 1), json_type_array));
+	ASSERT_OK(json_bytes_get(json_object_array_get_idx(json_object_object_get(j, "argv"), 1), &arg1, &n));
+	ASSERT_EQ(n, 3);
+	ASSERT_MEMEQ(arg1, "-c\xff", 3);
 }
