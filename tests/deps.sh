@@ -10,11 +10,11 @@ set -eu
 
 # clang, bpftool and libbpf-dev build ipe-auditd's BPF programs and skeletons.
 build_pkgs=(make gcc pkg-config libcryptsetup-dev libssl-dev libkeyutils-dev libjson-c-dev clang bpftool libbpf-dev)
-# Oracles and tools for the tests: veritysetup and openssl check our outputs,
+# Oracles and tools for the tests: veritysetup, dmsetup and openssl check our outputs,
 # keyutils for keyring tests, efitools for UEFI payloads, python3 to read JSON,
 # clang's libFuzzer for the parser fuzz run, gcc's sanitizer runtimes for the
 # sanitizer pass, QEMU/OVMF/busybox/kmod for the IPE kernel VM.
-check_pkgs=("${build_pkgs[@]}" cryptsetup-bin openssl keyutils efitools python3 clang libclang-rt-14-dev
+check_pkgs=("${build_pkgs[@]}" cryptsetup-bin dmsetup openssl keyutils efitools python3 clang libclang-rt-14-dev
 	libasan8 libubsan1 libtsan2 qemu-system-x86 ovmf busybox-static squashfs-tools erofs-utils cpio kmod xz-utils
 	zstd ca-certificates)
 demo_pkgs=("${check_pkgs[@]}")
