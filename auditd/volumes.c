@@ -36,6 +36,19 @@
 
 #define TABLE_FIELDS 10 /* before the optional-argument count */
 
+/* verity_status()'s optional arguments that are followed by a value. */
+static const char *const option_with_value[] = {
+	"root_hash_sig_key_desc", "use_fec_from_device", "fec_roots", "fec_blocks", "fec_start", NULL,
+};
+
+static bool strv_contains(const char *const *strv, const char *s)
+{
+	for (; *strv; strv++)
+		if (streq(*strv, s))
+			return true;
+	return false;
+}
+
 static bool is_lower_hex(const char *s)
 {
 	if (!*s)
@@ -75,7 +88,10 @@ int volume_parse_verity_table(const char *params, struct verity_volume *v)
 	nopt = strtoul(t, &end, 10);
 	if (errno || *end || end == t)
 		return -EINVAL;
-	/* The count is in words, an option's value included (DM_VERITY_OPTS_FEC, …). */
+	/*
+	 * The count is in words, an option's value included (DM_VERITY_OPTS_FEC,
+	 * DM_VERITY_ROOT_HASH_VERIFICATION_OPTS); a value is never taken for an option.
+	 */
 	for (i = 0; i < nopt; i++) {
 		t = strtok_r(NULL, " \t\n", &save);
 		if (!t)
@@ -86,6 +102,10 @@ int volume_parse_verity_table(const char *params, struct verity_volume *v)
 			v->ignore_corruption = true;
 		else if (streq(t, "check_at_most_once"))
 			v->check_at_most_once = true;
+		if (strv_contains(option_with_value, t)) {
+			if (++i == nopt || !strtok_r(NULL, " \t\n", &save))
+				return -EINVAL;
+		}
 	}
 	return 0;
 }

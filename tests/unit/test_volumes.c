@@ -50,6 +50,11 @@ TEST(table_options)
 	ASSERT_OK(volume_parse_verity_table(UNSIGNED_LINE " 10 use_fec_from_device 254:2 fec_roots 2"
 					    " fec_blocks 10 fec_start 10 root_hash_sig_key_desc k", &v));
 	ASSERT_TRUE(v.roothash_signed && !v.ignore_corruption);
+	/* a key description that reads like an option stays a value */
+	ASSERT_OK(volume_parse_verity_table(UNSIGNED_LINE " 2 root_hash_sig_key_desc ignore_corruption", &v));
+	ASSERT_TRUE(v.roothash_signed && !v.ignore_corruption);
+	ASSERT_OK(volume_parse_verity_table(UNSIGNED_LINE " 2 use_fec_from_device root_hash_sig_key_desc", &v));
+	ASSERT_TRUE(!v.roothash_signed);
 	/* no salt */
 	ASSERT_OK(volume_parse_verity_table("1 254:0 254:16 4096 4096 254 1 sha512 00ff -", &v));
 	ASSERT_STREQ(v.roothash, "sha512:00ff");
@@ -66,6 +71,8 @@ TEST(table_refused)
 	ASSERT_EQ(volume_parse_verity_table("1 254:0 254:16 4096 4096 254 1 sha256 4e0a zz", &v), -EINVAL);
 	/* fewer option words than the count says */
 	ASSERT_EQ(volume_parse_verity_table(UNSIGNED_LINE " 2 root_hash_sig_key_desc", &v), -EINVAL);
+	/* an option's value cut off by the count */
+	ASSERT_EQ(volume_parse_verity_table(UNSIGNED_LINE " 1 root_hash_sig_key_desc k", &v), -EINVAL);
 	ASSERT_EQ(volume_parse_verity_table(UNSIGNED_LINE " x", &v), -EINVAL);
 }
 
