@@ -169,5 +169,9 @@ compare auditd-candidate-changes-events differ run1 run2
 compare auditd-candidate-equals-ipe-after-activation equal run2 run3
 compare auditd-active-candidate-equals-ipe equal run3 run3
 compare auditd-event-names-volume verity run2 /mnt/sq/bin/busybox sq "sha256:$SQ_RH" false roothash-not-allowed
+compare auditd-overlay-lower-names-volume verity run2 /mnt/ovl/bin/busybox sq "sha256:$SQ_RH" false roothash-not-allowed
+compare auditd-overlay-upper-reason verity run2 /mnt/ovl/bin/bb-upper - - - overlay-upper
+compare auditd-tmpfs-reason verity run2 /tmp/busybox - - - not-verity
+compare auditd-anonymous-reason verity run2 - - - - anonymous
 compare auditd-learns-volume-after-start learned run4 /mnt/ero/bin/busybox
 finish

@@ -17,8 +17,8 @@ deduplicated nothing and count every deny event; "differ" when two auditor runs 
 sets are printed either way. Between two runs a memfd is a new inode, so its
 ino is left out of a comparison across runs.
 
-"verity": the auditor's deny event for PATH names the volume (name, root hash,
-signed: true/false) and the reason. "learned": IPE recorded a denial of PATH
+"verity": the auditor's deny events for PATH ("-": no file) name the volume
+(name, root hash, signed: true/false; NAME "-": none) and the reason. "learned": IPE recorded a denial of PATH
 in RUN while the auditor, whose candidate allows that volume, reported none
 for it (and did report others): it learned the volume opened after it started,
 and its final stats count the volume records bdev_setintegrity sent.
@@ -108,8 +108,9 @@ def deny_events(lines, run):
 
 
 def verity(lines, run, path, name, roothash, signed, reason):
-    want = {"name": name, "roothash": roothash, "signed": signed == "true"}
-    found = [r for r in deny_events(lines, run) if json_bytes(r["path"]) == path.encode()]
+    want = None if name == "-" else {"name": name, "roothash": roothash, "signed": signed == "true"}
+    want_path = None if path == "-" else path.encode()
+    found = [r for r in deny_events(lines, run) if json_bytes(r["path"]) == want_path]
     for r in found:
         print("auditor %s: %s verity=%s reason=%s hint=%s" % (run, path, r["verity"], r["reason"], r["hint"]))
     print("expected verity=%s reason=%s" % (want, reason))
