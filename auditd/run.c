@@ -134,7 +134,23 @@ static int volume_from_scan(const struct verity_volume *s, struct auditd_volume 
 	return 0;
 }
 
-/* Every dm-verity volume the device mapper has now; volumes only the kernel told us of are kept. */
+/* A dm device went away: nothing on its device number is trusted any more. */
+static void volume_forget(struct run *r, uint32_t dev)
+{
+	struct auditd_volume *v = volume_find(r, dev);
+
+	if (!v)
+		return;
+	(void)bpf_map_delete_elem(r->be.trusted_fd, &dev);
+	*v = r->vols[--r->n_vols];
+	verdicts_invalidate(r);
+}
+
+/*
+ * Every dm-verity volume the device mapper has now. A listed volume that is
+ * no longer there is forgotten; volumes only the kernel told us of
+ * (bdev_setintegrity, no name) are kept until their device goes away.
+ */
 static int volumes_rescan(struct run *r)
 {
 	_cleanup_free_ struct verity_volume *vs = NULL;
@@ -157,6 +173,14 @@ static int volumes_rescan(struct run *r)
 			old = &r->vols[r->n_vols++];
 		*old = v;
 		trust_update(r, old);
+	}
+	for (size_t i = r->n_vols; i > 0; i--) {
+		bool listed = false;
+
+		for (size_t j = 0; j < n && !listed; j++)
+			listed = KDEV(vs[j].major, vs[j].minor) == r->vols[i - 1].dev;
+		if (!listed && r->vols[i - 1].name[0])
+			volume_forget(r, r->vols[i - 1].dev);
 	}
 	return 0;
 }
@@ -216,7 +240,9 @@ static int on_event(struct run *r, const struct auditd_event *e)
 	const struct auditd_volume *vol = NULL;
 	struct auditd_fsverity fsv = {}, *fsvp = NULL;
 	struct auditd_verdict v;
+	struct auditd_stats_row *row;
 	unsigned op = MIN((unsigned)e->op, (unsigned)IPE_OP_INVALID);
+	bool deny;
 	int k;
 
 	if (e->hook >= IPE_HOOK_MAX) {
@@ -239,22 +265,28 @@ static int on_event(struct run *r, const struct auditd_event *e)
 		r->ulost[op][e->hook]++;
 		return 0;
 	}
-	if (v.decision.action == IPE_ACTION_DENY)
-		r->st.rows[op][e->hook].denied++;
-	else
-		r->st.rows[op][e->hook].allowed++;
-	verdict_remember(r, e, v.decision.action == IPE_ACTION_DENY);
-	if (v.decision.action == IPE_ACTION_DENY || r->all) {
+	deny = v.decision.action == IPE_ACTION_DENY;
+	row = &r->st.rows[op][e->hook];
+	if (deny || r->all) {
 		if (r->dedup && dedup_seen(&r->dd, e))
-			r->st.rows[op][e->hook].deduplicated++;
+			row->deduplicated++;
 		else {
 			k = output_event(&r->out, e, &v, vol);
-			if (k == -ENOMEM)
+			if (k == -ENOMEM) {
+				/* not reported: counted as lost, and not remembered, so the next sighting is */
 				r->ulost[op][e->hook]++;
-			else if (k < 0 && !r->error)
+				auditd_verdict_done(&v);
+				return 0;
+			}
+			if (k < 0 && !r->error)
 				r->error = k;
 		}
 	}
+	if (deny)
+		row->denied++;
+	else
+		row->allowed++;
+	verdict_remember(r, e, deny);
 	auditd_verdict_done(&v);
 	return 0;
 }
@@ -518,6 +550,8 @@ static int run_loop(struct run *r, const struct options *o, int sfd, int tfd, in
 						log_warning_errno(k, "cannot read device uevents: %m");
 						break;
 					}
+					if (k == 1 && u.action == VOLUME_REMOVE)
+						volume_forget(r, KDEV(u.major, u.minor));
 					if (k != 0) /* a dm change, or missed changes (-ENOBUFS): rescan */
 						changed = true;
 				}

@@ -72,13 +72,13 @@ PY
 start storm.jsonl --policy deny.pol || exit 1
 for _ in $(seq 2000); do mnt/tru; done
 stop
-if py storm.jsonl "$want_ino" <<'PY'; then pass storm_2000_reconcile; else fail storm_2000_reconcile "$(tail -n 1 storm.jsonl)"; fi
+if py storm.jsonl "$want_dev" "$want_ino" <<'PY'; then pass storm_2000_reconcile; else fail storm_2000_reconcile "$(tail -n 1 storm.jsonl)"; fi
 import json, sys
 lines = [json.loads(l) for l in open(sys.argv[1])]
-ino = int(sys.argv[2])
+dev, ino = sys.argv[2], int(sys.argv[3])
 st = lines[-1]
 assert st["type"] == "stats" and st["final"], st
-mine = [e for e in lines if e["type"] == "event" and e["ino"] == ino and e["hook"] == "BPRM_CHECK"]
+mine = [e for e in lines if e["type"] == "event" and (e["dev"], e["ino"]) == (dev, ino) and e["hook"] == "BPRM_CHECK"]
 assert len(mine) == 1, len(mine)
 for row in st["by_op_hook"]:
     events = sum(1 for e in lines if e["type"] == "event" and e["op"] == row["op"] and e["hook"] == row["hook"])
@@ -94,11 +94,11 @@ PY
 start nodedup.jsonl --policy deny.pol --no-dedup || exit 1
 for _ in $(seq 2000); do mnt/tru; done
 stop
-if py nodedup.jsonl "$want_ino" <<'PY'; then pass storm_2000_no_dedup; else fail storm_2000_no_dedup "$(tail -n 1 nodedup.jsonl)"; fi
+if py nodedup.jsonl "$want_dev" "$want_ino" <<'PY'; then pass storm_2000_no_dedup; else fail storm_2000_no_dedup "$(tail -n 1 nodedup.jsonl)"; fi
 import json, sys
 lines = [json.loads(l) for l in open(sys.argv[1])]
-ino = int(sys.argv[2])
-mine = sum(1 for e in lines if e["type"] == "event" and e["ino"] == ino and e["hook"] == "BPRM_CHECK")
+dev, ino = sys.argv[2], int(sys.argv[3])
+mine = sum(1 for e in lines if e["type"] == "event" and (e["dev"], e["ino"]) == (dev, ino) and e["hook"] == "BPRM_CHECK")
 st = lines[-1]
 assert st["deduplicated"] == 0, st
 assert mine == 2000 if st["lost"] == 0 else mine + st["lost"] >= 2000, (mine, st["lost"])
@@ -127,7 +127,7 @@ read -r py_pid py_exe < <(python3 maps.py mnt/lib)
 stop
 if py maps.jsonl "$T/mnt/lib" "$(stat -c %i mnt/lib)" "$py_pid" "$py_exe" <<'PY'; then pass mappings_mmap_mprotect_anon; else fail mappings_mmap_mprotect_anon "$(grep "\"pid\":$py_pid," maps.jsonl | head -c 3000)"; fi
 import json, sys
-path, ino, pid, exe = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+path, ino, pid, exe = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]  # pid: this run's only
 ev = [e for e in map(json.loads, open(sys.argv[1])) if e["type"] == "event" and e["pid"] == pid]
 def one(hook, **want):
     got = [e for e in ev if e["hook"] == hook and all(e[k] == v for k, v in want.items())]
@@ -191,11 +191,12 @@ for _ in $(seq 50); do [ "$(grep -c '"type":"reload"' hup.jsonl)" = 2 ] && break
 cp /bin/true mnt/tru2
 mnt/tru2
 stop
-if py hup.jsonl "$want_ino" "$(stat -c %i mnt/tru2)" <<'PY'; then pass sighup_reload; else fail sighup_reload "$(grep -v '"MMAP"' hup.jsonl | head -c 3000)"; fi
+if py hup.jsonl "$want_dev" "$want_ino" "$(stat -c %i mnt/tru2)" <<'PY'; then pass sighup_reload; else fail sighup_reload "$(grep -v '"MMAP"' hup.jsonl | head -c 3000)"; fi
 import json, sys
 lines = [json.loads(l) for l in open(sys.argv[1])]
-ino, ino2 = int(sys.argv[2]), int(sys.argv[3])
-kinds = [e["type"] for e in lines if e["type"] != "event" or e["ino"] in (ino, ino2)]
+dev, ino, ino2 = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+# (tmpfs inode numbers repeat across mounts: the device tells ours apart)
+kinds = [e["type"] for e in lines if e["type"] != "event" or (e["dev"] == dev and e["ino"] in (ino, ino2))]
 # allowed before the reload (nothing), denied after it, and still denied after the refused reload
 assert kinds == ["start", "reload", "event", "reload", "event", "stats"], kinds
 rel = [e for e in lines if e["type"] == "reload"]
