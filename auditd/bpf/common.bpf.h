@@ -340,7 +340,17 @@ static __always_inline void emit_file(__u32 op, __u32 hook, struct file *file, _
 		inode = real_inode(dentry, BPF_CORE_READ(file, f_inode), &e->flags);
 		sb = BPF_CORE_READ(inode, i_sb);
 		mnt_sb = BPF_CORE_READ(file, f_path.mnt, mnt_sb);
-		e->dev = BPF_CORE_READ(sb, s_dev);
+		/*
+		 * IPE's dm-verity state is that of the real inode's i_sb->s_bdev
+		 * (security/ipe/eval.c build_ipe_bdev_ctx()); s_dev differs from it
+		 * where a block file system has anonymous devices (btrfs). Without a
+		 * block device (tmpfs, proc) s_dev is the identity.
+		 */
+		{
+			struct block_device *bdev = BPF_CORE_READ(sb, s_bdev);
+
+			e->dev = bdev ? BPF_CORE_READ(bdev, bd_dev) : BPF_CORE_READ(sb, s_dev);
+		}
 		e->ino = BPF_CORE_READ(inode, i_ino);
 		/* ipe_unpack_initramfs() marks the rootfs superblock the initramfs is unpacked into */
 		{

@@ -84,7 +84,7 @@ struct auditd_event {
 	__u32 tgid;         /* process id */
 	__u32 ppid;         /* real_parent's tgid */
 	__u32 uid;          /* current's real uid */
-	__u32 dev;          /* real inode's i_sb->s_dev (kernel dev_t: major << 20 | minor) */
+	__u32 dev;          /* real inode's i_sb->s_bdev->bd_dev, else i_sb->s_dev (kernel dev_t: major << 20 | minor) */
 	__u32 prot;         /* mmap/mprotect: the requested prot; kernel reads: the id */
 	__u64 ino;          /* real inode's i_ino */
 	__u64 file_ino;     /* file_inode()'s i_ino: what IPE's 1420 record prints as ino= */
@@ -116,7 +116,7 @@ struct auditd_volume_event {
 
 /*
  * Map "trusted_volumes" (BPF_MAP_TYPE_HASH, key: __u32 kernel dev_t of the
- * real inode's superblock; value: struct auditd_trust). User space fills it
+ * real inode's block device, struct auditd_event.dev; value: struct auditd_trust). User space fills it
  * with what the candidate policy allows on each dm-verity volume, so an
  * evaluation there is counted in the kernel and never crosses into user
  * space.
@@ -156,7 +156,7 @@ struct auditd_counters {
 #define AUDITD_KEY_INITRAMFS 2u /* auditd_key.kind: the mount is the initramfs */
 struct auditd_key {
 	__u64 ino;      /* files: the real inode's i_ino */
-	__u32 dev;      /* files: the real inode's i_sb->s_dev */
+	__u32 dev;      /* files: struct auditd_event.dev */
 	__u8 op, hook;
 	__u8 kind;      /* AUDITD_KEY_* */
 	__u8 pad;
