@@ -15,6 +15,11 @@
  *   ipe_kernel_read_file()     op from enum kernel_read_file_id, KERNEL_READ, file
  *   ipe_kernel_load_data()     op from enum kernel_load_data_id, KERNEL_LOAD, no file
  *   ipe_bdev_setintegrity()    a dm-verity volume's root hash and signature state
+ *
+ * The kernel calls the LSMs of a hook in the order of lsm= and stops at the
+ * first that refuses. In audit mode (enforce=0) IPE never refuses, so these
+ * programs see every evaluation whatever the order; in enforce mode they see
+ * IPE's refusals only where bpf comes before ipe (Debian's order does).
  */
 #include "auditd/bpf/common.bpf.h"
 
@@ -45,8 +50,9 @@ int BPF_PROG(lsm_bprm_check_security, struct linux_binprm *bprm, int ret)
 
 /*
  * IPE >= 6.19 evaluates here only for execveat(AT_EXECVE_CHECK); older IPE
- * does not register the hook. User space loads this program only where
- * struct linux_binprm has is_check (auditd/lsm.c), and says so.
+ * does not register the hook. User space loads this program only where IPE
+ * evaluates here, or, without IPE, where struct linux_binprm has is_check
+ * (auditd/lsm.c), and says so in the start record.
  */
 SEC("lsm/bprm_creds_for_exec")
 int BPF_PROG(lsm_bprm_creds_for_exec, struct linux_binprm *bprm, int ret)
