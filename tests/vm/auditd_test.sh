@@ -147,6 +147,10 @@ auditor_start run4 /payload/a.pol lsm --no-dedup && {
 	/tmp/busybox true
 	auditor_stop run4
 }
+# run5: enforce mode. bpf comes before ipe among this kernel's LSMs, so the
+# programs still see what IPE then refuses.
+echo 1 >$IPE/enforce
+audited run5 /payload/b.pol lsm --no-dedup
 finish
 GUEST
 
@@ -174,4 +178,5 @@ compare auditd-overlay-upper-reason verity run2 /mnt/ovl/bin/bb-upper - - - over
 compare auditd-tmpfs-reason verity run2 /tmp/busybox - - - not-verity
 compare auditd-anonymous-reason verity run2 - - - - anonymous
 compare auditd-learns-volume-after-start learned run4 /mnt/ero/bin/busybox
+compare auditd-enforce-mode-equals-ipe equal run5 run5 1
 finish

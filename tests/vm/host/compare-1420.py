@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """The auditor's deny events against IPE's own 1420 records (tests/vm/auditd_test.sh).
 
-  compare-1420.py RECORDS equal AUDITOR_RUN IPE_RUN
+  compare-1420.py RECORDS equal AUDITOR_RUN IPE_RUN [ENFORCING]
   compare-1420.py RECORDS differ AUDITOR_RUN OTHER_AUDITOR_RUN
   compare-1420.py RECORDS verity RUN PATH NAME ROOTHASH SIGNED REASON
   compare-1420.py RECORDS learned RUN PATH
@@ -13,7 +13,8 @@ Each side becomes a set of (op, hook, path, dev, ino, rule): IPE's record
 fields, the auditor's op, hook, path, audit_dev, audit_ino and rule. "equal"
 exits 0 when the auditor's run (backend lsm) has deny events, they equal
 IPE's records of the other run, and its final stats lost, dropped and
-deduplicated nothing and count every deny event; "differ" when two auditor runs differ. Both
+deduplicated nothing and count every deny event; IPE's records must all
+say enforcing=ENFORCING (default 0); "differ" when two auditor runs differ. Both
 sets are printed either way. Between two runs a memfd is a new inode, so its
 ino is left out of a comparison across runs.
 
@@ -30,7 +31,7 @@ import json
 import re
 import sys
 
-FIELDS = re.compile(r' ipe_op=(\S+) ipe_hook=(\S+) enforcing=0 .* path=(\S+) dev=(\S+) ino=(\S+) rule="([^"]*)"')
+FIELDS = re.compile(r' ipe_op=(\S+) ipe_hook=(\S+) enforcing=([01]) .* path=(\S+) dev=(\S+) ino=(\S+) rule="([^"]*)"')
 
 
 def audit_str(v):
@@ -78,13 +79,15 @@ def auditor(lines, run):
     return events, backend
 
 
-def ipe(lines, run):
+def ipe(lines, run, enforcing="0"):
     records = set()
     for rest in lines.get("IPE-" + run, []):
         m = FIELDS.search(rest)
         if not m:
             sys.exit("unparsed IPE record: " + rest)
-        op, hook, path, dev, ino, rule = m.groups()
+        op, hook, mode, path, dev, ino, rule = m.groups()
+        if mode != enforcing:
+            sys.exit("IPE record with enforcing=%s, expected %s: %s" % (mode, enforcing, rest))
         records.add((op, hook, audit_str(path), audit_str(dev), None if ino == "?" else int(ino), rule))
     return records
 
@@ -157,7 +160,7 @@ def main():
     print("auditor %s: backend %s" % (a, backend))
     show("auditor " + a, events)
     if mode == "equal":
-        records = ipe(lines, b)
+        records = ipe(lines, b, *sys.argv[5:6])
         show("IPE " + b, records)
         if a != b:
             events, records = across_runs(events), across_runs(records)
