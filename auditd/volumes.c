@@ -76,7 +76,8 @@ int volume_parse_verity_table(const char *params, struct verity_volume *v)
 	if (n < TABLE_FIELDS)
 		return -EINVAL;
 	/* tok[7] ALG, tok[8] DIGEST (lowercase "%02x" bytes), tok[9] SALT or "-". */
-	if (!is_lower_hex(tok[8]) || strlen(tok[8]) % 2 || (!streq(tok[9], "-") && !is_lower_hex(tok[9])))
+	if (!is_lower_hex(tok[8]) || strlen(tok[8]) % 2 || (!streq(tok[9], "-") && !is_lower_hex(tok[9])) ||
+	    strchr(tok[7], ':'))
 		return -EINVAL;
 	if (snprintf(v->roothash, sizeof(v->roothash), "%s:%s", tok[7], tok[8]) >= (int)sizeof(v->roothash))
 		return -EINVAL;
@@ -251,6 +252,8 @@ int volume_parse_uevent(const char *buf, size_t len, struct volume_uevent *ret)
 		return len >= 8 && memcmp(buf, "libudev", 7) == 0 ? 0 : -EINVAL;
 	for (p += l + 1; p < end; p += l + 1) {
 		l = strnlen(p, end - p);
+		if (p + l == end) /* a field without its NUL is not taken */
+			break;
 		if (startswith(p, "ACTION="))
 			action = p + 7;
 		else if (startswith(p, "SUBSYSTEM="))
@@ -261,14 +264,8 @@ int volume_parse_uevent(const char *buf, size_t len, struct volume_uevent *ret)
 			smajor = p + 6;
 		else if (startswith(p, "MINOR="))
 			sminor = p + 6;
-		if (p + l == end) /* the last field lacks its NUL: keep what is complete */
-			break;
 	}
 	if (!action || !subsystem || !devname || !smajor || !sminor)
-		return 0;
-	/* A value is complete only if its NUL lies inside the message. */
-	if (!memchr(sminor, '\0', end - sminor) || !memchr(smajor, '\0', end - smajor) ||
-	    !memchr(devname, '\0', end - devname))
 		return 0;
 	if (!streq(subsystem, "block") || !startswith(devname, "dm-"))
 		return 0;

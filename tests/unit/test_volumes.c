@@ -69,6 +69,8 @@ TEST(table_refused)
 	ASSERT_EQ(volume_parse_verity_table("1 254:0 254:16 4096 4096 254 1 sha256 4E0A -", &v), -EINVAL);
 	ASSERT_EQ(volume_parse_verity_table("1 254:0 254:16 4096 4096 254 1 sha256 4e0 -", &v), -EINVAL);
 	ASSERT_EQ(volume_parse_verity_table("1 254:0 254:16 4096 4096 254 1 sha256 4e0a zz", &v), -EINVAL);
+	/* "alg:hex" must split at the one colon */
+	ASSERT_EQ(volume_parse_verity_table("1 254:0 254:16 4096 4096 254 1 sha2:56 4e0a -", &v), -EINVAL);
 	/* fewer option words than the count says */
 	ASSERT_EQ(volume_parse_verity_table(UNSIGNED_LINE " 2 root_hash_sig_key_desc", &v), -EINVAL);
 	/* an option's value cut off by the count */
