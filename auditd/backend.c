@@ -23,7 +23,7 @@ static const char *const tracepoint_gaps[] = {
 	"failed-execs",          /* sched_process_exec fires only for execs that succeed */
 	"script-files",          /* a #! script: only its interpreter is seen, not the script IPE checks first */
 	"elf-loader-mappings",   /* the kernel's own mmap of the executable and its ELF interpreter */
-	"kernel-reads",          /* kernel_read_file/kernel_load_data: modules, firmware, kexec, policies, keys */
+	"kernel-internal-reads", /* firmware, IPE policies, X.509 certificates: read by the kernel, no system call */
 	"bprm-creds-for-exec",   /* execveat(AT_EXECVE_CHECK) (IPE in Linux 6.19+) */
 	"compat-syscalls",       /* 32-bit mmap/mprotect */
 	"read-implies-exec",     /* PROT_EXEC the kernel adds for the READ_IMPLIES_EXEC personality */

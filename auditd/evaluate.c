@@ -52,7 +52,7 @@ static const char *deny_reason(const struct ipe_policy *p, const struct auditd_e
 			       const struct ipe_eval_ctx *c)
 {
 	if (!c->has_file)
-		return "anonymous";
+		return c->hook == IPE_HOOK_KERNEL_LOAD ? "no-file" : "anonymous";
 	if (c->has_dmverity)
 		return !c->dmv_signed && auditd_policy_uses(p, c->op, IPE_PROP_DMV_SIG_TRUE) ? "unsigned"
 											   : "roothash-not-allowed";
@@ -72,7 +72,10 @@ static char *deny_hint(const char *reason, const char *op, const struct ipe_eval
 	char *s = NULL;
 	int r = -1;
 
-	if (streq(reason, "anonymous"))
+	if (streq(reason, "no-file"))
+		r = asprintf(&s, "the kernel loads this from memory (init_module, kexec_load), so no property can match: "
+			     "load it from a file on a dm-verity volume (finit_module, kexec_file_load) instead");
+	else if (streq(reason, "anonymous"))
 		r = asprintf(&s, "anonymous executable memory has no file to match: only the op's DEFAULT or a rule "
 			     "of FALSE properties allows it, so stop the program from mapping memory executable "
 			     "(JIT) or keep op=%s permissive", op);

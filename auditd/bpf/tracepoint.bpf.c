@@ -9,12 +9,24 @@
  *   ipe_mmap_file()            -> sys_enter of mmap with PROT_EXEC (file from the fd, or none)
  *   ipe_file_mprotect()        -> sys_enter of mprotect/pkey_mprotect adding PROT_EXEC to a VMA
  *                                 not yet VM_EXEC (the first VMA of the range)
+ *   ipe_kernel_read_file()     -> sys_enter of finit_module (READING_MODULE: KMODULE) and
+ *                                 kexec_file_load (READING_KEXEC_IMAGE, READING_KEXEC_INITRAMFS),
+ *                                 the file from the fd
+ *   ipe_kernel_load_data()     -> sys_enter of init_module (LOADING_MODULE: KMODULE) and
+ *                                 kexec_load (LOADING_KEXEC_IMAGE), no file
+ * The kernel's own reads (firmware, IPE policies, X.509 certificates) have no system call.
  */
 #include "auditd/bpf/common.bpf.h"
 
 #define NR_mmap 9
 #define NR_mprotect 10
 #define NR_pkey_mprotect 329
+#define NR_init_module 175
+#define NR_finit_module 313
+#define NR_kexec_load 246
+#define NR_kexec_file_load 320
+#define KEXEC_FILE_UNLOAD 0x1
+#define KEXEC_FILE_NO_INITRAMFS 0x4
 
 /* sched_process_exec(struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm) */
 SEC("raw_tracepoint/sched_process_exec")
@@ -82,6 +94,21 @@ int tp_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 		if (!v.found || v.exec)
 			return 0;
 		emit_file(AUDITD_OP_EXECUTE, AUDITD_HOOK_MPROTECT, v.file, prot);
+	} else if (id == NR_finit_module) {
+		emit_file(AUDITD_OP_KMODULE, AUDITD_HOOK_KERNEL_READ, fd_file((int)BPF_CORE_READ(regs, di)), 0);
+	} else if (id == NR_init_module) {
+		emit_file(AUDITD_OP_KMODULE, AUDITD_HOOK_KERNEL_LOAD, 0, 0);
+	} else if (id == NR_kexec_load) {
+		emit_file(AUDITD_OP_KEXEC_IMAGE, AUDITD_HOOK_KERNEL_LOAD, 0, 0);
+	} else if (id == NR_kexec_file_load) {
+		unsigned long flags = BPF_CORE_READ(regs, r8);
+
+		if (flags & KEXEC_FILE_UNLOAD)
+			return 0;
+		emit_file(AUDITD_OP_KEXEC_IMAGE, AUDITD_HOOK_KERNEL_READ, fd_file((int)BPF_CORE_READ(regs, di)), 0);
+		if (!(flags & KEXEC_FILE_NO_INITRAMFS))
+			emit_file(AUDITD_OP_KEXEC_INITRAMFS, AUDITD_HOOK_KERNEL_READ,
+				  fd_file((int)BPF_CORE_READ(regs, si)), 0);
 	}
 	return 0;
 }

@@ -143,6 +143,33 @@ assert e["dev"] is None and e["ino"] is None and e["reason"] == "anonymous" and 
 assert e["rule"] == "DEFAULT op=EXECUTE action=DENY", e
 PY
 
+# --- module loads: finit_module of a tmpfs file (KERNEL_READ), init_module from memory (KERNEL_LOAD);
+# neither is a module, so the kernel refuses both after (or before) IPE's hook
+printf 'policy_name=kmod policy_version=0.0.1\nDEFAULT action=ALLOW\nDEFAULT op=KMODULE action=DENY\n' >kmod.pol
+cat >kmod.py <<'PY'
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+fd = os.open(sys.argv[1], os.O_RDONLY)
+assert libc.syscall(313, fd, b"", 0) != 0  # finit_module
+buf = ctypes.create_string_buffer(64)
+assert libc.syscall(175, buf, 64, b"") != 0  # init_module
+print(os.getpid())
+PY
+start kmod.jsonl --policy kmod.pol || exit 1
+kmod_pid=$(python3 kmod.py mnt/tru)
+stop
+if py kmod.jsonl "$T/mnt/tru" "$want_dev" "$want_ino" "$kmod_pid" <<'PY'; then pass module_loads; else fail module_loads "$(grep KMODULE kmod.jsonl | head -c 2000)"; fi
+import json, sys
+path, dev, ino, pid = sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+ev = [e for e in map(json.loads, open(sys.argv[1])) if e["type"] == "event" and e["pid"] == pid]
+assert [(e["op"], e["hook"]) for e in ev] == [("KMODULE", "KERNEL_READ"), ("KMODULE", "KERNEL_LOAD")], ev
+r, l = ev
+assert (r["path"], r["dev"], r["ino"], r["reason"]) == (path, dev, ino, "not-verity"), r
+assert r["rule"] == "DEFAULT op=KMODULE action=DENY" == l["rule"], (r, l)
+assert l["path"] is None and l["reason"] == "no-file", l
+PY
+
 # --- a file name with a newline, a quote and invalid UTF-8: valid JSON that decodes to the same bytes
 weird=$(printf 'we\nird"\377\001x')
 cp /bin/true "mnt/$weird"

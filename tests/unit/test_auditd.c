@@ -106,6 +106,27 @@ TEST(reasons_and_hints)
 	ASSERT_EQ(r.decision.action, IPE_ACTION_DENY);
 	ASSERT_STREQ(r.reason, "anonymous");
 	auditd_verdict_done(&r);
+
+	/* kernel_load_data: never a file */
+	e.op = AUDITD_OP_KMODULE;
+	e.hook = AUDITD_HOOK_KERNEL_LOAD;
+	ASSERT_OK(auditd_evaluate(p, &e, NULL, NULL, &r));
+	ASSERT_EQ(r.decision.action, IPE_ACTION_ALLOW); /* the global DEFAULT */
+	ASSERT_STREQ(r.rule, "DEFAULT action=ALLOW");
+	auditd_verdict_done(&r);
+}
+
+TEST(kernel_load_reason)
+{
+	_cleanup_(ipe_policy_freep) struct ipe_policy *p = must_parse(
+		"policy_name=x policy_version=0.0.1\nDEFAULT action=ALLOW\nDEFAULT op=KMODULE action=DENY\n");
+	struct auditd_event e = { .kind = AUDITD_KIND_EVENT, .op = AUDITD_OP_KMODULE, .hook = AUDITD_HOOK_KERNEL_LOAD };
+	struct auditd_verdict r;
+
+	ASSERT_OK(auditd_evaluate(p, &e, NULL, NULL, &r));
+	ASSERT_STREQ(r.rule, "DEFAULT op=KMODULE action=DENY");
+	ASSERT_STREQ(r.reason, "no-file");
+	auditd_verdict_done(&r);
 }
 
 TEST(file_less_event_with_false_properties_allowed)
