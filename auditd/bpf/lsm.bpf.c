@@ -170,7 +170,7 @@ int lsm_bdev_setintegrity(unsigned long long *ctx)
 	const void *value = 0;
 	struct auditd_counters *c;
 	struct auditd_volume_event *v;
-	__u32 key = AUDITD_COUNTER_VOLUME;
+	__u32 key = AUDITD_COUNTER_VOLUME, zero = 0, dev, *gen;
 
 	/*
 	 * Linux 6.12's verifier refuses to load a const void * argument from
@@ -181,6 +181,19 @@ int lsm_bdev_setintegrity(unsigned long long *ctx)
 	if (type != bpf_core_enum_value(enum lsm_integrity_type, LSM_INT_DMVERITY_ROOTHASH) &&
 	    type != bpf_core_enum_value(enum lsm_integrity_type, LSM_INT_DMVERITY_SIG_VALID))
 		return 0;
+	/*
+	 * Whatever user space trusted or decided on this device number (a volume
+	 * that was closed, its minor now reused) no longer holds: until user
+	 * space has judged the new state, which this record brings it ahead of
+	 * any later event, evaluations go to user space. So the device leaves
+	 * trusted_volumes and the cached verdicts lose their generation (0:
+	 * no cache), as user space's own invalidation does.
+	 */
+	dev = BPF_CORE_READ(bdev, bd_dev);
+	bpf_map_delete_elem(&trusted_volumes, &dev);
+	gen = bpf_map_lookup_elem(&generation, &zero);
+	if (gen && *gen)
+		*gen = *gen == 0xffffffff ? 1 : *gen + 1;
 	c = bpf_map_lookup_elem(&counters, &key);
 	if (!c)
 		return 0;
@@ -192,7 +205,7 @@ int lsm_bdev_setintegrity(unsigned long long *ctx)
 	}
 	__builtin_memset(v, 0, sizeof(*v));
 	v->kind = AUDITD_KIND_VOLUME;
-	v->dev = BPF_CORE_READ(bdev, bd_dev);
+	v->dev = dev;
 	if (type == bpf_core_enum_value(enum lsm_integrity_type, LSM_INT_DMVERITY_SIG_VALID)) {
 		v->what = AUDITD_VOLUME_SIG_VALID;
 		v->sig_valid = size > 0 && value;

@@ -34,6 +34,9 @@ cc -std=gnu11 -O2 -Wall -Wextra -Werror -static -I"$TOP" -o "$p/volumes-scan" \
 img=$T/img
 vm_images "$img" || { fail auditd-format "formatting the test images failed"; finish; exit; }
 vm_sign_roothash "$ERO_RH" "$p/ero.p7s" || fail sign-roothash
+# A third volume, in no policy, to reuse a closed volume's device number.
+cp "$img/sq.img" "$img/unl.img"
+UNL_RH=$(vm_format unlisted "$img/unl.img" "$img/unl.verity") || fail format-unlisted
 # A: the volumes and the initramfs may execute (what the tests of tests/vm/ use).
 # B: only the initramfs may execute, and modules are denied: it differs from A.
 vm_policy "$p/a.pol" vm_auditd_a 1.0.0 "$SQ_RH" "$ERO_RH" || fail generate-policy-a
@@ -47,6 +50,7 @@ export IPE_TEST_CMDLINE="audit_backlog_limit=8192 ${IPE_TEST_CMDLINE:-}"
 cat >>"$p/run.sh" <<GUEST
 SQ=$SQ_RH
 ERO=$ERO_RH
+UNL=$UNL_RH
 GUEST
 cat >>"$p/run.sh" <<'GUEST'
 PATH=/payload:$PATH
@@ -147,6 +151,19 @@ auditor_start run4 /payload/a.pol lsm --no-dedup && {
 	/tmp/busybox true
 	auditor_stop run4
 }
+# run6: the allowed volume closed and an unlisted one opened on its device
+# number: nothing the auditor trusted or decided for the old one carries over.
+auditor_start run6 /payload/a.pol lsm && {
+	audit_mark
+	ero_dev=$(dmsetup info -c --noheadings -o major,minor ero | tr -d ' ')
+	/mnt/ero/bin/busybox true
+	umount /mnt/ero
+	veritysetup close ero
+	mount_volume unl /dev/vde /dev/vdf $UNL squashfs
+	expect run6-device-number-reused "$ero_dev" "$(dmsetup info -c --noheadings -o major,minor unl | tr -d ' ')"
+	/mnt/unl/bin/busybox true
+	auditor_stop run6
+}
 # run5: enforce mode. bpf comes before ipe among this kernel's LSMs, so the
 # programs still see what IPE then refuses.
 echo 1 >$IPE/enforce
@@ -154,7 +171,8 @@ audited run5 /payload/b.pol lsm --no-dedup
 finish
 GUEST
 
-vm_boot auditd "$p" "$img/sq.img" "$img/sq.verity" "$img/ero.img" "$img/ero.verity"
+vm_boot auditd "$p" "$img/sq.img" "$img/sq.verity" "$img/ero.img" "$img/ero.verity" \
+	"$img/unl.img" "$img/unl.verity"
 sed -e 's/\r//g' "$T/vm-auditd/results" | grep -a -E '^(AUDITD|IPE)-run[0-9] ' >"$T/records"
 
 # The auditor's deny events against IPE's records (tests/vm/host/compare-1420.py).
@@ -179,4 +197,5 @@ compare auditd-tmpfs-reason verity run2 /tmp/busybox - - - not-verity
 compare auditd-anonymous-reason verity run2 - - - - anonymous
 compare auditd-learns-volume-after-start learned run4 /mnt/ero/bin/busybox
 compare auditd-enforce-mode-equals-ipe equal run5 run5 1
+compare auditd-reused-device-number verity run6 /mnt/unl/bin/busybox unl "sha256:$UNL_RH" false roothash-not-allowed
 finish

@@ -18,7 +18,8 @@ say enforcing=ENFORCING (default 0); "differ" when two auditor runs differ. Both
 sets are printed either way. Between two runs a memfd is a new inode, so its
 ino is left out of a comparison across runs.
 
-"verity": the auditor's deny events for PATH ("-": no file) name the volume
+"verity": the auditor's deny events for PATH ("-": EXECUTE without a file,
+anonymous memory) name the volume
 (name, root hash, signed: true/false; NAME "-": none) and the reason. "learned": IPE recorded a denial of PATH
 in RUN while the auditor, whose candidate allows that volume, reported none
 for it (and did report others): it learned the volume opened after it started,
@@ -113,7 +114,8 @@ def deny_events(lines, run):
 def verity(lines, run, path, name, roothash, signed, reason):
     want = None if name == "-" else {"name": name, "roothash": roothash, "signed": signed == "true"}
     want_path = None if path == "-" else path.encode()
-    found = [r for r in deny_events(lines, run) if json_bytes(r["path"]) == want_path]
+    found = [r for r in deny_events(lines, run)
+             if json_bytes(r["path"]) == want_path and (want_path or r["op"] == "EXECUTE")]
     for r in found:
         print("auditor %s: %s verity=%s reason=%s hint=%s" % (run, path, r["verity"], r["reason"], r["hint"]))
     print("expected verity=%s reason=%s" % (want, reason))
