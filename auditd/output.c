@@ -288,8 +288,11 @@ int output_event(struct output *o, const struct auditd_event *e, const struct au
 			text_bytes(f, path, path_len);
 		else
 			fputs("?", f);
-		fprintf(f, " dev=%s ino=%llu rule=\"%s\"", has_file ? dev : "?", (unsigned long long)e->ino,
-			v->rule ?: "");
+		if (has_file)
+			fprintf(f, " dev=%s ino=%llu", dev, (unsigned long long)e->ino);
+		else
+			fputs(" dev=? ino=?", f);
+		fprintf(f, " rule=\"%s\"", v->rule ?: "");
 		if (v->reason)
 			fprintf(f, " reason=%s: %s", v->reason, v->hint);
 		fputc('\n', f);
