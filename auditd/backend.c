@@ -6,7 +6,6 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "lib/fileio.h"
 #include "lib/macro.h"
 #include "auditd/backend.h"
 #include "auditd/bpf/event.h"
@@ -28,7 +27,8 @@ static const char *const tracepoint_gaps[] = {
 	"compat-syscalls",       /* 32-bit mmap/mprotect */
 	"read-implies-exec",     /* PROT_EXEC the kernel adds for the READ_IMPLIES_EXEC personality */
 	"mprotect-range",        /* only the first VMA of an mprotect range is judged */
-	"failed-mappings",       /* mmap/mprotect calls are judged at entry, also when they fail before IPE's hook */
+	"failed-calls",          /* mmap/mprotect and module/kexec loads are judged at system call entry,
+				    also when the call fails before IPE's hook */
 	"exec-comm",             /* comm of an exec is the new program's; IPE's record has the caller's */
 	NULL,
 };
