@@ -170,6 +170,23 @@ assert r["rule"] == "DEFAULT op=KMODULE action=DENY" == l["rule"], (r, l)
 assert l["path"] is None and l["reason"] == "no-file", l
 PY
 
+# --- --all: what the policy allows is reported too, without reason or hint
+start all.jsonl --policy allow.pol --all || exit 1
+mnt/tru
+stop
+if py all.jsonl "$want_dev" "$want_ino" <<'PY'; then pass all_reports_allows; else fail all_reports_allows "$(head -c 1500 all.jsonl)"; fi
+import json, sys
+dev, ino = sys.argv[2], int(sys.argv[3])
+lines = [json.loads(l) for l in open(sys.argv[1])]
+ev = [e for e in lines if e["type"] == "event" and (e["dev"], e["ino"]) == (dev, ino)]
+assert len(ev) == 1, ev
+e = ev[0]
+assert (e["decision"], e["rule"], e["reason"], e["hint"]) == ("allow", "DEFAULT action=ALLOW", None, None), e
+st = lines[-1]
+assert st["denied"] == 0 and st["allowed"] == st["seen"] - st["lost"], st
+assert sum(1 for x in lines if x["type"] == "event") + st["deduplicated"] == st["allowed"], st
+PY
+
 # --- a file name with a newline, a quote and invalid UTF-8: valid JSON that decodes to the same bytes
 weird=$(printf 'we\nird"\377\001x')
 cp /bin/true "mnt/$weird"
