@@ -103,6 +103,7 @@ bench:
 	$(Q)tests/deps.sh check
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)O=$(O) bench/verity.sh
+	$(Q)O=$(O) bench/auditd.sh
 
 clean:
 	rm -rf $(O)

@@ -111,24 +111,44 @@ static int beat_add(struct machine *m, struct heartbeat b)
 }
 
 /* Sum of the integers under every key "lost" in @o, at any depth. */
-static int64_t sum_lost(struct json_object *o)
+static int64_t sum_lost_deep(struct json_object *o)
 {
 	int64_t sum = 0;
 
 	if (json_object_is_type(o, json_type_array)) {
 		for (size_t i = 0; i < json_object_array_length(o); i++)
-			if (__builtin_add_overflow(sum, sum_lost(json_object_array_get_idx(o, i)), &sum))
+			if (__builtin_add_overflow(sum, sum_lost_deep(json_object_array_get_idx(o, i)), &sum))
 				sum = INT64_MAX;
 	} else if (json_object_is_type(o, json_type_object)) {
 		json_object_object_foreach(o, k, v) {
 			int64_t n = streq(k, "lost") && json_object_is_type(v, json_type_int)
-					    ? json_object_get_int64(v) : sum_lost(v);
+					    ? json_object_get_int64(v) : sum_lost_deep(v);
 
 			/* Counters from the input: saturate rather than overflow. */
 			if (__builtin_add_overflow(sum, MAX(n, 0), &sum))
 				sum = INT64_MAX;
 		}
 	}
+	return sum;
+}
+
+/*
+ * What a stats record says was lost: its top-level "lost" (the sum of its
+ * by_op_hook rows, docs/events.md) plus "dropped" (records user space could
+ * not use), so the rows are not counted twice; a record without a top-level
+ * "lost" is summed at every depth.
+ */
+static int64_t sum_lost(struct json_object *o)
+{
+	struct json_object *lost, *dropped;
+	int64_t sum;
+
+	if (!json_object_object_get_ex(o, "lost", &lost) || !json_object_is_type(lost, json_type_int))
+		return sum_lost_deep(o);
+	sum = MAX(json_object_get_int64(lost), 0);
+	if (json_object_object_get_ex(o, "dropped", &dropped) && json_object_is_type(dropped, json_type_int) &&
+	    __builtin_add_overflow(sum, MAX(json_object_get_int64(dropped), 0), &sum))
+		sum = INT64_MAX;
 	return sum;
 }
 

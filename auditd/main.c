@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* ipe-auditd: what an IPE policy would deny, the safe switch to enforce, loading at boot. */
+/* ipe-auditd: the run-time half of ipe-tools: what IPE would deny before it does, the safe switch to enforce, loading at boot. */
 #include "auditd/verbs.h"
 #include "lib/fileio.h"
 #include "lib/log.h"
 #include "lib/verbs.h"
 
-/* In the order of the work: audit logs read, the gate, the switch, loading at boot. */
+/* In the order of the work: audit, read the logs, gate, switch, load at boot. */
 static const struct verb *const verbs[] = {
+	&run_verb,
 	&report_verb,
 	&gate_verb,
 	&enforce_verb,
@@ -25,5 +26,5 @@ int main(int argc, char *argv[])
 		log_warning("cannot handle signals: an interrupted run may leave a temporary file");
 	dispatch_verb(argc, argv, verbs, ELEMENTSOF(verbs), &d);
 	return log_verb_dispatch(&d, verbs, ELEMENTSOF(verbs),
-				 "what an IPE policy would deny, the safe switch to enforce, loading policies at boot");
+				 "what an IPE policy would deny, before it is enforced; the safe switch to enforce");
 }

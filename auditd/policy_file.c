@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
+/* Loading a candidate policy: the same reading and checking as `ipe-policygen check`. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -7,10 +9,10 @@
 
 #include "auditd/policy_file.h"
 #include "crypto/pkcs7.h"
+#include "lib/errno_name.h"
 #include "lib/fileio.h"
 #include "lib/hexdecoct.h"
 #include "lib/macro.h"
-#include "policy/policy.h"
 
 static int sha256_hex(const void *buf, size_t len, char out[65])
 {
@@ -23,27 +25,63 @@ static int sha256_hex(const void *buf, size_t len, char out[65])
 	return 0;
 }
 
+/* The kernel's verdict on @text and the first error line of the checker. */
+static int check_text(const char *path, const char *text, size_t len, struct policy_file *p)
+{
+	struct ipe_check_result res = {};
+	const struct ipe_diag *d = NULL;
+	int r;
+
+	r = ipe_policy_check(text, len, &res);
+	if (r < 0)
+		return r;
+	p->kernel_errno = res.kernel_errno;
+	p->name = TAKE_PTR(res.name); /* also when the kernel would refuse the rest, for messages */
+	memcpy(p->version, res.version, sizeof(p->version));
+	if (!res.kernel_errno) {
+		p->policy = TAKE_PTR(res.policy);
+		ipe_check_result_done(&res);
+		return 0;
+	}
+	for (size_t i = 0; i < res.n_diags && !d; i++)
+		if (res.diags[i].severity == IPE_SEVERITY_ERROR)
+			d = &res.diags[i];
+	if (d && d->line)
+		snprintf(p->error, sizeof(p->error), "%s:%u: %s (the kernel refuses it: %s)", path, d->line,
+			 d->message, errno_name(res.kernel_errno) ?: "?");
+	else
+		snprintf(p->error, sizeof(p->error), "%s: %s (the kernel refuses it: %s)", path,
+			 d ? d->message : "invalid policy", errno_name(res.kernel_errno) ?: "?");
+	ipe_check_result_done(&res);
+	return 0;
+}
+
 int policy_file_load(const char *path, struct policy_file *p)
 {
 	_cleanup_free_ unsigned char *content = NULL;
-	_cleanup_(ipe_policy_freep) struct ipe_policy *pol = NULL;
 	const char *text;
 	size_t text_len;
 	int r;
 
 	*p = (struct policy_file){};
 	r = read_full_file(path, READ_FULL_MAX, &p->data, &p->len);
-	if (r < 0)
+	if (r == 0)
+		r = sha256_hex(p->data, p->len, p->sha256);
+	if (r < 0) {
+		snprintf(p->error, sizeof(p->error), "%s: cannot read: %s", path, strerror(-r));
 		return r;
-	r = sha256_hex(p->data, p->len, p->sha256);
-	if (r < 0)
-		return r;
+	}
 	text = p->data;
 	text_len = p->len;
 	if (pkcs7_looks_like(p->data, p->len)) {
 		p->signed_ = true;
-		if (pkcs7_content(p->data, p->len, &content, &text_len) < 0) {
-			p->parse_error = -EBADMSG;
+		r = pkcs7_content(p->data, p->len, &content, &text_len);
+		if (r == -ENOMEM)
+			return r;
+		if (r < 0) {
+			p->kernel_errno = -EBADMSG;
+			snprintf(p->error, sizeof(p->error),
+				 "%s: not a PKCS#7 SignedData with attached content (sign with -nodetach)", path);
 			return 0;
 		}
 		text = (const char *)content;
@@ -51,24 +89,14 @@ int policy_file_load(const char *path, struct policy_file *p)
 	r = sha256_hex(text, text_len, p->text_sha256);
 	if (r < 0)
 		return r;
-	r = ipe_policy_parse(text, text_len, &pol, NULL);
-	if (r == -ENOMEM)
-		return r;
-	if (r < 0) {
-		p->parse_error = r;
-		return 0;
-	}
-	p->name = strdup(ipe_policy_name(pol));
-	if (!p->name)
-		return -ENOMEM;
-	memcpy(p->version, ipe_policy_version(pol), sizeof(p->version));
-	return 0;
+	return check_text(path, text, text_len, p);
 }
 
 void policy_file_done(struct policy_file *p)
 {
 	free(p->data);
 	free(p->name);
+	ipe_policy_free(p->policy);
 	*p = (struct policy_file){};
 }
 

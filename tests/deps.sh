@@ -8,8 +8,9 @@
 # when everything is already there, so repeated runs are quick and offline.
 set -eu
 
-build_pkgs=(make gcc pkg-config libcryptsetup-dev libssl-dev libkeyutils-dev libjson-c-dev)
-# Oracles and tools for the tests: veritysetup and openssl check our outputs,
+# clang, bpftool and libbpf-dev build ipe-auditd's BPF programs and skeletons.
+build_pkgs=(make gcc pkg-config libcryptsetup-dev libssl-dev libkeyutils-dev libjson-c-dev clang bpftool libbpf-dev)
+# Oracles and tools for the tests: veritysetup, dmsetup and openssl check our outputs,
 # keyutils for keyring tests, efitools for UEFI payloads, python3 to read JSON,
 # clang's libFuzzer for the parser fuzz run, gcc's sanitizer runtimes for the
 # sanitizer pass, QEMU/OVMF/busybox/kmod for the IPE kernel VM, GNU time for
@@ -17,7 +18,7 @@ build_pkgs=(make gcc pkg-config libcryptsetup-dev libssl-dev libkeyutils-dev lib
 # to verify the units, skalibs/execline/s6 to build the vendored s6-rc and
 # supervise the daemon, nix-bin to parse and evaluate nix/, zsh to check its
 # completion.
-check_pkgs=("${build_pkgs[@]}" cryptsetup-bin openssl keyutils efitools python3 clang libclang-rt-14-dev
+check_pkgs=("${build_pkgs[@]}" cryptsetup-bin dmsetup openssl keyutils efitools python3 clang libclang-rt-14-dev
 	libasan8 libubsan1 libtsan2 qemu-system-x86 ovmf busybox-static squashfs-tools erofs-utils cpio kmod xz-utils
 	zstd ca-certificates time
 	systemd man-db skalibs-dev libexecline-dev libs6-dev execline s6 nix-bin zsh)

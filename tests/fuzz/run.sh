@@ -4,7 +4,7 @@
 #
 #   tests/fuzz/run.sh [TARGET] [SECONDS]
 #
-# TARGET is one of policy, verity_sb, manifest, pkcs7, keys, auditd_logs, a list of them
+# TARGET is one of policy, verity_sb, manifest, pkcs7, keys, auditd_logs, volumes, a list of them
 # separated by commas, or all (the default). SECONDS (default 60) is the wall
 # time of the whole run, split between the targets; FUZZ_JOBS=N (default 1)
 # runs N targets at once. `run.sh SECONDS` runs them all, as it always did.
@@ -19,7 +19,7 @@ cd "$(dirname "$0")/../.."
 O=${O:-build}
 CLANG=${CLANG:-clang}
 jobs=${FUZZ_JOBS:-1}
-all_targets=(policy verity_sb manifest pkcs7 keys auditd_logs)
+all_targets=(policy verity_sb manifest pkcs7 keys auditd_logs volumes)
 out=$O/fuzz
 
 target=all
@@ -53,6 +53,7 @@ sources() {
 	pkcs7) echo crypto/pkcs7.c crypto/pkcs7_verify.c ;;
 	keys) echo lib/*.c crypto/keyfile.c keys/efi_siglist.c keys/x509_profile.c ;;
 	auditd_logs) echo lib/*.c json/json.c auditd/logread.c auditd/analysis.c auditd/timestamp.c ;;
+	volumes) echo auditd/volumes.c ;;
 	esac
 }
 libs() {
@@ -62,6 +63,7 @@ libs() {
 	pkcs7) pkg-config --libs libcrypto ;;
 	keys) pkg-config --libs libcrypto json-c libkeyutils ;;
 	auditd_logs) pkg-config --libs json-c ;;
+	volumes) ;;
 	esac
 }
 
@@ -153,6 +155,13 @@ seed_pkcs7() {
 		-inkey "$d/key" -out "$dir/openssl-detached" 2>>"$out/seeds.log" || true
 }
 
+# A verity table line and a dm uevent as the 6.12 test kernel sent them
+# (tests/unit/test_volumes.c), behind the byte that picks the parser.
+seed_volumes() {
+	printf '\0%s' "1 254:32 254:48 4096 4096 485 1 sha256 d77ab0852838b8e9514874bc80da99ef3870d8f5d08dbc5dd9552995054113d7 10095789c023d225a874b89475fdd3aab4bf97f5c9618315059d20dccfd21e11 2 root_hash_sig_key_desc cryptsetup:e80db2fe-9423-4733-b344-ed87e8bf55b0-ero" >"$1/table"
+	printf '\1add@/devices/virtual/block/dm-1\0ACTION=add\0DEVPATH=/devices/virtual/block/dm-1\0SUBSYSTEM=block\0MAJOR=253\0MINOR=1\0DEVNAME=dm-1\0DEVTYPE=disk\0' >"$1/uevent"
+}
+
 run_target() {
 	local t=$1 secs=$2 made=$out/seeds/$t max_len=4096 args=() seeds
 	rm -rf "$made" "$out/artifacts/$t"
@@ -168,6 +177,7 @@ run_target() {
 	pkcs7) seed_pkcs7 "$made"; args=(-dict=tests/fuzz/pkcs7.dict) ;;
 	keys) ;;
 	auditd_logs) seeds+=(tests/data/auditd) ;;
+	volumes) seed_volumes "$made" ;;
 	esac
 	# libFuzzer adds new inputs to the first directory: the one in $O, never a seed directory.
 	FUZZ_SEED_DIR=$made "$out/fuzz_$t" -max_total_time="$secs" -max_len=$max_len -timeout=10 \

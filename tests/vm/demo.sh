@@ -5,7 +5,8 @@
 # Builds a small squashfs application image, formats it for dm-verity and
 # signs its root hash, generates, checks and signs the IPE policy for it,
 # then boots Debian's IPE kernel (QEMU) and shows the policy in audit mode
-# (would-be denials logged, nothing refused) and in enforce mode (the same
+# (would-be denials logged, nothing refused) beside ipe-auditd, which judges
+# the same policy in eBPF (its lsm backend), and in enforce mode (the same
 # exec refused, the image's own binaries still running).
 set -uo pipefail
 . "$(dirname "$0")/../integration/lib.sh"
@@ -61,6 +62,8 @@ echo "(boot_verified keeps the VM's own initramfs tools running; the check warns
 run "$pg" check demo.pol || exit 1
 run "$pg" sign --key "$VM_KEY" --cert "$VM_CERT" -o boot/demo.p7b demo.pol 2> >(nowarn) || exit 1
 echo "(attached PKCS#7, $(stat -c %s boot/demo.p7b) bytes)"
+# A candidate that forgot the image, for ipe-auditd to judge while demo.p7b is active.
+"$pg" generate --name demo --version 1.0.1 --boot-verified -o boot/forgot-image.pol 2>/dev/null || exit 1
 
 cat >"$d/boot/run.sh" <<GUEST
 RH=$rh
@@ -87,12 +90,35 @@ echo "-- load the signed policy (one write to new_policy), activate it, audit mo
 echo 1 >$IPE/policies/demo/active || ok=0
 echo 0 >$IPE/enforce
 show "policy $(cat $IPE/policies/demo/name) $(cat $IPE/policies/demo/version), active=$(cat $IPE/policies/demo/active), enforce=$(cat $IPE/enforce)"
+echo "-- ipe-auditd run: the same signed policy as a candidate, judged in eBPF beside IPE"
+ipe-auditd run --policy /payload/demo.p7b --format text --stats-interval 0 --ready-fd 3 \
+	3>/tmp/ready >/tmp/auditd.txt 2>&1 &
+auditor=$!
+while [ ! -s /tmp/ready ] && kill -0 $auditor 2>/dev/null; do sleep 0.1; done
 audit_mark
 show "/mnt/app/bin/busybox echo: $(/mnt/app/bin/busybox echo ran 2>&1)"
 show "/tmp/busybox echo:         $(/tmp/busybox echo ran 2>&1)   <- allowed only because enforce=0"
+sleep 1
+kill -TERM $auditor
+wait $auditor || ok=0
 echo "   would-be denials the kernel logged (type=1420, enforcing=0):"
 ipe_log 1420
 ipe_log 1420 | grep -q 'enforcing=0' || ok=0
+echo "   what ipe-auditd reported (start, events, final stats):"
+sed 's/^/   /' /tmp/auditd.txt
+grep -q 'DENY EXECUTE/BPRM_CHECK.*path=/tmp/busybox' /tmp/auditd.txt || ok=0
+
+echo "-- ipe-auditd run with a candidate that forgot the image (demo.p7b stays active)"
+ipe-auditd run --policy /payload/forgot-image.pol --format text --stats-interval 0 --ready-fd 3 \
+	3>/tmp/ready2 >/tmp/auditd2.txt 2>&1 &
+auditor=$!
+while [ ! -s /tmp/ready2 ] && kill -0 $auditor 2>/dev/null; do sleep 0.1; done
+show "/mnt/app/bin/busybox echo: $(/mnt/app/bin/busybox echo ran 2>&1)"
+sleep 1
+kill -TERM $auditor
+wait $auditor || ok=0
+grep 'DENY' /tmp/auditd2.txt | sed 's/^/   /'
+grep -q 'DENY EXECUTE/BPRM_CHECK.*path=/mnt/app/bin/busybox.*roothash-not-allowed' /tmp/auditd2.txt || ok=0
 
 echo "-- enforce mode"
 echo 1 >$IPE/enforce
@@ -131,7 +157,9 @@ if sed 's/\r//g' "$run_dir/results" | grep -aq '^DEMO-OK'; then
 - ipe-policygen generated, checked and signed a policy allowing exactly that image
   (plus the initramfs); the kernel accepted its signature.
 - Audit mode: a binary outside the image still ran, and the kernel logged the
-  would-be denial (type=1420 ... enforcing=0).
+  would-be denial (type=1420 ... enforcing=0); ipe-auditd, judging the same
+  policy from BPF LSM programs, reported the same denials with the rule; judging a
+  candidate that forgot the image, it named the image's volume and the line to add.
 - Enforce mode: the same binary was refused (Permission denied), the image's own
   binary ran.
 Console log: $O/tests/logs/demo.console.log

@@ -4,7 +4,7 @@
 #
 #   tests/vm/mkinitramfs.sh OUT.cpio.gz [MODULES_DIR]
 #
-# Holds busybox-static, veritysetup, keyctl and the project's binaries with
+# Holds busybox-static, veritysetup, dmsetup, keyctl and the project's binaries with
 # the shared libraries ldd lists, the static guest helpers (built here from
 # tests/vm/guest/*.c), the kernel modules of VM_MODULES with their
 # dependencies (decompressed, in load order), and tests/vm/guest/init. Each
@@ -30,6 +30,11 @@ copy_with_libs() {
 install -m 0755 /bin/busybox "$root/bin/busybox"
 copy_with_libs "$(command -v veritysetup)" /usr/sbin/veritysetup
 copy_with_libs "$(command -v keyctl)" /usr/bin/keyctl
+# dmsetup: the independent view of device-mapper tables the auditor's scan is checked against.
+if command -v dmsetup >/dev/null; then
+	copy_with_libs "$(command -v dmsetup)" /usr/sbin/dmsetup
+fi
+# ipe-auditd brings libbpf, libelf and libz along (ldd).
 for p in ipe-policygen ipe-keys ipe-auditd; do
 	[ -x "$O/$p" ] && copy_with_libs "$O/$p" "/usr/bin/$p"
 done

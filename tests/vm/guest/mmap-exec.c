@@ -3,6 +3,7 @@
  * mmap-exec FILE: map FILE with PROT_EXEC, then try mprotect(PROT_EXEC) on a
  * writable mapping of it. Prints "mmap=RESULT mprotect=RESULT" where RESULT
  * is 0 or the errno name; exit 0 when both were allowed, 1 otherwise.
+ * mmap-exec --anonymous: the same with anonymous memory, as a JIT makes it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -19,25 +20,28 @@ static const char *result(int r)
 
 int main(int argc, char **argv)
 {
-	int fd, r_mmap = 0, r_mprotect = 0;
+	int fd = -1, flags = MAP_PRIVATE, r_mmap = 0, r_mprotect = 0;
 	void *p;
 
 	if (argc != 2) {
-		fprintf(stderr, "usage: mmap-exec FILE\n");
+		fprintf(stderr, "usage: mmap-exec FILE|--anonymous\n");
 		return 2;
 	}
-	fd = open(argv[1], O_RDONLY);
-	if (fd < 0) {
+	if (strcmp(argv[1], "--anonymous") == 0)
+		flags |= MAP_ANONYMOUS;
+	else
+		fd = open(argv[1], O_RDONLY);
+	if (fd < 0 && !(flags & MAP_ANONYMOUS)) {
 		fprintf(stderr, "mmap-exec: %s: %s\n", argv[1], strerror(errno));
 		return 2;
 	}
-	p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+	p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, flags, fd, 0);
 	if (p == MAP_FAILED)
 		r_mmap = errno;
 	else
 		munmap(p, 4096);
 
-	p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+	p = mmap(NULL, 4096, PROT_READ | (flags & MAP_ANONYMOUS ? PROT_WRITE : 0), flags, fd, 0);
 	if (p == MAP_FAILED) {
 		r_mprotect = errno;
 	} else {
