@@ -415,6 +415,11 @@ int analysis_add(const struct log_record *rec, void *userdata)
 						      .lost = -1 });
 	case LOG_RECORD_STATS:
 		return beat_add(m, (struct heartbeat){ .time = rec->time, .lost = sum_lost(rec->json) });
+	case LOG_RECORD_RELOAD:
+		/* A policy taken on SIGHUP audits the rest of the run: the logs were made with it too. */
+		if (json_get_bool(rec->json, "ok", false))
+			return policy_add(a, rec->json, (uint32_t)mi);
+		return 0;
 	default:
 		break;
 	}

@@ -126,7 +126,7 @@ int verb_enforce(int argc, char *argv[])
 
 	r = policy_file_load(path, &pf);
 	if (r < 0) {
-		log_error_errno(r, "%s: cannot read the policy: %m", path);
+		log_error("%s", pf.error);
 		goto out;
 	}
 	if (pf.name)

@@ -108,8 +108,12 @@ int gate_logs(char *const *logs, int n, nsec_t since, const char *policy_path, b
 		return log_error_errno(-ENOMEM, "out of memory");
 	if (policy_path) {
 		r = policy_file_load(policy_path, &pf);
-		if (r < 0)
-			return log_error_errno(r, "%s: cannot read the policy: %m", policy_path);
+		if (r < 0 || pf.kernel_errno) {
+			/* A file the kernel would not load cannot be the policy about to be enforced. */
+			log_error("%s", pf.error);
+			policy_file_done(&pf);
+			return r == -ENOMEM ? r : -EINVAL;
+		}
 	}
 	r = analysis_init(&a, since, NSEC_INFINITY);
 	if (r < 0)

@@ -28,6 +28,15 @@ int64_t json_get_int(struct json_object *o, const char *key, int64_t def)
 	return def;
 }
 
+bool json_get_bool(struct json_object *o, const char *key, bool def)
+{
+	struct json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_boolean))
+		return def;
+	return json_object_get_boolean(v);
+}
+
 const char *json_get_str(struct json_object *o, const char *key)
 {
 	struct json_object *v;
@@ -47,6 +56,8 @@ static enum log_record_type record_type(const char *t)
 		return LOG_RECORD_START;
 	if (streq(t, "mismatch"))
 		return LOG_RECORD_MISMATCH;
+	if (streq(t, "reload"))
+		return LOG_RECORD_RELOAD;
 	return LOG_RECORD_OTHER;
 }
 

@@ -29,6 +29,7 @@ enum log_record_type {
 	LOG_RECORD_EVENT,
 	LOG_RECORD_STATS,
 	LOG_RECORD_MISMATCH,
+	LOG_RECORD_RELOAD, /* SIGHUP: the policy from here on, when "ok" */
 	LOG_RECORD_OTHER, /* "kernel" and types of later versions: read, not judged */
 };
 
@@ -59,5 +60,7 @@ int log_read(char *const *paths, int n, log_record_fn fn, void *userdata,
 
 /* The number at @key of @o (integer or double) as int64, or @def. */
 int64_t json_get_int(struct json_object *o, const char *key, int64_t def);
+/* The boolean at @key of @o, or @def. */
+bool json_get_bool(struct json_object *o, const char *key, bool def);
 /* The string at @key of @o, or NULL. */
 const char *json_get_str(struct json_object *o, const char *key);

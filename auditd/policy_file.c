@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 
 #include "auditd/policy_file.h"
+#include "crypto/keyfile.h"
 #include "crypto/pkcs7.h"
 #include "lib/errno_name.h"
 #include "lib/fileio.h"
@@ -70,6 +71,10 @@ int policy_file_load(const char *path, struct policy_file *p)
 	if (r < 0) {
 		snprintf(p->error, sizeof(p->error), "%s: cannot read: %s", path, strerror(-r));
 		return r;
+	}
+	if (key_material_looks_like(p->data, p->len)) {
+		snprintf(p->error, sizeof(p->error), "%s: a private key, not a policy; not reading it further", path);
+		return -EBADMSG;
 	}
 	text = p->data;
 	text_len = p->len;

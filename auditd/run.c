@@ -26,6 +26,7 @@
 #include <bpf/libbpf.h>
 
 #include "lib/hexdecoct.h"
+#include "lib/fileio.h"
 #include "lib/log.h"
 #include "lib/macro.h"
 #include "lib/parse_util.h"
@@ -625,9 +626,9 @@ int verb_run(int argc, char *argv[])
 		return k;
 	}
 	if (o.output) {
-		out_fd = open(o.output, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+		out_fd = append_file_open(o.output, 0600);
 		if (out_fd < 0) {
-			k = log_error_errno(-errno, "%s: cannot open: %m", o.output);
+			k = log_output_error(out_fd, o.output, "cannot open");
 			goto out;
 		}
 	}
@@ -704,7 +705,7 @@ int verb_run(int argc, char *argv[])
 	};
 	ipe_state(&s, active, sizeof(active));
 	if ((k = output_start(&r.out, &s)) < 0) {
-		log_error_errno(k, "cannot write: %m");
+		log_error_errno(k, "%s: cannot write: %m", o.output ?: "standard output");
 		goto out;
 	}
 	if (o.ready_fd >= 0 && (k = notify_ready_fd(o.ready_fd)) < 0)
@@ -723,7 +724,7 @@ int verb_run(int argc, char *argv[])
 	if (k == 0)
 		k = write_stats(&r, true);
 	if (k < 0)
-		log_error_errno(k, "stopped: %m");
+		log_error_errno(k, "stopped: %s: %m", o.output ?: "standard output");
 out:
 	ring_buffer__free(r.rb);
 	backend_close(&r.be);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "json/json.h"
+#include "lib/fileio.h"
 
 bool utf8_valid(const void *s, size_t len)
 {
@@ -128,7 +129,6 @@ int json_write_line(int fd, struct json_object *o)
 	const char *s = json_format(o, 0);
 	_cleanup_free_ char *line = NULL;
 	size_t len;
-	ssize_t n;
 
 	if (!s)
 		return -ENOMEM;
@@ -138,12 +138,7 @@ int json_write_line(int fd, struct json_object *o)
 		return -ENOMEM;
 	memcpy(line, s, len);
 	line[len++] = '\n';
-	do
-		n = write(fd, line, len);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	return (size_t)n == len ? 0 : -EIO;
+	return append_record(fd, line, len);
 }
 
 int json_parse_document(const char *buf, size_t len, struct json_object **ret)

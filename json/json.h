@@ -65,9 +65,11 @@ int json_add(struct json_object *o, const char *key, struct json_object *v);
 const char *json_format(struct json_object *o, unsigned flags);
 
 /**
- * json_write_line() - @o as one line plus "\n" in a single write() to @fd, so
- * a reader (or a process killed mid-run) never sees a partial record.
- * Return: 0, -ENOMEM, -EIO (short write), -errno of write().
+ * json_write_line() - @o as one line plus "\n" at the end of @fd, in a single
+ * write() where it fits, so a reader (or a process killed mid-run) never sees
+ * a partial record; a file system that fills part way has the part cut off
+ * again (append_record(), lib/fileio.h).
+ * Return: 0, -ENOMEM, -errno of write() (-ENOSPC, -EPIPE, …).
  */
 int json_write_line(int fd, struct json_object *o);
 

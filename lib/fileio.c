@@ -121,6 +121,55 @@ int write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+int append_file_open(const char *path, mode_t mode)
+{
+	_cleanup_free_ char *name = NULL;
+	_cleanup_close_ int dir = -1, fd = -1;
+	struct stat st;
+	int r;
+
+	r = chase_parent(path, 0, &dir, &name);
+	if (r < 0)
+		return r;
+	fd = openat(dir, name, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK,
+		    mode);
+	if (fd < 0)
+		return errno == ENXIO ? -EPERM : -errno; /* ENXIO: a FIFO without a reader */
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EPERM;
+	if (fcntl(fd, F_SETFL, O_APPEND) < 0) /* blocking again: a full disk is an error, not EAGAIN */
+		return -errno;
+	return TAKE_FD(fd);
+}
+
+int append_record(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = write(fd, p + done, len - done);
+		struct stat st;
+		off_t end;
+		int r;
+
+		if (n >= 0) {
+			done += (size_t)n;
+			continue;
+		}
+		if (errno == EINTR)
+			continue;
+		r = -errno;
+		if (done > 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		    (end = lseek(fd, 0, SEEK_END)) >= (off_t)done)
+			(void)!ftruncate(fd, end - (off_t)done);
+		return r;
+	}
+	return 0;
+}
+
 /* pread() into @rbuf or, without it, pwrite() from @wbuf, all @len bytes: retry EINTR and short transfers. */
 static int positional_io_all(int fd, void *rbuf, const void *wbuf, size_t len, off_t off)
 {

@@ -88,6 +88,25 @@ int write_file_atomic(const char *path, const void *buf, size_t len, mode_t mode
 /* write() all of @buf, retrying on short writes and EINTR. Return: 0 or -errno. */
 int write_all(int fd, const void *buf, size_t len);
 
+/**
+ * append_file_open() - open @path to append records to (a log), walked by
+ * chase_parent() as outputs are (a link is followed only where the kernel's
+ * fs.protected_symlinks rule would), created with @mode less the umask.
+ * Never blocks: a FIFO, a device or a socket is refused.
+ * Return: a descriptor (O_WRONLY | O_APPEND | O_CLOEXEC), -ENOLINK, -EPERM
+ *         (not a regular file), -EISDIR, -errno.
+ */
+int append_file_open(const char *path, mode_t mode);
+
+/**
+ * append_record() - write @len bytes at the end of @fd (opened O_APPEND) as
+ * one record: all of them, or none. When the file system fills part way,
+ * the part written is cut off again (regular files), so a reader, or the
+ * next run appending to the same file, never meets half a record.
+ * Return: 0 or -errno of write() (-ENOSPC, -EPIPE, …).
+ */
+int append_record(int fd, const void *buf, size_t len);
+
 /* pread() exactly @len bytes at @off; -EIO on a short file. Return: 0 or -errno. */
 int pread_all(int fd, void *buf, size_t len, off_t off);
 

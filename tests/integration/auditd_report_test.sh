@@ -121,6 +121,12 @@ gate_fails() {
 gate_fails gate-another-policy "one: the logs were made with policy gate_test 1.0.0 (sha256 $other_sha), not pol.pol" \
 	--policy pol.pol <(clean x one "$other_sha")
 gate_fails gate-two-policies "more than one policy" c1.jsonl <(clean x two "$other_sha")
+# A policy taken on SIGHUP (a "reload" record that says ok) audited the rest of the run.
+sed '5a {"type":"reload","time":"2026-11-30T08:04:30Z","ok":true,"error":null,"policy":{"name":"other","version":"1.0.0","sha256":"'"$other_sha"'"}}' c1.jsonl >reload.jsonl
+gate_fails gate-reloaded-policy "one: the logs were made with policy other 1.0.0 (sha256 $other_sha), not pol.pol" \
+	--policy pol.pol reload.jsonl
+sed '5a {"type":"reload","time":"2026-11-30T08:04:30Z","ok":false,"error":"x","policy":{"name":"gate_test","version":"1.0.0","sha256":"'"$sha"'"}}' c1.jsonl >reload-refused.jsonl
+check_exit gate-refused-reload-keeps-policy 0 ipe-auditd gate --policy pol.pol reload-refused.jsonl
 sed 4,8d c1.jsonl >gap.jsonl
 gate_fails gate-gap "one: the logs do not cover 2026-11-30T08:02:00Z to 2026-11-30T08:08:00Z (1 gap(s) longer than the stats interval of 60s)" gap.jsonl
 gate_fails gate-window-before-logs "one: the logs do not cover 2026-11-30T07:00:00Z to 2026-11-30T08:00:00Z" \
@@ -149,6 +155,16 @@ check_exit gate-torn-tolerated 0 python3 -c 'import json,sys; g=json.load(open(s
 check_exit gate-usage 2 ipe-auditd gate --policy
 check_exit gate-missing-log 2 ipe-auditd gate missing.jsonl
 check_exit gate-missing-policy 2 ipe-auditd gate --policy missing.pol c1.jsonl
+# A file the kernel would not load cannot be the policy about to be enforced; a
+# private key is refused before anything of it is hashed or quoted.
+echo junk >junk.pol
+check_exit gate-policy-not-a-policy 2 ipe-auditd gate --policy junk.pol c1.jsonl
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out k.pem 2>/dev/null
+key_sha=$(sha256sum k.pem | cut -d' ' -f1)
+out=$(ipe-auditd gate --policy k.pem c1.jsonl 2>&1)
+rc=$?
+if [ $rc = 2 ] && grep -q 'k.pem: a private key, not a policy' <<<"$out" && ! grep -q "$key_sha" <<<"$out"; then
+	pass gate-policy-private-key; else fail gate-policy-private-key "exit $rc: $out"; fi
 # ---- enforce --gate: the gate decides before IPE is touched ----
 export IPE_AUDITD_RUNTIME_DIR=$T/run
 out=$(ipe-auditd enforce pol.pol --gate a.jsonl 2>&1)

@@ -324,4 +324,45 @@ stop
 if grep -q "DENY EXECUTE/BPRM_CHECK .* path=$T/mnt/tru .*reason=not-verity" text.out; then pass text_format
 else fail text_format "$(head -c 800 text.out)"; fi
 
+# --- the output: a stranger's link in a sticky world-writable directory is not
+# followed (fs.protected_symlinks' rule, whatever the sysctl), a FIFO is refused
+# at once, and a file system that fills mid-record keeps whole lines only.
+mkdir -m 1777 sticky
+echo victim >victim.txt
+if ln -s "$T/victim.txt" sticky/log && chown -h nobody sticky/log; then
+	$A run --backend tracepoint --policy deny.pol --output sticky/log --duration 1 2>link.err
+	rc=$?
+	if [ "$rc" = 2 ] && [ "$(cat victim.txt)" = victim ] && grep -q 'sticky/log: a symbolic link owned by another user' link.err
+	then pass output_stranger_link_refused; else fail output_stranger_link_refused "exit $rc: $(cat link.err)"; fi
+else
+	skip output_stranger_link_refused "cannot give a link to nobody"
+fi
+mkfifo fifo.log
+timeout 10 $A run --backend tracepoint --policy deny.pol --output fifo.log --duration 1 2>fifo.err
+rc=$?
+if [ "$rc" = 2 ] && grep -q 'fifo.log: not a regular file' fifo.err; then pass output_fifo_refused
+else fail output_fifo_refused "exit $rc: $(cat fifo.err)"; fi
+mkdir small
+if mount -t tmpfs -o size=64k ipe-auditd-small small; then
+	head -c 56000 /dev/zero >small/fill
+	$A run --backend tracepoint --policy deny.pol --no-dedup --stats-interval 0 --output small/a.jsonl \
+		--duration 3 2>full.err &
+	full=$!
+	sleep 1
+	for _ in $(seq 300); do mnt/tru; done
+	wait "$full"
+	rc=$?
+	if [ "$rc" = 2 ] && grep -q 'small/a.jsonl: No space left on device' full.err &&
+		py small/a.jsonl <<'PY'; then pass output_full_whole_lines; else fail output_full_whole_lines "exit $rc: $(cat full.err)"; fi
+import sys, json
+data = open(sys.argv[1], "rb").read()
+assert data.endswith(b"\n"), data[-80:]
+for line in data.split(b"\n")[:-1]:
+    json.loads(line)
+PY
+	umount small
+else
+	skip output_full_whole_lines "cannot mount a small tmpfs"
+fi
+
 finish
