@@ -490,11 +490,54 @@ static int finish_output(const struct format_args *a, bool in_place, bool same, 
 	/* Checked through the descriptor written, never by its name again. */
 	snprintf(fd_path, sizeof(fd_path), "/proc/self/fd/%d", fd);
 	r = self_check(a, data_fd, in_place ? fd_path : f->tmp_path, in_place, same, m, g);
-	if (r < 0 || in_place)
-		return r;
-	r = atomic_file_commit(f);
-	if (r < 0)
+	return r;
+}
+
+/*
+ * The root-hash file and the manifest, written to temporary files of their
+ * own before HASH is named: a side output that cannot be written leaves HASH
+ * as it was, not a new tree beside old side outputs.
+ */
+static int prepare_side_outputs(const struct format_args *a, struct verity_params *m, const char *root,
+				struct atomic_file *rh_file, struct atomic_file *manifest_file)
+{
+	_cleanup_free_ char *text = NULL;
+	int r;
+
+	if (a->root_hash_file) {
+		r = atomic_file_open(rh_file, a->root_hash_file, 0644, 0);
+		if (r == 0)
+			r = write_all(rh_file->fd, root, strlen(root));
+		if (r < 0)
+			return log_output_error(r, a->root_hash_file, "cannot write");
+	}
+	if (a->manifest) {
+		m->data_path = strdup(a->data_path);
+		m->hash_path = strdup(a->hash_path);
+		r = m->data_path && m->hash_path ? manifest_format(m, NULL, NULL, a->manifest_flags, &text)
+						 : -ENOMEM;
+		if (r == 0)
+			r = atomic_file_open(manifest_file, a->manifest, 0644, 0);
+		if (r == 0)
+			r = write_all(manifest_file->fd, text, strlen(text));
+		if (r < 0)
+			return log_output_error(r, a->manifest, "cannot write the manifest");
+	}
+	return 0;
+}
+
+/* HASH first, then what describes it. Return: 0 or a logged -errno. */
+static int commit_outputs(const struct format_args *a, bool in_place, struct atomic_file *hash_file,
+			  struct atomic_file *rh_file, struct atomic_file *manifest_file)
+{
+	int r;
+
+	if (!in_place && (r = atomic_file_commit(hash_file)) < 0)
 		return log_error_errno(r, "%s: cannot write: %m", a->hash_path);
+	if (a->root_hash_file && (r = atomic_file_commit(rh_file)) < 0)
+		return log_output_error(r, a->root_hash_file, "cannot write");
+	if (a->manifest && (r = atomic_file_commit(manifest_file)) < 0)
+		return log_output_error(r, a->manifest, "cannot write the manifest");
 	return 0;
 }
 
@@ -502,7 +545,8 @@ int verb_format(int argc, char *argv[])
 {
 	struct format_args a = { .threads = verity_default_threads() };
 	_cleanup_(verity_params_done) struct verity_params m = VERITY_PARAMS_DEFAULTS;
-	_cleanup_(atomic_file_discard) struct atomic_file out = ATOMIC_FILE_INIT;
+	_cleanup_(atomic_file_discard) struct atomic_file out = ATOMIC_FILE_INIT, rh_file = ATOMIC_FILE_INIT,
+							  manifest_file = ATOMIC_FILE_INIT;
 	_cleanup_hugemem_ unsigned char *tree = NULL;
 	_cleanup_(hash_target_done) struct hash_target h = { .dir_fd = -1, .fd = -1 };
 	_cleanup_close_ int data_fd = -1;
@@ -520,12 +564,14 @@ int verb_format(int argc, char *argv[])
 	if (!m.superblock)
 		memset(m.uuid, 0, sizeof(m.uuid));
 
-	data_fd = open(a.data_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	data_fd = verity_open_image(a.data_path);
+	if (data_fd == -EBADFD)
+		return log_error_errno(data_fd, "%s: not a regular file or block device", a.data_path);
 	if (data_fd < 0)
-		return log_error_errno(-errno, "%s: cannot open: %m", a.data_path);
+		return log_error_errno(data_fd, "%s: cannot open: %m", a.data_path);
 	r = verity_fd_size(data_fd, &size);
 	if (r < 0)
-		return log_error_errno(r, "%s: not a regular file or block device: %m", a.data_path);
+		return log_error_errno(r, "%s: cannot size it: %m", a.data_path);
 
 	r = open_hash_target(&a, data_fd, &h);
 	if (r < 0)
@@ -606,19 +652,12 @@ int verb_format(int argc, char *argv[])
 		return r;
 
 	manifest_root_hash_hex(&m, root);
-	if (a.root_hash_file) {
-		r = write_file_atomic(a.root_hash_file, root, strlen(root), 0644, 0);
-		if (r < 0)
-			return log_output_error(r, a.root_hash_file, "cannot write");
-	}
-	if (a.manifest) {
-		m.data_path = strdup(a.data_path);
-		m.hash_path = strdup(a.hash_path);
-		r = m.data_path && m.hash_path ? manifest_write(a.manifest, &m, NULL, NULL, a.manifest_flags)
-					       : -ENOMEM;
-		if (r < 0)
-			return log_output_error(r, a.manifest, "cannot write the manifest");
-	}
+	r = prepare_side_outputs(&a, &m, root, &rh_file, &manifest_file);
+	if (r < 0)
+		return r;
+	r = commit_outputs(&a, in_place, &out, &rh_file, &manifest_file);
+	if (r < 0)
+		return r;
 	printf("%s\n", root);
 	return fflush(stdout) == 0 ? 0 : log_error_errno(-EIO, "cannot write to stdout");
 }

@@ -199,9 +199,11 @@ int verb_verify(int argc, char *argv[])
 	r = parse_args(argc, argv, &a, &m);
 	if (r < 0)
 		return r;
-	data_fd = open(a.data_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	data_fd = verity_open_image(a.data_path);
+	if (data_fd == -EBADFD)
+		return log_error_errno(data_fd, "%s: not a regular file or block device", a.data_path);
 	if (data_fd < 0)
-		return log_error_errno(-errno, "%s: cannot open: %m", a.data_path);
+		return log_error_errno(data_fd, "%s: cannot open: %m", a.data_path);
 	r = load_params(&a, data_fd, &m);
 	if (r < 0)
 		return r;

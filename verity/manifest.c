@@ -284,14 +284,37 @@ static int manifest_to_json(const struct verity_params *m, const char *data_dev,
 	return 0;
 }
 
+/* The file's text: pretty-printed or one line, and a final newline. */
+static int json_text(struct json_object *o, unsigned flags, char **ret)
+{
+	const char *s = json_format(o, (flags & MANIFEST_COMPACT) ? 0 : JSON_PRETTY);
+
+	if (!s || asprintf(ret, "%s\n", s) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
 static int write_json(const char *path, struct json_object *o, unsigned flags)
 {
 	_cleanup_free_ char *text = NULL;
-	const char *s = json_format(o, (flags & MANIFEST_COMPACT) ? 0 : JSON_PRETTY);
+	int r;
 
-	if (!s || asprintf(&text, "%s\n", s) < 0)
-		return -ENOMEM;
+	r = json_text(o, flags, &text);
+	if (r < 0)
+		return r;
 	return write_file_atomic(path, text, strlen(text), 0644, 0);
+}
+
+int manifest_format(const struct verity_params *m, const char *data_dev, const char *hash_dev,
+		    unsigned flags, char **ret)
+{
+	_cleanup_json_ struct json_object *o = NULL;
+	int r;
+
+	r = manifest_to_json(m, data_dev, hash_dev, &o);
+	if (r < 0)
+		return r;
+	return json_text(o, flags, ret);
 }
 
 int manifest_write(const char *path, const struct verity_params *m, const char *data_dev,

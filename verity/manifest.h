@@ -65,6 +65,14 @@ int manifest_add_signature(const char *path, const char *sig_path, const char *f
 #define MANIFEST_COMPACT 1u /* one line instead of pretty-printed */
 
 /**
+ * manifest_format() - the text manifest_write() would write for @m (with its
+ * final newline), for a caller that commits it together with other outputs.
+ * Return: 0 or -ENOMEM; *@ret is malloc'd.
+ */
+int manifest_format(const struct verity_params *m, const char *data_dev, const char *hash_dev,
+		    unsigned flags, char **ret);
+
+/**
  * manifest_write() - write the manifest of @m to @path atomically ("-": stdout).
  * @data_dev, @hash_dev: device names for the DM table and the kernel command
  * line; NULL uses m->data_path / m->hash_path.

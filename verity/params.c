@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The parameters' value parsers, and where salts and UUIDs come from. */
 #include <ctype.h>
+#include <fcntl.h>
 #include <linux/fs.h>
 #include <sched.h>
 #include <sys/ioctl.h>
@@ -139,6 +140,22 @@ int verity_random_salt_uuid(unsigned char salt[32], unsigned char uuid[16])
 		return -EIO;
 	uuid_set_v4(uuid);
 	return 0;
+}
+
+int verity_open_image(const char *path)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	struct stat st;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
+		return -EBADFD;
+	if (fcntl(fd, F_SETFL, 0) < 0) /* reads block again, as for any file */
+		return -errno;
+	return TAKE_FD(fd);
 }
 
 int verity_fd_size(int fd, uint64_t *ret)

@@ -85,6 +85,14 @@ int verity_seed_derive(const char *seed, unsigned char salt[32], unsigned char u
 int verity_random_salt_uuid(unsigned char salt[32], unsigned char uuid[16]);
 
 /**
+ * verity_open_image() - open a data image (or hash file) to read: without
+ * blocking on a FIFO, and only a regular file or a block device.
+ * Return: a descriptor (O_RDONLY | O_CLOEXEC), -EBADFD (neither a regular
+ *         file nor a block device), -errno of open().
+ */
+int verity_open_image(const char *path);
+
+/**
  * verity_fd_size() - size of an open regular file or block device.
  * Return: 0 or -errno (-EBADFD for anything else).
  */

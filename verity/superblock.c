@@ -97,9 +97,9 @@ static int root_of_tree(const char *data_path, int hash_fd, struct verity_params
 	int r;
 
 	if (g->levels == 0) {
-		data_fd = open(data_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		data_fd = verity_open_image(data_path);
 		if (data_fd < 0)
-			return -errno;
+			return data_fd;
 		block = malloc(m->data_block_size);
 		if (!block)
 			return -ENOMEM;

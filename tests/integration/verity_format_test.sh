@@ -173,4 +173,31 @@ else
 	fail format_uncached_identical "expected 1 to 4 chunks read with O_DIRECT: $log"
 fi
 
+# A side output that cannot be written (a directory as --manifest, a FIFO as
+# --root-hash-file) fails before HASH is named: the old hash file stays, and
+# no side output is left either.
+random_file "$T/side" $((1 << 20))
+mkdir -p "$T/side_out/dir.json" && echo old >"$T/side_out/tree" && mkfifo "$T/side_out/rh"
+ipe-policygen format --seed side --manifest "$T/side_out/dir.json" "$T/side" "$T/side_out/tree" 2>/dev/null
+rc1=$?
+timeout 10 ipe-policygen format --seed side --root-hash-file "$T/side_out/rh" --manifest "$T/side_out/m.json" \
+	"$T/side" "$T/side_out/tree" 2>/dev/null
+rc2=$?
+if [ $rc1 = 2 ] && [ $rc2 = 2 ] && [ "$(cat "$T/side_out/tree")" = old ] && [ ! -e "$T/side_out/m.json" ] &&
+	[ "$(ls -A "$T/side_out" | sort | tr '\n' ' ')" = "dir.json rh tree " ]; then
+	pass format_side_output_failure_keeps_hash
+else
+	fail format_side_output_failure_keeps_hash "exit $rc1/$rc2, tree: $(head -c 8 "$T/side_out/tree" | od -c | head -1), left: $(ls -A "$T/side_out" | tr '\n' ' ')"
+fi
+
+# DATA that is a FIFO (or a directory) is refused at once: nothing waits for a writer.
+mkfifo "$T/data_fifo"
+out=$(timeout 10 ipe-policygen format "$T/data_fifo" "$T/fifo_tree" 2>&1)
+rc=$?
+if [ $rc = 2 ] && [ "$out" = "ipe-policygen: error: $T/data_fifo: not a regular file or block device" ]; then
+	pass format_fifo_data_refused
+else
+	fail format_fifo_data_refused "exit $rc: $out"
+fi
+
 finish
