@@ -248,7 +248,7 @@ const struct verb generate_verb = {
 	.run = verb_generate,
 	.min_operands = 0,
 	.max_operands = 0,
-	.synopsis = "generate --name NAME (--version X.Y.Z | --version-from F) IMAGES... [-o FILE]",
+	.synopsis = "generate --name NAME (--version X.Y.Z | --version-from F) (--manifest M | --image D:H | --roothash A:H)... [-o FILE]",
 	.help = "Write an IPE policy that allows the given dm-verity images.\n\n"
 		"  --name NAME              policy name, [A-Za-z0-9_.-] (default with --version-from: the previous one)\n"
 		"  --version X.Y.Z          policy version\n"
