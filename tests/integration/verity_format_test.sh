@@ -141,8 +141,9 @@ echo old >"$T/int/tree"
 truncate -s 8G "$T/holes"
 ipe-policygen format --threads 1 --no-verify --salt - --uuid "$UUID" "$T/holes" "$T/int/tree" >/dev/null 2>&1 &
 pid=$!
-for _ in $(seq 200); do
-	[ -n "$(find "$T/int" -name '.tree.*')" ] && break # the temporary file exists
+for _ in $(seq 500); do
+	# the output is open (an unnamed O_TMPFILE file in $T/int, or a temporary name there)
+	ls -l "/proc/$pid/fd" 2>/dev/null | grep -q -- "-> $T/int/" && break
 	sleep 0.02
 done
 kill -TERM $pid
