@@ -321,6 +321,86 @@ int output_event(struct output *o, const struct auditd_event *e, const struct au
 	return write_record(o, j, text);
 }
 
+static struct json_object *fsverity_json(const struct auditd_fsverity *f)
+{
+	struct json_object *o;
+	_cleanup_free_ char *hex = NULL, *d = NULL;
+	int r = 0;
+
+	if (!f)
+		return NULL;
+	if (!f->enabled)
+		return json_object_new_null();
+	o = json_object_new_object();
+	hex = hex_encode(f->digest, f->digest_len, false);
+	if (!o || !hex || asprintf(&d, "%s:%s", f->alg, hex) < 0) {
+		json_object_put(o);
+		return NULL;
+	}
+	add(o, &r, "digest", json_object_new_string(d));
+	add(o, &r, "signed", json_object_new_boolean(f->builtin_sig));
+	if (r < 0) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+int output_explain(struct output *o, const struct explain_file *f, const struct auditd_verdict *v,
+		   const struct auditd_volume *vol)
+{
+	_cleanup_json_ struct json_object *j = json_object_new_object();
+	_cleanup_free_ char *text = NULL, *hex = NULL;
+	bool deny = v->decision.action == IPE_ACTION_DENY;
+	size_t text_len = 0;
+	char dev[24];
+	int r = 0;
+
+	if (!j)
+		return -ENOMEM;
+	snprintf(dev, sizeof(dev), "%u:%u", MAJOR(f->dev), MINOR(f->dev));
+	add(j, &r, "type", json_object_new_string("explain"));
+	add(j, &r, "path", json_bytes_new(f->path, strlen(f->path)));
+	add(j, &r, "op", json_object_new_string(ipe_op_name(v->decision.op) ?: "UNKNOWN"));
+	add(j, &r, "hook", json_object_new_string(ipe_hook_name(IPE_HOOK_BPRM_CHECK)));
+	add(j, &r, "decision", json_object_new_string(deny ? "deny" : "allow"));
+	add(j, &r, "rule", json_str_new(v->rule));
+	add(j, &r, "dev", json_object_new_string(dev));
+	add(j, &r, "ino", json_object_new_uint64(f->ino));
+	add(j, &r, "fstype", json_bytes_new(f->fstype, strlen(f->fstype)));
+	add(j, &r, "overlay", json_object_new_boolean(f->overlay));
+	add(j, &r, "initramfs", json_object_new_boolean(f->initramfs));
+	add(j, &r, "verity", verity_json(vol));
+	add(j, &r, "fsverity", fsverity_json(f->fsverity));
+	add(j, &r, "reason", json_str_new(v->reason));
+	add(j, &r, "hint", json_str_new(v->hint));
+	if (r < 0)
+		return r;
+	if (o->text) {
+		FILE *fp = open_memstream(&text, &text_len);
+
+		if (!fp)
+			return -ENOMEM;
+		text_bytes(fp, f->path, strlen(f->path));
+		fprintf(fp, ": %s %s rule=\"%s\" dev=%s ino=%llu fstype=", deny ? "DENY" : "allow",
+			ipe_op_name(v->decision.op) ?: "UNKNOWN", v->rule ?: "", dev, (unsigned long long)f->ino);
+		text_bytes(fp, f->fstype, strlen(f->fstype));
+		if (f->overlay)
+			fputs(" overlay", fp);
+		if (f->initramfs)
+			fputs(" initramfs", fp);
+		if (vol && vol->digest_len && (hex = hex_encode(vol->digest, vol->digest_len, false)))
+			fprintf(fp, " volume=%s %s:%s%s", vol->name[0] ? vol->name : "?", vol->alg, hex,
+				vol->sig_valid ? " signed" : "");
+		if (v->reason)
+			fprintf(fp, "\n  reason=%s: %s", v->reason, v->hint);
+		fputc('\n', fp);
+		if (fclose(fp) != 0)
+			return -ENOMEM;
+	}
+	return write_record(o, j, text);
+}
+
 int output_stats(struct output *o, const struct auditd_stats *st, bool final)
 {
 	_cleanup_json_ struct json_object *j = json_object_new_object();

@@ -54,6 +54,19 @@ int output_start(struct output *o, const struct auditd_start *s);
 int output_event(struct output *o, const struct auditd_event *e, const struct auditd_verdict *v,
 		 const struct auditd_volume *vol);
 int output_stats(struct output *o, const struct auditd_stats *st, bool final);
+/* What `explain` found for one file: the identity IPE would evaluate. */
+struct explain_file {
+	const char *path;        /* as given */
+	uint32_t dev;            /* the real inode's device (kernel dev_t) */
+	uint64_t ino;
+	const char *fstype;      /* of the mount the real inode is on */
+	bool overlay, initramfs;
+	const struct auditd_fsverity *fsverity; /* NULL when the policy does not look at it */
+};
+
+/* One `explain` answer: a {"type":"explain"} record, or one text line. */
+int output_explain(struct output *o, const struct explain_file *f, const struct auditd_verdict *v,
+		   const struct auditd_volume *vol);
 /* A policy reload (SIGHUP): @error NULL when the new policy was taken, else why it was refused. */
 int output_reload(struct output *o, const struct ipe_policy *p, const char *sha256, const char *error);
 

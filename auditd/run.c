@@ -10,12 +10,10 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <linux/capability.h>
-#include <linux/fsverity.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -33,6 +31,7 @@
 #include "auditd/backend.h"
 #include "auditd/dedup.h"
 #include "auditd/evaluate.h"
+#include "auditd/fsverity.h"
 #include "auditd/output.h"
 #include "auditd/policy_file.h"
 #include "auditd/service.h"
@@ -45,8 +44,6 @@ static inline void closedirp(DIR **d)
 	if (*d)
 		closedir(*d);
 }
-
-#define KDEV(major, minor) ((uint32_t)(major) << 20 | (uint32_t)(minor))
 
 struct run {
 	const char *policy_path;
@@ -116,24 +113,6 @@ static void trust_update_all(struct run *r)
 		trust_update(r, &r->vols[i]);
 }
 
-/* "alg:hex" of volumes.h into @v. */
-static int volume_from_scan(const struct verity_volume *s, struct auditd_volume *v)
-{
-	const char *colon = strchr(s->roothash, ':');
-	_cleanup_free_ unsigned char *bytes = NULL;
-	size_t len;
-
-	*v = (struct auditd_volume){ .dev = KDEV(s->major, s->minor), .sig_valid = s->roothash_signed };
-	snprintf(v->name, sizeof(v->name), "%s", s->name);
-	if (!colon || (size_t)(colon - s->roothash) >= sizeof(v->alg) ||
-	    hex_decode(colon + 1, strlen(colon + 1), &bytes, &len) < 0 || len > sizeof(v->digest))
-		return -EINVAL;
-	memcpy(v->alg, s->roothash, (size_t)(colon - s->roothash));
-	memcpy(v->digest, bytes, len);
-	v->digest_len = len;
-	return 0;
-}
-
 /* A dm device went away: nothing on its device number is trusted any more. */
 static void volume_forget(struct run *r, uint32_t dev)
 {
@@ -164,7 +143,7 @@ static int volumes_rescan(struct run *r)
 	for (size_t i = 0; i < n; i++) {
 		struct auditd_volume v, *old;
 
-		if (volume_from_scan(&vs[i], &v) < 0)
+		if (auditd_volume_from_scan(&vs[i], &v) < 0)
 			continue;
 		old = volume_find(r, v.dev);
 		if (!old && r->n_vols == ELEMENTSOF(r->vols))
@@ -178,7 +157,7 @@ static int volumes_rescan(struct run *r)
 		bool listed = false;
 
 		for (size_t j = 0; j < n && !listed; j++)
-			listed = KDEV(vs[j].major, vs[j].minor) == r->vols[i - 1].dev;
+			listed = AUDITD_KDEV(vs[j].major, vs[j].minor) == r->vols[i - 1].dev;
 		if (!listed && r->vols[i - 1].name[0])
 			volume_forget(r, r->vols[i - 1].dev);
 	}
@@ -209,30 +188,12 @@ static void on_volume(struct run *r, const struct auditd_volume_event *ve)
 /* FS_IOC_MEASURE_VERITY of the event's file, when it is still the same file. */
 static void measure_fsverity(const char *path, const struct auditd_event *e, struct auditd_fsverity *ret)
 {
-	struct {
-		struct fsverity_digest d;
-		unsigned char buf[64];
-	} m = { .d.digest_size = 64 };
-	struct fsverity_read_metadata_arg sig = { .metadata_type = FS_VERITY_METADATA_TYPE_SIGNATURE, .length = 1 };
-	unsigned char one;
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
 	struct stat st;
 
 	*ret = (struct auditd_fsverity){};
-	if (fd < 0 || fstat(fd, &st) < 0 || st.st_ino != e->ino || ioctl(fd, FS_IOC_MEASURE_VERITY, &m) < 0)
-		return;
-	ret->enabled = true;
-	snprintf(ret->alg, sizeof(ret->alg), "%s", m.d.digest_algorithm == FS_VERITY_HASH_ALG_SHA512 ? "sha512" : "sha256");
-	ret->digest_len = MIN((size_t)m.d.digest_size, sizeof(ret->digest));
-	memcpy(ret->digest, m.d.digest, ret->digest_len);
-	sig.buf_ptr = (uintptr_t)&one;
-	ret->builtin_sig = ioctl(fd, FS_IOC_READ_VERITY_METADATA, &sig) > 0;
-}
-
-static bool policy_uses_fsverity(const struct ipe_policy *p, enum ipe_op op)
-{
-	return auditd_policy_uses(p, op, IPE_PROP_FSV_DIGEST) || auditd_policy_uses(p, op, IPE_PROP_FSV_SIG_TRUE) ||
-	       auditd_policy_uses(p, op, IPE_PROP_FSV_SIG_FALSE);
+	if (fd >= 0 && fstat(fd, &st) == 0 && st.st_ino == e->ino)
+		fsverity_measure_fd(fd, ret);
 }
 
 static int on_event(struct run *r, const struct auditd_event *e)
@@ -552,7 +513,7 @@ static int run_loop(struct run *r, const struct options *o, int sfd, int tfd, in
 						break;
 					}
 					if (k == 1 && u.action == VOLUME_REMOVE)
-						volume_forget(r, KDEV(u.major, u.minor));
+						volume_forget(r, AUDITD_KDEV(u.major, u.minor));
 					if (k != 0) /* a dm change, or missed changes (-ENOBUFS): rescan */
 						changed = true;
 				}
