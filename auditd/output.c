@@ -143,6 +143,8 @@ int output_start(struct output *o, const struct auditd_start *s)
 	add(j, &r, "ring_size", json_object_new_uint64(s->ring_size));
 	add(j, &r, "stats_interval", json_object_new_uint64(s->stats_interval));
 	add(j, &r, "capabilities", strv_json(s->capabilities));
+	add(j, &r, "kernel_records", json_object_new_boolean(s->kernel_records));
+	add(j, &r, "cross_check", json_object_new_boolean(s->cross_check));
 	if (r < 0)
 		return r;
 	if (o->text && asprintf(&text, "ipe-auditd: %s backend (%s); policy %s; coverage gaps: %zu\n",
@@ -398,6 +400,89 @@ int output_explain(struct output *o, const struct explain_file *f, const struct 
 		if (fclose(fp) != 0)
 			return -ENOMEM;
 	}
+	return write_record(o, j, text);
+}
+
+int output_kernel(struct output *o, const struct ipe_access *a)
+{
+	_cleanup_json_ struct json_object *j = json_object_new_object();
+	_cleanup_free_ char *text = NULL;
+	size_t text_len = 0;
+	char atime[40];
+	int r = 0;
+
+	if (!j)
+		return -ENOMEM;
+	format_time((int64_t)a->time_ms * 1000000, atime, sizeof(atime));
+	add(j, &r, "type", json_object_new_string("kernel"));
+	add(j, &r, "time", now_json());
+	add(j, &r, "audit_time", a->time_ms ? json_object_new_string(atime) : NULL);
+	add(j, &r, "serial", json_object_new_uint64(a->serial));
+	add(j, &r, "op", json_object_new_string(ipe_op_name(a->op) ?: "UNKNOWN"));
+	add(j, &r, "hook", json_object_new_string(ipe_hook_name(a->hook) ?: "UNKNOWN"));
+	add(j, &r, "decision", json_object_new_string(a->action == IPE_ACTION_DENY ? "deny" : "allow"));
+	add(j, &r, "enforcing", json_object_new_boolean(a->enforcing));
+	add(j, &r, "rule", json_str_new(a->rule));
+	add(j, &r, "pid", json_object_new_int64(a->pid));
+	add(j, &r, "comm", json_bytes_new(a->comm, a->comm_len));
+	add(j, &r, "path", a->has_file ? json_bytes_new(a->path, a->path_len) : NULL);
+	add(j, &r, "audit_dev", a->has_file && a->dev[0] ? json_bytes_new(a->dev, strlen(a->dev)) : NULL);
+	add(j, &r, "audit_ino", a->has_file && a->dev[0] ? json_object_new_uint64(a->ino) : NULL);
+	if (r < 0)
+		return r;
+	if (o->text) {
+		FILE *f = open_memstream(&text, &text_len);
+
+		if (!f)
+			return -ENOMEM;
+		fprintf(f, "%s kernel %s %s/%s pid=%u comm=", a->time_ms ? atime : "?",
+			a->action == IPE_ACTION_DENY ? "DENY" : "allow", ipe_op_name(a->op) ?: "UNKNOWN",
+			ipe_hook_name(a->hook) ?: "UNKNOWN", a->pid);
+		text_bytes(f, a->comm, a->comm_len);
+		fputs(" path=", f);
+		if (a->has_file)
+			text_bytes(f, a->path, a->path_len);
+		else
+			fputs("?", f);
+		fprintf(f, " dev=%s ino=%llu rule=\"%s\"\n", a->dev[0] ? a->dev : "?", (unsigned long long)a->ino, a->rule);
+		if (fclose(f) != 0)
+			return -ENOMEM;
+	}
+	return write_record(o, j, text);
+}
+
+int output_mismatch(struct output *o, const struct xcheck_item *it, const char *why)
+{
+	_cleanup_json_ struct json_object *j = json_object_new_object();
+	_cleanup_free_ char *text = NULL;
+	bool kernel = it->side == XCHECK_KERNEL;
+	char t[40];
+	struct timespec ts;
+	int r = 0;
+
+	if (!j)
+		return -ENOMEM;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	format_time((int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec, t, sizeof(t));
+	add(j, &r, "type", json_object_new_string("mismatch"));
+	add(j, &r, "time", json_object_new_string(t));
+	add(j, &r, "side", json_object_new_string(kernel ? "kernel" : "auditor"));
+	add(j, &r, "why", json_object_new_string(why));
+	add(j, &r, "op", json_object_new_string(ipe_op_name(it->key.op) ?: "UNKNOWN"));
+	add(j, &r, "hook", json_object_new_string(ipe_hook_name(it->key.hook) ?: "UNKNOWN"));
+	add(j, &r, "rule", json_str_new(it->rule));
+	add(j, &r, kernel ? "serial" : "seq", it->id ? json_object_new_uint64(it->id) : NULL);
+	add(j, &r, "pid", json_object_new_int64(it->pid));
+	add(j, &r, "comm", json_bytes_new(it->comm, strlen(it->comm)));
+	add(j, &r, "path", it->path ? json_bytes_new(it->path, it->path_len) : NULL);
+	add(j, &r, "audit_dev", it->key.has_file ? json_bytes_new(it->key.dev, strlen(it->key.dev)) : NULL);
+	add(j, &r, "audit_ino", it->key.has_file ? json_object_new_uint64(it->key.ino) : NULL);
+	if (r < 0)
+		return r;
+	if (o->text && asprintf(&text, "%s MISMATCH %s %s/%s pid=%u dev=%s ino=%llu: %s\n", t, kernel ? "kernel" : "auditor",
+				ipe_op_name(it->key.op) ?: "UNKNOWN", ipe_hook_name(it->key.hook) ?: "UNKNOWN", it->pid,
+				it->key.has_file ? it->key.dev : "?", (unsigned long long)it->key.ino, why) < 0)
+		return -ENOMEM;
 	return write_record(o, j, text);
 }
 
