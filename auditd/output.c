@@ -332,7 +332,7 @@ static struct json_object *fsverity_json(const struct auditd_fsverity *f)
 	if (!f)
 		return NULL;
 	if (!f->enabled)
-		return json_object_new_null();
+		return json_object_new_boolean(false);
 	o = json_object_new_object();
 	hex = hex_encode(f->digest, f->digest_len, false);
 	if (!o || !hex || asprintf(&d, "%s:%s", f->alg, hex) < 0) {

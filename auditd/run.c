@@ -2,6 +2,8 @@
 /*
  * run: watch every evaluation IPE would make, judge it with the candidate
  * policy, and write what would be denied as JSON Lines (docs/events.md).
+ * Where IPE has a policy active, also read IPE's own 1420 records and, when
+ * the candidate is that policy, match the two sides (auditd/xcheck.h).
  * Loads and attaches the BPF programs, then keeps only the privileges it
  * still needs; memory stays bounded whatever the event rate (a fixed ring
  * buffer, a fixed dedup set, nothing kept per event).
@@ -761,7 +763,13 @@ const struct verb run_verb = {
 		"  --ready-fd N             write a newline to fd N once attached (s6 notification-fd)\n"
 		"  --ring-size BYTES        ring buffer size, a power of two (default 2 MiB)\n"
 		"  --all                    also report what the policy allows\n"
-		"  --no-dedup               report every denial, not only the first of each file\n\n"
+		"  --no-dedup               report every denial, not only the first of each file\n"
+		"  --cross-check WHEN       match the denials with IPE's own audit records: auto\n"
+		"                           (default: when FILE is the policy IPE has active),\n"
+		"                           always, or never (IPE's records are then not read)\n\n"
+		"Where IPE has a policy active, its 1420 audit records are read from the audit\n"
+		"netlink group (CAP_AUDIT_READ) and written as kernel records; when cross-\n"
+		"checked, a denial one side made and the other did not is a mismatch record.\n\n"
 		"Exit status: 0 stopped by a signal or --duration, 2 usage or system error.\n",
 };
 

@@ -10,7 +10,7 @@ source "$(dirname "$0")/lib.sh"
 [ "$(id -u)" = 0 ] || { echo "needs root (mounts)"; exit 77; }
 A=ipe-auditd
 cd "$T" || exit 2
-mkdir mnt lower upper work ovl || exit 2
+mkdir mnt ovl || exit 2
 if ! mount -t tmpfs -o mode=0755 ipe-auditd-explain mnt; then echo "cannot mount tmpfs"; exit 77; fi
 trap 'umount -l "$T/ovl" 2>/dev/null; umount -l "$T/mnt" 2>/dev/null; rm -rf "$T"' EXIT
 cp /bin/true mnt/tru
@@ -19,7 +19,7 @@ mkdir mnt/lower mnt/upper mnt/work
 cp /bin/true mnt/lower/low
 cp /bin/true mnt/lower/shadowed
 have_ovl=0
-if mount -t overlay overlay -o lowerdir="$T/mnt/lower",upperdir="$T/mnt/upper",workdir="$T/mnt/work" ovl 2>/dev/null; then
+if mount -t overlay overlay -o "lowerdir=$T/mnt/lower,upperdir=$T/mnt/upper,workdir=$T/mnt/work" ovl 2>/dev/null; then
 	have_ovl=1
 	cp /bin/true ovl/up
 	touch ovl/shadowed # copied up: the upper layer's file is the real one now
@@ -68,6 +68,24 @@ if py allow.jsonl <<'PY'; then pass explain_json_allow; else fail explain_json_a
 import json, sys
 r = json.loads(open(sys.argv[1]).read())
 assert r["decision"] == "allow" and r["rule"] == "DEFAULT action=ALLOW" and r["reason"] is None and r["hint"] is None, r
+PY
+
+# a policy that looks at fs-verity: the file is measured (tmpfs has none)
+cat >fsv.pol <<'POL'
+policy_name=fsv policy_version=0.0.1
+DEFAULT action=ALLOW
+DEFAULT op=EXECUTE action=DENY
+op=EXECUTE fsverity_signature=TRUE action=ALLOW
+POL
+$A explain --json --policy fsv.pol mnt/tru >fsv.jsonl
+if py fsv.jsonl <<'PY'; then pass explain_fsverity_measured; else fail explain_fsverity_measured "$(cat fsv.jsonl)"; fi
+import json, sys
+r = json.loads(open(sys.argv[1]).read())
+assert r["fsverity"] is False and r["decision"] == "deny" and r["reason"] == "fsverity-missing", r
+PY
+if py deny.jsonl <<'PY'; then pass explain_fsverity_not_measured; else fail explain_fsverity_not_measured "$(cat deny.jsonl)"; fi
+import json, sys
+assert all(json.loads(l)["fsverity"] is None for l in open(sys.argv[1]))
 PY
 
 # errors: one line naming the file and the problem, exit 2; the other files are still judged
