@@ -37,7 +37,7 @@ int audit_netlink_read(int fd, char *buf, size_t size, uint16_t *ret_type, size_
 	} m;
 
 	for (;;) {
-		struct sockaddr_nl from;
+		struct sockaddr_nl from = {};
 		socklen_t fl = sizeof(from);
 		ssize_t n = recvfrom(fd, &m, sizeof(m), 0, (struct sockaddr *)&from, &fl);
 		size_t len;

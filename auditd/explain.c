@@ -86,7 +86,7 @@ static int mount_of_fd(int fd, struct mount_entry *ret)
 		int mid;
 
 		if (sscanf(line, "%d %*d %*s %ms %ms", &mid, &m.root, &m.point) != 3 || mid != id || !sep ||
-		    sscanf(sep + 3, "%ms %*s %ms", &m.fstype, &m.options) < 1) {
+		    sscanf(sep + 3, "%ms %*s %ms", &m.fstype, &m.options) < 1 || !m.root || !m.point || !m.fstype) {
 			mount_entry_done(&m);
 			continue;
 		}
@@ -191,9 +191,9 @@ static int resolve(const char *path, struct identity *id, const char **err)
 			*err = "not a regular file (execve refuses it before IPE is asked)";
 			return -EACCES;
 		}
-		if ((k = mount_of_fd(id->fd, &m)) < 0) {
+		if ((k = mount_of_fd(id->fd, &m)) < 0 || !m.fstype) {
 			*err = "cannot find its mount in /proc/self/mountinfo";
-			return k;
+			return k < 0 ? k : -ENOENT;
 		}
 		snprintf(id->fstype, sizeof(id->fstype), "%s", m.fstype);
 		id->initramfs = streq(m.fstype, "rootfs");

@@ -296,8 +296,10 @@ static void on_audit(struct run *r)
 		if (r->cross_check && a.action == IPE_ACTION_DENY) {
 			struct xcheck_item it = { .side = XCHECK_KERNEL, .pid = a.pid, .id = a.serial,
 						  .key = { .op = (uint8_t)a.op, .hook = (uint8_t)a.hook, .has_file = a.has_file && a.dev[0] },
-						  .rule = TAKE_PTR(a.rule), .path = TAKE_PTR(a.path), .path_len = a.path_len };
+						  .path_len = a.path_len };
 
+			it.rule = TAKE_PTR(a.rule);
+			it.path = TAKE_PTR(a.path);
 			snprintf(it.comm, sizeof(it.comm), "%s", a.comm);
 			if (it.key.has_file) {
 				snprintf(it.key.dev, sizeof(it.key.dev), "%.*s", (int)sizeof(it.key.dev) - 1, a.dev);
@@ -444,6 +446,40 @@ static int write_stats(struct run *r, bool final)
 	return output_stats(&r->out, &st, final);
 }
 
+/* A one-line securityfs file into @buf; false when unreadable. */
+static bool read_line(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "re");
+	bool ok;
+
+	if (!f)
+		return false;
+	ok = fgets(buf, (int)size, f) != NULL;
+	fclose(f);
+	buf[strcspn(buf, "\n")] = 0;
+	return ok;
+}
+
+/* What IPE on this kernel says about itself (securityfs), for the start record. */
+static void ipe_state(struct auditd_start *s, char *active, size_t size)
+{
+	_cleanup_(closedirp) DIR *d = opendir("/sys/kernel/security/ipe/policies");
+	char buf[8], path[512];
+	struct dirent *de;
+
+	s->ipe_present = access("/sys/kernel/security/ipe", F_OK) == 0;
+	s->ipe_enforce_known = read_line("/sys/kernel/security/ipe/enforce", buf, sizeof(buf));
+	s->ipe_enforce = s->ipe_enforce_known && buf[0] == '1';
+	while (d && (de = readdir(d)))
+		if (de->d_name[0] != '.') {
+			snprintf(path, sizeof(path), "/sys/kernel/security/ipe/policies/%s/active", de->d_name);
+			if (read_line(path, buf, sizeof(buf)) && buf[0] == '1') {
+				snprintf(active, size, "%s", de->d_name);
+				s->ipe_active_policy = active;
+			}
+		}
+}
+
 enum cross_check { CROSS_CHECK_AUTO, CROSS_CHECK_ALWAYS, CROSS_CHECK_NEVER };
 
 /*
@@ -471,7 +507,11 @@ static bool candidate_is_active(const struct run *r)
 
 static void cross_check_decide(struct run *r)
 {
+	struct auditd_start now = {};
 	bool was = r->cross_check;
+
+	r->active[0] = 0;
+	ipe_state(&now, r->active, sizeof(r->active)); /* another policy may have been activated since */
 
 	r->cross_check = r->audit_fd >= 0 && (r->cross_check_mode == CROSS_CHECK_ALWAYS ||
 					      (r->cross_check_mode == CROSS_CHECK_AUTO && candidate_is_active(r)));
@@ -507,40 +547,6 @@ static void reload(struct run *r)
 	if (k < 0 && !r->error)
 		r->error = k;
 	(void)notify_systemd("READY=1");
-}
-
-/* A one-line securityfs file into @buf; false when unreadable. */
-static bool read_line(const char *path, char *buf, size_t size)
-{
-	FILE *f = fopen(path, "re");
-	bool ok;
-
-	if (!f)
-		return false;
-	ok = fgets(buf, (int)size, f) != NULL;
-	fclose(f);
-	buf[strcspn(buf, "\n")] = 0;
-	return ok;
-}
-
-/* What IPE on this kernel says about itself (securityfs), for the start record. */
-static void ipe_state(struct auditd_start *s, char *active, size_t size)
-{
-	_cleanup_(closedirp) DIR *d = opendir("/sys/kernel/security/ipe/policies");
-	char buf[8], path[512];
-	struct dirent *de;
-
-	s->ipe_present = access("/sys/kernel/security/ipe", F_OK) == 0;
-	s->ipe_enforce_known = read_line("/sys/kernel/security/ipe/enforce", buf, sizeof(buf));
-	s->ipe_enforce = s->ipe_enforce_known && buf[0] == '1';
-	while (d && (de = readdir(d)))
-		if (de->d_name[0] != '.') {
-			snprintf(path, sizeof(path), "/sys/kernel/security/ipe/policies/%s/active", de->d_name);
-			if (read_line(path, buf, sizeof(buf)) && buf[0] == '1') {
-				snprintf(active, size, "%s", de->d_name);
-				s->ipe_active_policy = active;
-			}
-		}
 }
 
 static int parse_seconds(const char *s, const char *opt, uint32_t *ret)
