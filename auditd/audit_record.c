@@ -68,6 +68,10 @@ static int untrusted(struct cursor *c, bool maybe_none, char **ret, size_t *ret_
 			return -EBADMSG;
 		s = c->p + 1;
 		n = (size_t)(q - s);
+		/* audit_string_contains_control() sends anything else in hex (kernel/audit.c) */
+		for (size_t i = 0; i < n; i++)
+			if ((unsigned char)s[i] < 0x21 || (unsigned char)s[i] > 0x7e)
+				return -EBADMSG;
 		c->p = q + 1;
 		b = strndup(s, n);
 	} else {

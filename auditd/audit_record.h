@@ -9,7 +9,8 @@
  *     comm=S path=S dev=S ino=N rule="RULE"
  *
  * S is audit_log_untrustedstring(): "quoted" unless it holds a '"', a byte
- * below 0x21 or above 0x7e, then upper-case hex without quotes
+ * below 0x21 or above 0x7e (so a quoted value with one is refused), then
+ * upper-case hex without quotes
  * (audit_log_n_untrustedstring()); path is d_path() through
  * audit_log_d_path(), "<no_memory>"/"<too_long>" in quotes when that fails;
  * a file-less evaluation has path=? dev=? ino=?. Pure: no system calls,

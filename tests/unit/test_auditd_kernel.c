@@ -130,6 +130,10 @@ TEST(access_record_refused)
 		"ipe_op=EXECUTE ipe_hook=MMAP enforcing=0 pid=1 comm=\"a\" path=? dev=? ino=? rule=\"DEFAULT action=MAYBE\"",
 		"ipe_op=EXECUTE ipe_hook=MMAP enforcing=0 pid=1 comm=\"a\" path=? dev=? ino=? rule=\"DEFAULT action=DENY",
 		"ipe_op=EXECUTE ipe_hook=MMAP enforcing=0 pid=1 comm=\"a\" path=? dev=\"x\" ino=1 rule=\"DEFAULT action=DENY\"",
+		/* bytes the kernel would have written in hex (audit_string_contains_control()) */
+		"ipe_op=EXECUTE ipe_hook=MMAP enforcing=0 pid=1 comm=\"a b\" path=? dev=? ino=? rule=\"DEFAULT action=DENY\"",
+		"ipe_op=EXECUTE ipe_hook=MMAP enforcing=0 pid=1 comm=\"a\x01\" path=? dev=? ino=? rule=\"DEFAULT action=DENY\"",
+		"ipe_op=EXECUTE ipe_hook=MMAP enforcing=0 pid=1 comm=\"\xc3\xa9\" path=? dev=? ino=? rule=\"DEFAULT action=DENY\"",
 	};
 	struct ipe_access a;
 
