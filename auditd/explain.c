@@ -117,18 +117,52 @@ static char *option_value(const char *options, const char *key)
 }
 
 /*
+ * The lower layers, top first, one per line: "lowerdir=A:B" (ovl_show_options()),
+ * or one "lowerdir+=A" per layer when they were added one by one (fsconfig(),
+ * Linux 6.8+). malloc'd; "" when there are none; NULL on ENOMEM.
+ */
+static char *lower_layers(const char *options)
+{
+	_cleanup_free_ char *joined = option_value(options, "lowerdir");
+	char *s = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (joined) {
+		for (char *c = joined; *c; c++)
+			if (*c == ':')
+				*c = '\n';
+		return TAKE_PTR(joined);
+	}
+	if (!(f = open_memstream(&s, &len)))
+		return NULL;
+	for (const char *o = options, *sep = ""; o && *o; o = strchr(o, ',') ? strchr(o, ',') + 1 : NULL)
+		if (strncmp(o, "lowerdir+=", 10) == 0) {
+			fprintf(f, "%s%.*s", sep, (int)strcspn(o + 10, ","), o + 10);
+			sep = "\n";
+		}
+	if (fclose(f) != 0) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/*
  * The file an overlay shows at @abs (an absolute path on mount @m): the
  * upper layer's when it has one (copied up or created there), else the
  * first lower layer's (ovl_lookup() searches them in this order).
  */
 static int overlay_real_path(const char *abs, const struct mount_entry *m, char **ret, bool *upper)
 {
-	_cleanup_free_ char *up = option_value(m->options, "upperdir"), *low = option_value(m->options, "lowerdir");
+	_cleanup_free_ char *up = option_value(m->options, "upperdir"), *low = lower_layers(m->options);
 	const char *rel = streq(m->point, "/") ? abs : abs + strlen(m->point);
 	const char *root = streq(m->root, "/") ? "" : m->root;
 	struct stat st;
 	char *p;
 
+	if (!low)
+		return -ENOMEM;
 	if (up) {
 		if (asprintf(&p, "%s%s%s", up, root, rel) < 0)
 			return -ENOMEM;
@@ -141,7 +175,7 @@ static int overlay_real_path(const char *abs, const struct mount_entry *m, char 
 		free(p);
 	}
 	for (char *l = low, *next; l && *l; l = next) {
-		next = strchr(l, ':');
+		next = strchr(l, '\n');
 		if (next)
 			*next++ = 0;
 		if (asprintf(&p, "%s%s%s", l, root, rel) < 0)

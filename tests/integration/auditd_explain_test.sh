@@ -125,4 +125,17 @@ PY
 else
 	skip explain_overlay_real_inode "cannot mount overlayfs here"
 fi
+# layers added one by one (mountinfo then shows lowerdir+=, Linux 6.8+): the second one has the file
+mkdir ovl2 mnt/l1 mnt/l2 mnt/u2 mnt/w2 && cp /bin/true mnt/l2/deep
+if mount -t overlay overlay -o "lowerdir+=$T/mnt/l1,lowerdir+=$T/mnt/l2,upperdir=$T/mnt/u2,workdir=$T/mnt/w2" ovl2 2>/dev/null; then
+	grep -q 'lowerdir+=' /proc/self/mountinfo || echo "note: mountinfo shows lowerdir= here"
+	out=$($A explain --json --policy deny.pol ovl2/deep)
+	case $out in
+	*'"ino":'"$(stat -c %i mnt/l2/deep)"','*'"overlay":true'*) pass explain_overlay_lowerdir_plus ;;
+	*) fail explain_overlay_lowerdir_plus "$out" ;;
+	esac
+	umount -l ovl2
+else
+	skip explain_overlay_lowerdir_plus "this mount(8) or kernel has no lowerdir+="
+fi
 finish
