@@ -147,6 +147,10 @@ explained run1 /payload/a.pol
 # the overlay's lower file (the volume's own inode) would count as already seen.
 # run2 is cross-checked with IPE although A is active: the mismatches must show.
 audited run2 /payload/b.pol lsm --no-dedup --cross-check always
+# and gate refuses a log with mismatches, saying so
+out=$(ipe-auditd gate /tmp/run2.jsonl 2>&1)
+case $out in *"mismatch record(s): the auditor and the kernel disagree"*) pass gate-fails-on-mismatch ;;
+*) fail gate-fails-on-mismatch "$(echo "$out" | tail -n 3)" ;; esac
 expect load-policy-b 0 "$(load_policy /payload/b.p7b)"
 expect activate-policy-b 0 "$(activate vm_auditd_b)"
 audited run3 /payload/b.pol lsm --no-dedup
