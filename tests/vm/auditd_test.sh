@@ -18,6 +18,13 @@
 # differs from the active policy (no rule for the volume, modules denied);
 # its events equal IPE's records for the same workload once that candidate
 # is the active policy.
+#
+# The kernel's word: the auditor's "kernel" records (IPE's 1420 records read
+# from the audit netlink group) equal IPE's records in dmesg; with the active
+# policy as candidate there is no mismatch; with another (--cross-check
+# always) the differences are mismatches, and gate refuses that log.
+# `ipe-auditd explain` of each file the workload executes by path agrees
+# with IPE's BPRM_CHECK decisions under both policies.
 . "$(dirname "$0")/../integration/lib.sh"
 . "$(dirname "$0")/lib.sh"
 
