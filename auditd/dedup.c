@@ -40,11 +40,38 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
+uint64_t dedup_fnv(uint64_t h, const void *p, size_t n)
+{
+	return fnv(h, p, n);
+}
+
+bool dedup_hash_seen(struct dedup *d, uint64_t h, bool remember)
+{
+	size_t i;
+
+	h |= 1; /* never 0, the empty slot */
+	for (i = h & (d->cap - 1);; i = (i + 1) & (d->cap - 1)) {
+		if (d->slots[i] == h)
+			return true;
+		if (!d->slots[i])
+			break;
+	}
+	if (!remember)
+		return false;
+	/* keep a quarter free so that probes stay short */
+	if (d->n >= d->cap - d->cap / 4) {
+		d->full++;
+		return false;
+	}
+	d->slots[i] = h;
+	d->n++;
+	return false;
+}
+
 bool dedup_seen(struct dedup *d, const struct auditd_event *e)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
+	uint64_t h = DEDUP_FNV_INIT;
 	uint8_t op_hook[2] = { e->op, e->hook };
-	size_t i;
 
 	h = fnv(h, op_hook, sizeof(op_hook));
 	if (e->flags & AUDITD_F_HAS_FILE) {
@@ -54,19 +81,5 @@ bool dedup_seen(struct dedup *d, const struct auditd_event *e)
 		h = fnv(h, e->comm, strnlen(e->comm, sizeof(e->comm)));
 		h = fnv(h, "", 1); /* files and anonymous memory never share a key */
 	}
-	h |= 1; /* never 0, the empty slot */
-	for (i = h & (d->cap - 1);; i = (i + 1) & (d->cap - 1)) {
-		if (d->slots[i] == h)
-			return true;
-		if (!d->slots[i])
-			break;
-	}
-	/* keep a quarter free so that probes stay short */
-	if (d->n >= d->cap - d->cap / 4) {
-		d->full++;
-		return false;
-	}
-	d->slots[i] = h;
-	d->n++;
-	return false;
+	return dedup_hash_seen(d, h, true);
 }

@@ -29,3 +29,9 @@ void dedup_clear(struct dedup *d);
 
 /* True when @e's key was seen before; else remembers it (when there is room). */
 bool dedup_seen(struct dedup *d, const struct auditd_event *e);
+
+/* The same set for other keys: FNV-1a (64 bits) of the key's bytes, from DEDUP_FNV_INIT. */
+#define DEDUP_FNV_INIT 0xcbf29ce484222325ull
+uint64_t dedup_fnv(uint64_t h, const void *p, size_t n);
+/* True when hash @h is in the set; else, with @remember, adds it (when there is room). */
+bool dedup_hash_seen(struct dedup *d, uint64_t h, bool remember);

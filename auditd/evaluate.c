@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The candidate policy's decision for one record, with a reason and a hint. */
 #include <stdio.h>
+#include <string.h>
 
 #include "lib/hexdecoct.h"
 #include "lib/macro.h"
@@ -154,4 +155,21 @@ void auditd_trust_bits(const struct ipe_policy *p, const struct auditd_volume *v
 				ret->allow_ops |= 1u << op;
 		}
 	}
+}
+
+int auditd_volume_from_scan(const struct verity_volume *s, struct auditd_volume *v)
+{
+	const char *colon = strchr(s->roothash, ':');
+	_cleanup_free_ unsigned char *bytes = NULL;
+	size_t len;
+
+	*v = (struct auditd_volume){ .dev = AUDITD_KDEV(s->major, s->minor), .sig_valid = s->roothash_signed };
+	snprintf(v->name, sizeof(v->name), "%s", s->name);
+	if (!colon || (size_t)(colon - s->roothash) >= sizeof(v->alg) ||
+	    hex_decode(colon + 1, strlen(colon + 1), &bytes, &len) < 0 || len > sizeof(v->digest))
+		return -EINVAL;
+	memcpy(v->alg, s->roothash, (size_t)(colon - s->roothash));
+	memcpy(v->digest, bytes, len);
+	v->digest_len = len;
+	return 0;
 }

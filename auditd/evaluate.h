@@ -13,6 +13,10 @@
 
 #include "auditd/bpf/event.h"
 #include "policy/policy.h"
+#include "auditd/volumes.h"
+
+/* The kernel's dev_t (major << 20 | minor), as struct auditd_event.dev carries it. */
+#define AUDITD_KDEV(major, minor) ((uint32_t)(major) << 20 | (uint32_t)(minor))
 
 /* A dm-verity volume as the evaluation needs it (from volumes_scan() or bdev_setintegrity). */
 struct auditd_volume {
@@ -53,6 +57,9 @@ int auditd_evaluate(const struct ipe_policy *p, const struct auditd_event *e,
 		    struct auditd_verdict *ret);
 
 void auditd_verdict_done(struct auditd_verdict *v);
+
+/* A volume of volumes_scan() ("alg:hex" root hash) as the evaluation takes it. Return: 0, -EINVAL. */
+int auditd_volume_from_scan(const struct verity_volume *s, struct auditd_volume *v);
 
 /* True when some rule of @p for @op has a property of @type (so the answer may depend on it). */
 bool auditd_policy_uses(const struct ipe_policy *p, enum ipe_op op, enum ipe_prop_type type);

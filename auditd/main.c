@@ -5,11 +5,12 @@
 #include "lib/log.h"
 #include "lib/verbs.h"
 
-/* In the order of the work: audit, read the logs, gate, switch, load at boot. */
+/* In the order of the work: audit, read the logs, gate, explain a decision, switch, load at boot. */
 static const struct verb *const verbs[] = {
 	&run_verb,
 	&report_verb,
 	&gate_verb,
+	&explain_verb,
 	&enforce_verb,
 	&confirm_verb,
 	&status_verb,

@@ -143,6 +143,8 @@ int output_start(struct output *o, const struct auditd_start *s)
 	add(j, &r, "ring_size", json_object_new_uint64(s->ring_size));
 	add(j, &r, "stats_interval", json_object_new_uint64(s->stats_interval));
 	add(j, &r, "capabilities", strv_json(s->capabilities));
+	add(j, &r, "kernel_records", json_object_new_boolean(s->kernel_records));
+	add(j, &r, "cross_check", json_object_new_boolean(s->cross_check));
 	if (r < 0)
 		return r;
 	if (o->text && asprintf(&text, "ipe-auditd: %s backend (%s); policy %s; coverage gaps: %zu\n",
@@ -318,6 +320,169 @@ int output_event(struct output *o, const struct auditd_event *e, const struct au
 		if (fclose(f) != 0)
 			return -ENOMEM;
 	}
+	return write_record(o, j, text);
+}
+
+static struct json_object *fsverity_json(const struct auditd_fsverity *f)
+{
+	struct json_object *o;
+	_cleanup_free_ char *hex = NULL, *d = NULL;
+	int r = 0;
+
+	if (!f)
+		return NULL;
+	if (!f->enabled)
+		return json_object_new_boolean(false);
+	o = json_object_new_object();
+	hex = hex_encode(f->digest, f->digest_len, false);
+	if (!o || !hex || asprintf(&d, "%s:%s", f->alg, hex) < 0) {
+		json_object_put(o);
+		return NULL;
+	}
+	add(o, &r, "digest", json_object_new_string(d));
+	add(o, &r, "signed", json_object_new_boolean(f->builtin_sig));
+	if (r < 0) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+int output_explain(struct output *o, const struct explain_file *f, const struct auditd_verdict *v,
+		   const struct auditd_volume *vol)
+{
+	_cleanup_json_ struct json_object *j = json_object_new_object();
+	_cleanup_free_ char *text = NULL, *hex = NULL;
+	bool deny = v->decision.action == IPE_ACTION_DENY;
+	size_t text_len = 0;
+	char dev[24];
+	int r = 0;
+
+	if (!j)
+		return -ENOMEM;
+	snprintf(dev, sizeof(dev), "%u:%u", MAJOR(f->dev), MINOR(f->dev));
+	add(j, &r, "type", json_object_new_string("explain"));
+	add(j, &r, "path", json_bytes_new(f->path, strlen(f->path)));
+	add(j, &r, "op", json_object_new_string(ipe_op_name(v->decision.op) ?: "UNKNOWN"));
+	add(j, &r, "hook", json_object_new_string(ipe_hook_name(IPE_HOOK_BPRM_CHECK)));
+	add(j, &r, "decision", json_object_new_string(deny ? "deny" : "allow"));
+	add(j, &r, "rule", json_str_new(v->rule));
+	add(j, &r, "dev", json_object_new_string(dev));
+	add(j, &r, "ino", json_object_new_uint64(f->ino));
+	add(j, &r, "fstype", json_bytes_new(f->fstype, strlen(f->fstype)));
+	add(j, &r, "overlay", json_object_new_boolean(f->overlay));
+	add(j, &r, "initramfs", json_object_new_boolean(f->initramfs));
+	add(j, &r, "verity", verity_json(vol));
+	add(j, &r, "fsverity", fsverity_json(f->fsverity));
+	add(j, &r, "reason", json_str_new(v->reason));
+	add(j, &r, "hint", json_str_new(v->hint));
+	if (r < 0)
+		return r;
+	if (o->text) {
+		FILE *fp = open_memstream(&text, &text_len);
+
+		if (!fp)
+			return -ENOMEM;
+		text_bytes(fp, f->path, strlen(f->path));
+		fprintf(fp, ": %s %s rule=\"%s\" dev=%s ino=%llu fstype=", deny ? "DENY" : "allow",
+			ipe_op_name(v->decision.op) ?: "UNKNOWN", v->rule ?: "", dev, (unsigned long long)f->ino);
+		text_bytes(fp, f->fstype, strlen(f->fstype));
+		if (f->overlay)
+			fputs(" overlay", fp);
+		if (f->initramfs)
+			fputs(" initramfs", fp);
+		if (vol && vol->digest_len && (hex = hex_encode(vol->digest, vol->digest_len, false)))
+			fprintf(fp, " volume=%s %s:%s%s", vol->name[0] ? vol->name : "?", vol->alg, hex,
+				vol->sig_valid ? " signed" : "");
+		if (v->reason)
+			fprintf(fp, "\n  reason=%s: %s", v->reason, v->hint);
+		fputc('\n', fp);
+		if (fclose(fp) != 0)
+			return -ENOMEM;
+	}
+	return write_record(o, j, text);
+}
+
+int output_kernel(struct output *o, const struct ipe_access *a)
+{
+	_cleanup_json_ struct json_object *j = json_object_new_object();
+	_cleanup_free_ char *text = NULL;
+	size_t text_len = 0;
+	char atime[40];
+	int r = 0;
+
+	if (!j)
+		return -ENOMEM;
+	format_time((int64_t)a->time_ms * 1000000, atime, sizeof(atime));
+	add(j, &r, "type", json_object_new_string("kernel"));
+	add(j, &r, "time", now_json());
+	add(j, &r, "audit_time", a->time_ms ? json_object_new_string(atime) : NULL);
+	add(j, &r, "serial", json_object_new_uint64(a->serial));
+	add(j, &r, "op", json_object_new_string(ipe_op_name(a->op) ?: "UNKNOWN"));
+	add(j, &r, "hook", json_object_new_string(ipe_hook_name(a->hook) ?: "UNKNOWN"));
+	add(j, &r, "decision", json_object_new_string(a->action == IPE_ACTION_DENY ? "deny" : "allow"));
+	add(j, &r, "enforcing", json_object_new_boolean(a->enforcing));
+	add(j, &r, "rule", json_str_new(a->rule));
+	add(j, &r, "pid", json_object_new_int64(a->pid));
+	add(j, &r, "comm", json_bytes_new(a->comm, a->comm_len));
+	add(j, &r, "path", a->has_file ? json_bytes_new(a->path, a->path_len) : NULL);
+	add(j, &r, "audit_dev", a->has_file && a->dev[0] ? json_bytes_new(a->dev, strlen(a->dev)) : NULL);
+	add(j, &r, "audit_ino", a->has_file && a->dev[0] ? json_object_new_uint64(a->ino) : NULL);
+	if (r < 0)
+		return r;
+	if (o->text) {
+		FILE *f = open_memstream(&text, &text_len);
+
+		if (!f)
+			return -ENOMEM;
+		fprintf(f, "%s kernel %s %s/%s pid=%u comm=", a->time_ms ? atime : "?",
+			a->action == IPE_ACTION_DENY ? "DENY" : "allow", ipe_op_name(a->op) ?: "UNKNOWN",
+			ipe_hook_name(a->hook) ?: "UNKNOWN", a->pid);
+		text_bytes(f, a->comm, a->comm_len);
+		fputs(" path=", f);
+		if (a->has_file)
+			text_bytes(f, a->path, a->path_len);
+		else
+			fputs("?", f);
+		fprintf(f, " dev=%s ino=%llu rule=\"%s\"\n", a->dev[0] ? a->dev : "?", (unsigned long long)a->ino, a->rule);
+		if (fclose(f) != 0)
+			return -ENOMEM;
+	}
+	return write_record(o, j, text);
+}
+
+int output_mismatch(struct output *o, const struct xcheck_item *it, const char *why)
+{
+	_cleanup_json_ struct json_object *j = json_object_new_object();
+	_cleanup_free_ char *text = NULL;
+	bool kernel = it->side == XCHECK_KERNEL;
+	char t[40];
+	struct timespec ts;
+	int r = 0;
+
+	if (!j)
+		return -ENOMEM;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	format_time((int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec, t, sizeof(t));
+	add(j, &r, "type", json_object_new_string("mismatch"));
+	add(j, &r, "time", json_object_new_string(t));
+	add(j, &r, "side", json_object_new_string(kernel ? "kernel" : "auditor"));
+	add(j, &r, "why", json_object_new_string(why));
+	add(j, &r, "op", json_object_new_string(ipe_op_name(it->key.op) ?: "UNKNOWN"));
+	add(j, &r, "hook", json_object_new_string(ipe_hook_name(it->key.hook) ?: "UNKNOWN"));
+	add(j, &r, "rule", json_str_new(it->rule));
+	add(j, &r, kernel ? "serial" : "seq", it->id ? json_object_new_uint64(it->id) : NULL);
+	add(j, &r, "pid", json_object_new_int64(it->pid));
+	add(j, &r, "comm", json_bytes_new(it->comm, strlen(it->comm)));
+	add(j, &r, "path", it->path ? json_bytes_new(it->path, it->path_len) : NULL);
+	add(j, &r, "audit_dev", it->key.has_file ? json_bytes_new(it->key.dev, strlen(it->key.dev)) : NULL);
+	add(j, &r, "audit_ino", it->key.has_file ? json_object_new_uint64(it->key.ino) : NULL);
+	if (r < 0)
+		return r;
+	if (o->text && asprintf(&text, "%s MISMATCH %s %s/%s pid=%u dev=%s ino=%llu: %s\n", t, kernel ? "kernel" : "auditor",
+				ipe_op_name(it->key.op) ?: "UNKNOWN", ipe_hook_name(it->key.hook) ?: "UNKNOWN", it->pid,
+				it->key.has_file ? it->key.dev : "?", (unsigned long long)it->key.ino, why) < 0)
+		return -ENOMEM;
 	return write_record(o, j, text);
 }
 

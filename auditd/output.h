@@ -12,7 +12,9 @@
 #include <stdint.h>
 
 #include "auditd/bpf/event.h"
+#include "auditd/audit_record.h"
 #include "auditd/evaluate.h"
+#include "auditd/xcheck.h"
 
 struct output {
 	int fd;
@@ -47,6 +49,8 @@ struct auditd_start {
 	size_t dedup_capacity, ring_size;
 	unsigned stats_interval;            /* seconds between stats records, 0: only at exit */
 	const char *const *capabilities;    /* NULL-terminated: what the process kept after attaching */
+	bool kernel_records;                /* IPE's 1420 records are read and written as "kernel" records */
+	bool cross_check;                   /* and matched with the auditor's denials */
 };
 
 /* Return: 0 or a negative errno of the write (-EPIPE, -ENOSPC, …) or -ENOMEM. */
@@ -54,6 +58,23 @@ int output_start(struct output *o, const struct auditd_start *s);
 int output_event(struct output *o, const struct auditd_event *e, const struct auditd_verdict *v,
 		 const struct auditd_volume *vol);
 int output_stats(struct output *o, const struct auditd_stats *st, bool final);
+/* What `explain` found for one file: the identity IPE would evaluate. */
+struct explain_file {
+	const char *path;        /* as given */
+	uint32_t dev;            /* the real inode's device (kernel dev_t) */
+	uint64_t ino;
+	const char *fstype;      /* of the mount the real inode is on */
+	bool overlay, initramfs;
+	const struct auditd_fsverity *fsverity; /* NULL when the policy does not look at it */
+};
+
+/* One `explain` answer: a {"type":"explain"} record, or one text line. */
+int output_explain(struct output *o, const struct explain_file *f, const struct auditd_verdict *v,
+		   const struct auditd_volume *vol);
+/* IPE's own 1420 record, as {"type":"kernel"} (docs/events.md). */
+int output_kernel(struct output *o, const struct ipe_access *a);
+/* A denial one side made and the other did not, as {"type":"mismatch"}; @why one sentence. */
+int output_mismatch(struct output *o, const struct xcheck_item *it, const char *why);
 /* A policy reload (SIGHUP): @error NULL when the new policy was taken, else why it was refused. */
 int output_reload(struct output *o, const struct ipe_policy *p, const char *sha256, const char *error);
 

@@ -2,20 +2,21 @@
 /*
  * run: watch every evaluation IPE would make, judge it with the candidate
  * policy, and write what would be denied as JSON Lines (docs/events.md).
+ * Where IPE has a policy active, also read IPE's own 1420 records and, when
+ * the candidate is that policy, match the two sides (auditd/xcheck.h).
  * Loads and attaches the BPF programs, then keeps only the privileges it
  * still needs; memory stays bounded whatever the event rate (a fixed ring
  * buffer, a fixed dedup set, nothing kept per event).
  */
 #include <dirent.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <linux/capability.h>
-#include <linux/fsverity.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -31,14 +32,18 @@
 #include "lib/macro.h"
 #include "lib/parse_util.h"
 #include "lib/verbs.h"
+#include "auditd/audit_netlink.h"
+#include "auditd/audit_record.h"
 #include "auditd/backend.h"
 #include "auditd/dedup.h"
 #include "auditd/evaluate.h"
+#include "auditd/fsverity.h"
 #include "auditd/output.h"
 #include "auditd/policy_file.h"
 #include "auditd/service.h"
 #include "auditd/verbs.h"
 #include "auditd/volumes.h"
+#include "auditd/xcheck.h"
 
 #define DEDUP_CAPACITY (1u << 16) /* 512 KiB of key hashes; 49152 distinct sightings remembered */
 static inline void closedirp(DIR **d)
@@ -46,8 +51,6 @@ static inline void closedirp(DIR **d)
 	if (*d)
 		closedir(*d);
 }
-
-#define KDEV(major, minor) ((uint32_t)(major) << 20 | (uint32_t)(minor))
 
 struct run {
 	const char *policy_path;
@@ -62,6 +65,12 @@ struct run {
 	struct auditd_volume vols[AUDITD_TRUST_MAX];
 	size_t n_vols;
 	uint32_t generation;               /* of the kernel's verdict cache; 0 = off (--no-dedup) */
+	int audit_fd;                      /* IPE's 1420 records (audit netlink), -1 when not read */
+	int cross_check_mode;              /* enum cross_check */
+	bool cross_check;                  /* the auditor's denials are matched with the kernel's */
+	char active[256];                  /* the policy IPE has active, "" when none */
+	struct xcheck xc;
+	uint64_t kernel_bad;               /* 1420 records that did not parse */
 	int error;                         /* the first error that must stop the run (output failed) */
 };
 
@@ -117,24 +126,6 @@ static void trust_update_all(struct run *r)
 		trust_update(r, &r->vols[i]);
 }
 
-/* "alg:hex" of volumes.h into @v. */
-static int volume_from_scan(const struct verity_volume *s, struct auditd_volume *v)
-{
-	const char *colon = strchr(s->roothash, ':');
-	_cleanup_free_ unsigned char *bytes = NULL;
-	size_t len;
-
-	*v = (struct auditd_volume){ .dev = KDEV(s->major, s->minor), .sig_valid = s->roothash_signed };
-	snprintf(v->name, sizeof(v->name), "%s", s->name);
-	if (!colon || (size_t)(colon - s->roothash) >= sizeof(v->alg) ||
-	    hex_decode(colon + 1, strlen(colon + 1), &bytes, &len) < 0 || len > sizeof(v->digest))
-		return -EINVAL;
-	memcpy(v->alg, s->roothash, (size_t)(colon - s->roothash));
-	memcpy(v->digest, bytes, len);
-	v->digest_len = len;
-	return 0;
-}
-
 /* A dm device went away: nothing on its device number is trusted any more. */
 static void volume_forget(struct run *r, uint32_t dev)
 {
@@ -165,7 +156,7 @@ static int volumes_rescan(struct run *r)
 	for (size_t i = 0; i < n; i++) {
 		struct auditd_volume v, *old;
 
-		if (volume_from_scan(&vs[i], &v) < 0)
+		if (auditd_volume_from_scan(&vs[i], &v) < 0)
 			continue;
 		old = volume_find(r, v.dev);
 		if (!old && r->n_vols == ELEMENTSOF(r->vols))
@@ -179,7 +170,7 @@ static int volumes_rescan(struct run *r)
 		bool listed = false;
 
 		for (size_t j = 0; j < n && !listed; j++)
-			listed = KDEV(vs[j].major, vs[j].minor) == r->vols[i - 1].dev;
+			listed = AUDITD_KDEV(vs[j].major, vs[j].minor) == r->vols[i - 1].dev;
 		if (!listed && r->vols[i - 1].name[0])
 			volume_forget(r, r->vols[i - 1].dev);
 	}
@@ -210,30 +201,124 @@ static void on_volume(struct run *r, const struct auditd_volume_event *ve)
 /* FS_IOC_MEASURE_VERITY of the event's file, when it is still the same file. */
 static void measure_fsverity(const char *path, const struct auditd_event *e, struct auditd_fsverity *ret)
 {
-	struct {
-		struct fsverity_digest d;
-		unsigned char buf[64];
-	} m = { .d.digest_size = 64 };
-	struct fsverity_read_metadata_arg sig = { .metadata_type = FS_VERITY_METADATA_TYPE_SIGNATURE, .length = 1 };
-	unsigned char one;
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
 	struct stat st;
 
 	*ret = (struct auditd_fsverity){};
-	if (fd < 0 || fstat(fd, &st) < 0 || st.st_ino != e->ino || ioctl(fd, FS_IOC_MEASURE_VERITY, &m) < 0)
-		return;
-	ret->enabled = true;
-	snprintf(ret->alg, sizeof(ret->alg), "%s", m.d.digest_algorithm == FS_VERITY_HASH_ALG_SHA512 ? "sha512" : "sha256");
-	ret->digest_len = MIN((size_t)m.d.digest_size, sizeof(ret->digest));
-	memcpy(ret->digest, m.d.digest, ret->digest_len);
-	sig.buf_ptr = (uintptr_t)&one;
-	ret->builtin_sig = ioctl(fd, FS_IOC_READ_VERITY_METADATA, &sig) > 0;
+	if (fd >= 0 && fstat(fd, &st) == 0 && st.st_ino == e->ino)
+		fsverity_measure_fd(fd, ret);
 }
 
-static bool policy_uses_fsverity(const struct ipe_policy *p, enum ipe_op op)
+static uint64_t now_ms(void)
 {
-	return auditd_policy_uses(p, op, IPE_PROP_FSV_DIGEST) || auditd_policy_uses(p, op, IPE_PROP_FSV_SIG_TRUE) ||
-	       auditd_policy_uses(p, op, IPE_PROP_FSV_SIG_FALSE);
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* xcheck's @unmatched: a mismatch record. */
+static int on_unmatched(void *ctx, const struct xcheck_item *it)
+{
+	struct run *r = ctx;
+	char why[160];
+
+	snprintf(why, sizeof(why), it->side == XCHECK_KERNEL
+		 ? "IPE denied this and the auditor reported no such denial within %u ms"
+		 : "the auditor denied this and IPE wrote no such record within %u ms", XCHECK_WINDOW_MS);
+	return output_mismatch(&r->out, it, why);
+}
+
+static void xcheck_add_logged(struct run *r, struct xcheck_item *it)
+{
+	int k = xcheck_add(&r->xc, it, now_ms(), on_unmatched, r);
+
+	if (k < 0 && !r->error)
+		r->error = k;
+}
+
+/* One of the auditor's denials, as IPE would print it (struct auditd_event's audit_dev, audit_ino). */
+static void xcheck_auditor(struct run *r, const struct auditd_event *e, const struct auditd_verdict *v, uint64_t seq)
+{
+	struct xcheck_item it = { .side = XCHECK_AUDITOR, .pid = e->tgid, .id = seq,
+				  .key = { .op = e->op, .hook = e->hook, .has_file = e->flags & AUDITD_F_HAS_FILE } };
+
+	snprintf(it.comm, sizeof(it.comm), "%.*s", (int)sizeof(e->comm), e->comm);
+	if (it.key.has_file) {
+		snprintf(it.key.dev, sizeof(it.key.dev), "%.*s", (int)sizeof(e->sb_id), e->sb_id);
+		it.key.ino = e->file_ino;
+		it.path = walked_path(e->data, e->path_len, e->flags & AUDITD_F_DELETED, &it.path_len);
+	} else
+		snprintf(it.key.comm, sizeof(it.key.comm), "%.*s", (int)sizeof(e->comm), e->comm);
+	it.rule = strdup(v->rule ?: "");
+	if (!it.rule || (it.key.has_file && !it.path)) {
+		free(it.rule);
+		free(it.path);
+		r->ulost[MIN((unsigned)e->op, (unsigned)IPE_OP_INVALID)][e->hook]++;
+		return;
+	}
+	xcheck_add_logged(r, &it);
+}
+
+/* Every record waiting on the audit socket: 1420 ones become "kernel" records, and the cross-check's. */
+static void on_audit(struct run *r)
+{
+	char buf[9000];
+	uint16_t type;
+	size_t len;
+	int k;
+
+	while ((k = audit_netlink_read(r->audit_fd, buf, sizeof(buf), &type, &len)) != -EAGAIN) {
+		struct ipe_access a;
+
+		if (k == -ENOBUFS) {
+			/* records were lost: nothing can prove the two sides agree */
+			struct xcheck_item lost = { .side = XCHECK_KERNEL, .key.op = IPE_OP_INVALID, .key.hook = IPE_HOOK_MAX };
+
+			if (r->cross_check && (k = output_mismatch(&r->out, &lost, "the audit socket overran: IPE's records "
+								    "were lost, so the cross-check is incomplete")) < 0 && !r->error)
+				r->error = k;
+			log_warning("the audit socket overran: IPE's records were lost");
+			continue;
+		}
+		if (k < 0) {
+			log_warning_errno(k, "cannot read the audit socket: %m");
+			return;
+		}
+		if (type != IPE_AUDIT_ACCESS)
+			continue;
+		if (ipe_access_parse(buf, len, &a) < 0) {
+			if (!r->kernel_bad++)
+				log_warning("an IPE record that does not parse: %.*s", (int)MIN(len, (size_t)200), buf);
+			continue;
+		}
+		if ((k = output_kernel(&r->out, &a)) < 0 && !r->error)
+			r->error = k;
+		if (r->cross_check && a.action == IPE_ACTION_DENY) {
+			struct xcheck_item it = { .side = XCHECK_KERNEL, .pid = a.pid, .id = a.serial,
+						  .key = { .op = (uint8_t)a.op, .hook = (uint8_t)a.hook, .has_file = a.has_file && a.dev[0] },
+						  .path_len = a.path_len };
+
+			it.rule = TAKE_PTR(a.rule);
+			it.path = TAKE_PTR(a.path);
+			snprintf(it.comm, sizeof(it.comm), "%s", a.comm);
+			if (it.key.has_file) {
+				snprintf(it.key.dev, sizeof(it.key.dev), "%.*s", (int)sizeof(it.key.dev) - 1, a.dev);
+				it.key.ino = a.ino;
+			} else
+				snprintf(it.key.comm, sizeof(it.key.comm), "%.*s", (int)sizeof(it.key.comm) - 1, a.comm);
+			xcheck_add_logged(r, &it);
+		}
+		ipe_access_done(&a);
+	}
+}
+
+static void xcheck_tick(struct run *r, bool all)
+{
+	int k;
+
+	if (r->cross_check && (k = xcheck_expire(&r->xc, now_ms(), all, on_unmatched, r)) < 0 && !r->error)
+		r->error = k;
 }
 
 static int on_event(struct run *r, const struct auditd_event *e)
@@ -244,6 +329,7 @@ static int on_event(struct run *r, const struct auditd_event *e)
 	struct auditd_stats_row *row;
 	unsigned op = MIN((unsigned)e->op, (unsigned)IPE_OP_INVALID);
 	bool deny;
+	uint64_t written = 0;
 	int k;
 
 	if (e->hook >= IPE_HOOK_MAX) {
@@ -281,12 +367,15 @@ static int on_event(struct run *r, const struct auditd_event *e)
 			}
 			if (k < 0 && !r->error)
 				r->error = k;
+			written = r->out.seq;
 		}
 	}
 	if (deny)
 		row->denied++;
 	else
 		row->allowed++;
+	if (deny && r->cross_check)
+		xcheck_auditor(r, e, &v, written);
 	verdict_remember(r, e, deny);
 	auditd_verdict_done(&v);
 	return 0;
@@ -309,6 +398,28 @@ static int on_record(void *ctx, void *data, size_t size)
 	else
 		r->st.dropped++;
 	return r->error;
+}
+
+/*
+ * At the end: IPE's records of the last evaluations may still be on their
+ * way (kauditd sends them in its own time), so wait for them while anything
+ * waits for its match, at most one window; then what is left is unmatched.
+ */
+static void kernel_drain(struct run *r)
+{
+	uint64_t end = now_ms() + XCHECK_WINDOW_MS;
+
+	if (r->audit_fd < 0)
+		return;
+	for (uint64_t now = now_ms(); r->cross_check && r->xc.n && now < end; now = now_ms()) {
+		struct pollfd p = { .fd = r->audit_fd, .events = POLLIN };
+
+		if (poll(&p, 1, (int)MIN(end - now, (uint64_t)100)) > 0)
+			on_audit(r);
+		xcheck_tick(r, false);
+	}
+	on_audit(r);
+	xcheck_tick(r, true);
 }
 
 static int write_stats(struct run *r, bool final)
@@ -334,31 +445,6 @@ static int write_stats(struct run *r, bool final)
 	st.dedup_entries = r->dd.n;
 	st.dedup_full = r->dd.full;
 	return output_stats(&r->out, &st, final);
-}
-
-static void reload(struct run *r)
-{
-	struct policy_file pf;
-	int k;
-
-	(void)notify_systemd("RELOADING=1");
-	k = policy_file_load(r->policy_path, &pf);
-	if (k < 0 || pf.kernel_errno) {
-		log_error("reload refused, the previous policy stays in use: %s", pf.error);
-		k = output_reload(&r->out, r->pf.policy, r->pf.sha256, pf.error);
-		policy_file_done(&pf);
-	} else {
-		policy_file_done(&r->pf);
-		r->pf = pf;
-		dedup_clear(&r->dd); /* what is worth reporting changed */
-		verdicts_invalidate(r);
-		trust_update_all(r);
-		log_info("reloaded %s: policy %s", r->policy_path, r->pf.policy->name);
-		k = output_reload(&r->out, r->pf.policy, r->pf.sha256, NULL);
-	}
-	if (k < 0 && !r->error)
-		r->error = k;
-	(void)notify_systemd("READY=1");
 }
 
 /* A one-line securityfs file into @buf; false when unreadable. */
@@ -395,6 +481,75 @@ static void ipe_state(struct auditd_start *s, char *active, size_t size)
 		}
 }
 
+enum cross_check { CROSS_CHECK_AUTO, CROSS_CHECK_ALWAYS, CROSS_CHECK_NEVER };
+
+/*
+ * Is the candidate the policy IPE has active? The same policy text as the
+ * kernel keeps it (securityfs policies/NAME/policy, policy_fs.c
+ * read_policy()), whether the candidate was given signed or not.
+ */
+static bool candidate_is_active(const struct run *r)
+{
+	struct policy_file active;
+	char path[512];
+	bool same;
+
+	if (!r->active[0])
+		return false;
+	snprintf(path, sizeof(path), "/sys/kernel/security/ipe/policies/%s/policy", r->active);
+	if (policy_file_load(path, &active) < 0) {
+		policy_file_done(&active);
+		return false;
+	}
+	same = active.text_sha256[0] && streq(active.text_sha256, r->pf.text_sha256);
+	policy_file_done(&active);
+	return same;
+}
+
+static void cross_check_decide(struct run *r)
+{
+	struct auditd_start now = {};
+	bool was = r->cross_check;
+
+	r->active[0] = 0;
+	ipe_state(&now, r->active, sizeof(r->active)); /* another policy may have been activated since */
+
+	r->cross_check = r->audit_fd >= 0 && (r->cross_check_mode == CROSS_CHECK_ALWAYS ||
+					      (r->cross_check_mode == CROSS_CHECK_AUTO && candidate_is_active(r)));
+	if (was) {
+		/* what waits was judged by the old policy: settle it, then start afresh */
+		xcheck_tick(r, true);
+		xcheck_forget(&r->xc);
+	}
+}
+
+static void reload(struct run *r)
+{
+	struct policy_file pf;
+	int k;
+
+	(void)notify_systemd("RELOADING=1");
+	k = policy_file_load(r->policy_path, &pf);
+	if (k < 0 || pf.kernel_errno) {
+		log_error("reload refused, the previous policy stays in use: %s", pf.error);
+		k = output_reload(&r->out, r->pf.policy, r->pf.sha256, pf.error);
+		policy_file_done(&pf);
+	} else {
+		policy_file_done(&r->pf);
+		r->pf = pf;
+		dedup_clear(&r->dd); /* what is worth reporting changed */
+		verdicts_invalidate(r);
+		trust_update_all(r);
+		cross_check_decide(r);
+		log_info("reloaded %s: policy %s%s", r->policy_path, r->pf.policy->name,
+			 r->cross_check ? ", the one IPE has active: cross-checked with IPE's records" : "");
+		k = output_reload(&r->out, r->pf.policy, r->pf.sha256, NULL);
+	}
+	if (k < 0 && !r->error)
+		r->error = k;
+	(void)notify_systemd("READY=1");
+}
+
 static int parse_seconds(const char *s, const char *opt, uint32_t *ret)
 {
 	if (safe_atou32(s, ret) < 0)
@@ -405,6 +560,7 @@ static int parse_seconds(const char *s, const char *opt, uint32_t *ret)
 struct options {
 	const char *policy, *output;
 	enum backend_kind backend;
+	int cross_check; /* enum cross_check */
 	int format; /* -1 terminal decides, 0 json, 1 text */
 	uint32_t duration, stats_interval;
 	int ready_fd;
@@ -415,7 +571,7 @@ struct options {
 static int parse_options(int argc, char *argv[], struct options *o)
 {
 	enum { ARG_POLICY = 0x100, ARG_BACKEND, ARG_OUTPUT, ARG_FORMAT, ARG_DURATION, ARG_STATS, ARG_READY,
-	       ARG_RING, ARG_ALL, ARG_NO_DEDUP };
+	       ARG_RING, ARG_ALL, ARG_NO_DEDUP, ARG_CROSS_CHECK };
 	static const struct option options[] = {
 		{ "policy", required_argument, NULL, ARG_POLICY },
 		{ "backend", required_argument, NULL, ARG_BACKEND },
@@ -427,6 +583,7 @@ static int parse_options(int argc, char *argv[], struct options *o)
 		{ "ring-size", required_argument, NULL, ARG_RING },
 		{ "all", no_argument, NULL, ARG_ALL },
 		{ "no-dedup", no_argument, NULL, ARG_NO_DEDUP },
+		{ "cross-check", required_argument, NULL, ARG_CROSS_CHECK },
 		{}
 	};
 	uint32_t fd;
@@ -480,6 +637,16 @@ static int parse_options(int argc, char *argv[], struct options *o)
 		case ARG_NO_DEDUP:
 			o->no_dedup = true;
 			break;
+		case ARG_CROSS_CHECK:
+			if (streq(optarg, "auto"))
+				o->cross_check = CROSS_CHECK_AUTO;
+			else if (streq(optarg, "always"))
+				o->cross_check = CROSS_CHECK_ALWAYS;
+			else if (streq(optarg, "never"))
+				o->cross_check = CROSS_CHECK_NEVER;
+			else
+				return usage_error("--cross-check: auto, always or never, not %s", optarg);
+			break;
 		default:
 			return -EINVAL;
 		}
@@ -497,7 +664,7 @@ static int epoll_add(int ep, int fd, uint64_t tag)
 	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
 }
 
-enum { TAG_RING, TAG_SIGNAL, TAG_STATS, TAG_UEVENT };
+enum { TAG_RING, TAG_SIGNAL, TAG_STATS, TAG_UEVENT, TAG_AUDIT };
 
 static int run_loop(struct run *r, const struct options *o, int sfd, int tfd, int ufd)
 {
@@ -508,12 +675,14 @@ static int run_loop(struct run *r, const struct options *o, int sfd, int tfd, in
 	if (ep < 0)
 		return -errno;
 	if ((k = epoll_add(ep, ring_buffer__epoll_fd(r->rb), TAG_RING)) < 0 || (k = epoll_add(ep, sfd, TAG_SIGNAL)) < 0 ||
-	    (tfd >= 0 && (k = epoll_add(ep, tfd, TAG_STATS)) < 0) || (ufd >= 0 && (k = epoll_add(ep, ufd, TAG_UEVENT)) < 0))
+	    (tfd >= 0 && (k = epoll_add(ep, tfd, TAG_STATS)) < 0) || (ufd >= 0 && (k = epoll_add(ep, ufd, TAG_UEVENT)) < 0) ||
+	    (r->audit_fd >= 0 && (k = epoll_add(ep, r->audit_fd, TAG_AUDIT)) < 0))
 		return k;
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	while (!r->error) {
-		struct epoll_event evs[4];
+		struct epoll_event evs[5];
 		int timeout = -1, n;
+		int64_t next = r->cross_check ? xcheck_next_ms(&r->xc, now_ms()) : -1;
 
 		if (o->duration) {
 			struct timespec now;
@@ -526,15 +695,21 @@ static int run_loop(struct run *r, const struct options *o, int sfd, int tfd, in
 				return 0;
 			timeout = (int)MIN(left, (int64_t)INT32_MAX);
 		}
+		if (next >= 0 && (timeout < 0 || next < timeout))
+			timeout = (int)MIN(next, (int64_t)INT32_MAX);
 		n = epoll_wait(ep, evs, ELEMENTSOF(evs), timeout);
 		if (n < 0 && errno != EINTR)
 			return -errno;
+		xcheck_tick(r, false);
 		for (int i = 0; i < n; i++)
 			switch (evs[i].data.u64) {
 			case TAG_RING:
 				k = ring_buffer__consume(r->rb);
 				if (k < 0 && k != -EINTR && !r->error)
 					r->error = k;
+				break;
+			case TAG_AUDIT:
+				on_audit(r);
 				break;
 			case TAG_STATS: {
 				uint64_t ticks;
@@ -553,7 +728,7 @@ static int run_loop(struct run *r, const struct options *o, int sfd, int tfd, in
 						break;
 					}
 					if (k == 1 && u.action == VOLUME_REMOVE)
-						volume_forget(r, KDEV(u.major, u.minor));
+						volume_forget(r, AUDITD_KDEV(u.major, u.minor));
 					if (k != 0) /* a dm change, or missed changes (-ENOBUFS): rescan */
 						changed = true;
 				}
@@ -595,19 +770,25 @@ const struct verb run_verb = {
 		"  --ready-fd N             write a newline to fd N once attached (s6 notification-fd)\n"
 		"  --ring-size BYTES        ring buffer size, a power of two (default 2 MiB)\n"
 		"  --all                    also report what the policy allows\n"
-		"  --no-dedup               report every denial, not only the first of each file\n\n"
+		"  --no-dedup               report every denial, not only the first of each file\n"
+		"  --cross-check WHEN       match the denials with IPE's own audit records: auto\n"
+		"                           (default: when FILE is the policy IPE has active),\n"
+		"                           always, or never (IPE's records are then not read)\n\n"
+		"Where IPE has a policy active, its 1420 audit records are read from the audit\n"
+		"netlink group (CAP_AUDIT_READ) and written as kernel records; when cross-\n"
+		"checked, a denial one side made and the other did not is a mismatch record.\n\n"
 		"Exit status: 0 stopped by a signal or --duration, 2 usage or system error.\n",
 };
 
 int verb_run(int argc, char *argv[])
 {
 	struct options o;
-	struct run r = { .dedup = true };
+	struct run r = { .dedup = true, .audit_fd = -1 };
 	_cleanup_close_ int out_fd = -1, sfd = -1, tfd = -1, ufd = -1;
 	struct auditd_start s = {};
 	const char *caps[2] = {};
 	int keep[1], n_keep = 0;
-	char err[512], active[256];
+	char err[512];
 	struct timespec real, boot;
 	sigset_t mask;
 	int k;
@@ -616,6 +797,7 @@ int verb_run(int argc, char *argv[])
 	if (k < 0)
 		return k;
 	r.policy_path = o.policy;
+	r.cross_check_mode = o.cross_check;
 	r.all = o.all;
 	r.dedup = !o.no_dedup;
 	k = policy_file_load(o.policy, &r.pf);
@@ -637,7 +819,7 @@ int verb_run(int argc, char *argv[])
 	clock_gettime(CLOCK_REALTIME, &real);
 	clock_gettime(CLOCK_BOOTTIME, &boot);
 	r.out.boot_to_real_ns = ((int64_t)real.tv_sec - boot.tv_sec) * 1000000000 + (real.tv_nsec - boot.tv_nsec);
-	if ((k = dedup_init(&r.dd, DEDUP_CAPACITY)) < 0) {
+	if ((k = dedup_init(&r.dd, DEDUP_CAPACITY)) < 0 || (k = xcheck_init(&r.xc, XCHECK_WINDOW_MS)) < 0) {
 		log_error_errno(k, "%m");
 		goto out;
 	}
@@ -689,6 +871,24 @@ int verb_run(int argc, char *argv[])
 		if (ufd < 0)
 			log_warning_errno(ufd, "cannot watch for new dm-verity volumes: %m");
 	}
+	s = (struct auditd_start){
+		.backend = r.be.name, .backend_reason = r.be.reason, .gaps = r.be.gaps,
+		.policy = r.pf.policy, .policy_sha256 = r.pf.sha256, .policy_file = o.policy,
+		.dedup = r.dedup, .all = r.all, .dedup_capacity = DEDUP_CAPACITY, .ring_size = (size_t)o.ring_size,
+		.stats_interval = o.stats_interval, .capabilities = caps,
+	};
+	ipe_state(&s, r.active, sizeof(r.active));
+	/* IPE's own records, where it has a policy to write them for; the socket is bound
+	 * (CAP_AUDIT_READ, checked only then) before the capabilities go */
+	if (s.ipe_active_policy && o.cross_check != CROSS_CHECK_NEVER) {
+		r.audit_fd = audit_netlink_open();
+		if (r.audit_fd < 0)
+			log_warning_errno(r.audit_fd, "cannot read IPE's audit records (needs CAP_AUDIT_READ), "
+					  "so nothing is cross-checked with the kernel: %m");
+		cross_check_decide(&r);
+	}
+	s.kernel_records = r.audit_fd >= 0;
+	s.cross_check = r.cross_check;
 	k = caps_restrict(keep, (size_t)n_keep);
 	if (k < 0) {
 		log_error_errno(k, "cannot drop capabilities: %m");
@@ -696,14 +896,6 @@ int verb_run(int argc, char *argv[])
 	}
 	for (int i = 0; i < n_keep; i++)
 		caps[i] = cap_name(keep[i]);
-
-	s = (struct auditd_start){
-		.backend = r.be.name, .backend_reason = r.be.reason, .gaps = r.be.gaps,
-		.policy = r.pf.policy, .policy_sha256 = r.pf.sha256, .policy_file = o.policy,
-		.dedup = r.dedup, .all = r.all, .dedup_capacity = DEDUP_CAPACITY, .ring_size = (size_t)o.ring_size,
-		.stats_interval = o.stats_interval, .capabilities = caps,
-	};
-	ipe_state(&s, active, sizeof(active));
 	if ((k = output_start(&r.out, &s)) < 0) {
 		log_error_errno(k, "%s: cannot write: %m", o.output ?: "standard output");
 		goto out;
@@ -719,6 +911,7 @@ int verb_run(int argc, char *argv[])
 	backend_detach(&r.be);
 	if (k == 0) {
 		ring_buffer__consume(r.rb);
+		kernel_drain(&r);
 		k = r.error;
 	}
 	if (k == 0)
@@ -729,6 +922,9 @@ out:
 	ring_buffer__free(r.rb);
 	backend_close(&r.be);
 	dedup_done(&r.dd);
+	xcheck_done(&r.xc);
+	if (r.audit_fd >= 0)
+		close(r.audit_fd);
 	policy_file_done(&r.pf);
 	return k;
 }

@@ -7,6 +7,7 @@
 int verb_run(int argc, char *argv[]);
 int verb_report(int argc, char *argv[]);
 int verb_gate(int argc, char *argv[]);
+int verb_explain(int argc, char *argv[]);
 int verb_enforce(int argc, char *argv[]);
 int verb_confirm(int argc, char *argv[]);
 int verb_status(int argc, char *argv[]);
@@ -16,6 +17,7 @@ int verb_load(int argc, char *argv[]);
 extern const struct verb run_verb;
 extern const struct verb report_verb;
 extern const struct verb gate_verb;
+extern const struct verb explain_verb;
 extern const struct verb enforce_verb;
 extern const struct verb confirm_verb;
 extern const struct verb status_verb;

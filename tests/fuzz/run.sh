@@ -4,7 +4,7 @@
 #
 #   tests/fuzz/run.sh [TARGET] [SECONDS]
 #
-# TARGET is one of policy, verity_sb, manifest, pkcs7, keys, auditd_logs, volumes, a list of them
+# TARGET is one of policy, verity_sb, manifest, pkcs7, keys, auditd_logs, volumes, audit_record, a list of them
 # separated by commas, or all (the default). SECONDS (default 60) is the wall
 # time of the whole run, split between the targets; FUZZ_JOBS=N (default 1)
 # runs N targets at once. `run.sh SECONDS` runs them all, as it always did.
@@ -19,7 +19,7 @@ cd "$(dirname "$0")/../.."
 O=${O:-build}
 CLANG=${CLANG:-clang}
 jobs=${FUZZ_JOBS:-1}
-all_targets=(policy verity_sb manifest pkcs7 keys auditd_logs volumes)
+all_targets=(policy verity_sb manifest pkcs7 keys auditd_logs volumes audit_record)
 out=$O/fuzz
 
 target=all
@@ -54,6 +54,7 @@ sources() {
 	keys) echo lib/*.c crypto/keyfile.c keys/efi_siglist.c keys/x509_profile.c ;;
 	auditd_logs) echo lib/*.c json/json.c auditd/logread.c auditd/analysis.c auditd/timestamp.c ;;
 	volumes) echo auditd/volumes.c ;;
+	audit_record) echo auditd/audit_record.c policy/*.c lib/hexdecoct.c ;;
 	esac
 }
 libs() {
@@ -63,7 +64,7 @@ libs() {
 	pkcs7) pkg-config --libs libcrypto ;;
 	keys) pkg-config --libs libcrypto json-c libkeyutils ;;
 	auditd_logs) pkg-config --libs json-c ;;
-	volumes) ;;
+	volumes | audit_record) ;;
 	esac
 }
 
@@ -162,6 +163,13 @@ seed_volumes() {
 	printf '\1add@/devices/virtual/block/dm-1\0ACTION=add\0DEVPATH=/devices/virtual/block/dm-1\0SUBSYSTEM=block\0MAJOR=253\0MINOR=1\0DEVNAME=dm-1\0DEVTYPE=disk\0' >"$1/uevent"
 }
 
+# IPE's 1420 records as the 6.12 test kernel wrote them (tests/unit/test_auditd_kernel.c).
+seed_audit_record() {
+	printf '%s' 'audit(1796027270.151:6): ipe_op=EXECUTE ipe_hook=BPRM_CHECK enforcing=0 pid=236 comm="sh" path="/tmp/busybox" dev="tmpfs" ino=5 rule="DEFAULT op=EXECUTE action=DENY"' >"$1/file"
+	printf '%s' 'audit(1796027270.247:10): ipe_op=EXECUTE ipe_hook=BPRM_CHECK enforcing=0 pid=239 comm="memfd-exec" path=2F6D656D66643A6175646974642D6D656D6664202864656C6574656429 dev="tmpfs" ino=5 rule="DEFAULT op=EXECUTE action=DENY"' >"$1/hex"
+	printf '%s' 'audit(1796027282.487:46): ipe_op=KMODULE ipe_hook=KERNEL_LOAD enforcing=0 pid=328 comm="insmod" path=? dev=? ino=? rule="DEFAULT op=KMODULE action=DENY"' >"$1/none"
+}
+
 run_target() {
 	local t=$1 secs=$2 made=$out/seeds/$t max_len=4096 args=() seeds
 	rm -rf "$made" "$out/artifacts/$t"
@@ -178,6 +186,7 @@ run_target() {
 	keys) ;;
 	auditd_logs) seeds+=(tests/data/auditd) ;;
 	volumes) seed_volumes "$made" ;;
+	audit_record) seed_audit_record "$made" ;;
 	esac
 	# libFuzzer adds new inputs to the first directory: the one in $O, never a seed directory.
 	FUZZ_SEED_DIR=$made "$out/fuzz_$t" -max_total_time="$secs" -max_len=$max_len -timeout=10 \

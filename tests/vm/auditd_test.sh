@@ -18,6 +18,13 @@
 # differs from the active policy (no rule for the volume, modules denied);
 # its events equal IPE's records for the same workload once that candidate
 # is the active policy.
+#
+# The kernel's word: the auditor's "kernel" records (IPE's 1420 records read
+# from the audit netlink group) equal IPE's records in dmesg; with the active
+# policy as candidate there is no mismatch; with another (--cross-check
+# always) the differences are mismatches, and gate refuses that log.
+# `ipe-auditd explain` of each file the workload executes by path agrees
+# with IPE's BPRM_CHECK decisions under both policies.
 . "$(dirname "$0")/../integration/lib.sh"
 . "$(dirname "$0")/lib.sh"
 
@@ -127,6 +134,12 @@ auditor_stop() {
 	sed "s/^/AUDITD-$1 /" "/tmp/$1.jsonl"
 	audit_records 1420 | sed "s/^/IPE-$1 /"
 }
+# explained RUN POLICY: `ipe-auditd explain --json` of every file the workload
+# executes by path (the memfd has none), as "EXPLAIN-RUN ..."
+explained() {
+	ipe-auditd explain --json --policy "$2" /mnt/sq/bin/busybox /tmp/busybox /mnt/ovl/bin/busybox \
+		/mnt/ovl/bin/bb-upper /tmp/script.sh 2>>/tmp/explain.err | sed "s/^/EXPLAIN-$1 /"
+}
 # audited RUN POLICY BACKEND: the workload under the auditor.
 audited() {
 	auditor_start "$@" || return 1
@@ -136,12 +149,19 @@ audited() {
 }
 # run1: auto must find that BPF LSM programs run here and take the lsm backend.
 audited run1 /payload/a.pol auto --no-dedup
+explained run1 /payload/a.pol
 # run2: the candidate B while A is active. Every run is --no-dedup: deduplicated,
 # the overlay's lower file (the volume's own inode) would count as already seen.
-audited run2 /payload/b.pol lsm --no-dedup
+# run2 is cross-checked with IPE although A is active: the mismatches must show.
+audited run2 /payload/b.pol lsm --no-dedup --cross-check always
+# and gate refuses a log with mismatches, saying so
+out=$(ipe-auditd gate /tmp/run2.jsonl 2>&1)
+case $out in *"mismatch record(s): the auditor and the kernel disagree"*) pass gate-fails-on-mismatch ;;
+*) fail gate-fails-on-mismatch "$(echo "$out" | tail -n 3)" ;; esac
 expect load-policy-b 0 "$(load_policy /payload/b.p7b)"
 expect activate-policy-b 0 "$(activate vm_auditd_b)"
 audited run3 /payload/b.pol lsm --no-dedup
+explained run3 /payload/b.pol
 # run4: a volume opened after the auditor started (A allows its root hash,
 # the active B does not): the auditor learns it and reports nothing for it.
 auditor_start run4 /payload/a.pol lsm --no-dedup && {
@@ -173,7 +193,8 @@ GUEST
 
 vm_boot auditd "$p" "$img/sq.img" "$img/sq.verity" "$img/ero.img" "$img/ero.verity" \
 	"$img/unl.img" "$img/unl.verity"
-sed -e 's/\r//g' "$T/vm-auditd/results" | grep -a -E '^(AUDITD|IPE)-run[0-9] ' >"$T/records"
+sed -e 's/\r//g' "$T/vm-auditd/results" | grep -a -E '^(AUDITD|IPE|EXPLAIN)-run[0-9] ' >"$T/records"
+grep -a '^IPE-run[0-9] ' "$T/records" >&2 # IPE's own records, as this kernel wrote them
 
 # The auditor's deny events against IPE's records (tests/vm/host/compare-1420.py).
 compare() {
@@ -197,5 +218,16 @@ compare auditd-tmpfs-reason verity run2 /tmp/busybox - - - not-verity
 compare auditd-anonymous-reason verity run2 - - - - anonymous
 compare auditd-learns-volume-after-start learned run4 /mnt/ero/bin/busybox
 compare auditd-enforce-mode-equals-ipe equal run5 run5 1
+# IPE's records as the auditor read them (audit netlink), and the cross-check
+compare auditd-kernel-records-active-candidate kernel run1 true none
+compare auditd-kernel-mismatch-other-candidate kernel run2 true /mnt/sq/bin/busybox:auditor
+compare auditd-kernel-records-after-activation kernel run3 true none
+compare auditd-kernel-records-enforce-mode kernel run5 true none
+# explain without BPF agrees with IPE's exec decisions
+xpaths="/mnt/sq/bin/busybox /tmp/busybox /mnt/ovl/bin/busybox /mnt/ovl/bin/bb-upper /tmp/script.sh"
+# shellcheck disable=SC2086 # the paths are words
+compare auditd-explain-equals-ipe-a explain run1 $xpaths
+# shellcheck disable=SC2086
+compare auditd-explain-equals-ipe-b explain run3 $xpaths
 compare auditd-reused-device-number verity run6 /mnt/unl/bin/busybox unl "sha256:$UNL_RH" false roothash-not-allowed
 finish

@@ -7,6 +7,8 @@
   compare-1420.py RECORDS verity RUN PATH NAME ROOTHASH SIGNED REASON
   compare-1420.py RECORDS learned RUN PATH
   compare-1420.py RECORDS start RUN
+  compare-1420.py RECORDS kernel RUN CROSS_CHECK MISMATCH
+  compare-1420.py RECORDS explain RUN PATH...
 
 RECORDS holds "AUDITD-RUN <JSON line>" and "IPE-RUN <dmesg line>" lines.
 Each side becomes a set of (op, hook, path, dev, ino, rule): IPE's record
@@ -24,6 +26,14 @@ anonymous memory) name the volume
 in RUN while the auditor, whose candidate allows that volume, reported none
 for it (and did report others): it learned the volume opened after it started,
 and its final stats count the volume records bdev_setintegrity sent.
+"kernel": RUN's "kernel" records (IPE's 1420 records as the auditor read
+them from the audit netlink group) equal IPE's records in dmesg, as sets;
+its start record says cross_check CROSS_CHECK (true/false); MISMATCH "none":
+no mismatch record, else "PATH:SIDE": a mismatch of that side (auditor or
+kernel) for that path is there.
+"explain": RUN's "EXPLAIN-RUN" lines (ipe-auditd explain --json of each
+PATH with the run's candidate) deny exactly the paths IPE denied at
+BPRM_CHECK in RUN, with IPE's rule string, and allow the others.
 "start": RUN's start record (backend auto) chose lsm because an LSM program
 was seen to run, names IPE's active policy, enforce off, and, IPE 6.12 having no
 BPRM_CREDS_FOR_EXEC hook, the one coverage gap "bprm-creds-for-exec".
@@ -81,13 +91,14 @@ def auditor(lines, run):
 
 
 def ipe(lines, run, enforcing="0"):
+    """IPE's records of RUN; ENFORCING None: either mode."""
     records = set()
     for rest in lines.get("IPE-" + run, []):
         m = FIELDS.search(rest)
         if not m:
             sys.exit("unparsed IPE record: " + rest)
         op, hook, mode, path, dev, ino, rule = m.groups()
-        if mode != enforcing:
+        if enforcing is not None and mode != enforcing:
             sys.exit("IPE record with enforcing=%s, expected %s: %s" % (mode, enforcing, rest))
         records.add((op, hook, audit_str(path), audit_str(dev), None if ino == "?" else int(ino), rule))
     return records
@@ -143,6 +154,45 @@ def start(lines, run):
                  r["ipe"]["active_policy"] == "vm_auditd_a" and r["ipe"]["enforce"] is False) else 1
 
 
+def records_of(lines, run, kind):
+    for rest in lines.get("AUDITD-" + run, []):
+        r = json.loads(rest)
+        if r["type"] == kind:
+            yield r
+
+
+def kernel(lines, run, cross_check, mismatch):
+    records = ipe(lines, run, None)
+    got = {(r["op"], r["hook"], json_bytes(r["path"]), json_bytes(r["audit_dev"]), r["audit_ino"], r["rule"])
+           for r in records_of(lines, run, "kernel")}
+    show("IPE " + run, records)
+    show("kernel records of auditor " + run, got)
+    st = next(records_of(lines, run, "start"))
+    mm = list(records_of(lines, run, "mismatch"))
+    for r in mm:
+        print("mismatch:", json.dumps(r, sort_keys=True))
+    print("start: kernel_records=%s cross_check=%s" % (st.get("kernel_records"), st.get("cross_check")))
+    ok = records and got == records and st.get("kernel_records") is True and \
+        st.get("cross_check") is (cross_check == "true")
+    if mismatch == "none":
+        return 0 if ok and not mm else 1
+    path, side = mismatch.rsplit(":", 1)
+    return 0 if ok and any(json_bytes(r["path"]) == path.encode() and r["side"] == side for r in mm) else 1
+
+
+def explain(lines, run, paths):
+    denied = {t[2]: t[5] for t in ipe(lines, run, None) if t[1] == "BPRM_CHECK"}
+    answers = [json.loads(rest) for rest in lines.get("EXPLAIN-" + run, [])]
+    ok = len(answers) == len(paths)
+    for want, r in zip(paths, answers):
+        p = want.encode()
+        kernel_says = ("deny", denied[p]) if p in denied else ("allow", None)
+        print("%s: explain %s %s (%s); IPE %s %s" % (want, r["decision"], r["rule"], r["reason"], *kernel_says))
+        ok = ok and json_bytes(r["path"]) == p and r["decision"] == kernel_says[0] and \
+            (r["decision"] == "allow" or r["rule"] == kernel_says[1])
+    return 0 if ok else 1
+
+
 def main():
     if sys.argv[2] == "start":
         sys.argv.append("")
@@ -158,6 +208,10 @@ def main():
         return verity(lines, a, b, *sys.argv[5:])
     if mode == "learned":
         return learned(lines, a, b)
+    if mode == "kernel":
+        return kernel(lines, a, b, sys.argv[5])
+    if mode == "explain":
+        return explain(lines, a, sys.argv[4:])
     events, backend = auditor(lines, a)
     print("auditor %s: backend %s" % (a, backend))
     show("auditor " + a, events)
