@@ -14,8 +14,10 @@
 
 int audit_netlink_open(void)
 {
-	struct sockaddr_nl a = { .nl_family = AF_NETLINK, .nl_groups = 1u << (AUDIT_NLGRP_READLOG - 1) };
-	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_AUDIT), size = RCVBUF;
+	struct sockaddr_nl a = { .nl_family = AF_NETLINK,
+				 .nl_groups = 1u << (AUDIT_NLGRP_READLOG - 1) };
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_AUDIT),
+	    size = RCVBUF;
 
 	if (fd < 0)
 		return -errno;

@@ -164,7 +164,8 @@ int ipe_access_parse(const char *msg, size_t len, struct ipe_access *a)
 	a->op = ipe_op_from_name(op);
 	if (a->op == IPE_OP_INVALID && !streq(op, "UNKNOWN"))
 		return -EBADMSG;
-	if (!lit(&c, " ipe_hook=") || !word(&c, &s, &n) || (a->hook = hook_from_name(s, n)) == IPE_HOOK_MAX)
+	if (!lit(&c, " ipe_hook=") || !word(&c, &s, &n) ||
+	    (a->hook = hook_from_name(s, n)) == IPE_HOOK_MAX)
 		return -EBADMSG;
 	if (!lit(&c, " enforcing=") || !number(&c, 1, &v))
 		return -EBADMSG;
@@ -191,7 +192,8 @@ int ipe_access_parse(const char *msg, size_t len, struct ipe_access *a)
 		if ((k = untrusted(&c, true, &dev, &dev_len)) < 0)
 			goto fail;
 		if (dev) {
-			snprintf(a->dev, sizeof(a->dev), "%.*s", (int)MIN(dev_len, sizeof(a->dev) - 1), dev);
+			snprintf(a->dev, sizeof(a->dev), "%.*s",
+				 (int)MIN(dev_len, sizeof(a->dev) - 1), dev);
 			free(dev);
 			if (!lit(&c, " ino=") || !number(&c, UINT64_MAX, &a->ino))
 				goto bad;

@@ -26,20 +26,20 @@
 #define IPE_AUDIT_ACCESS 1420 /* AUDIT_IPE_ACCESS, include/uapi/linux/audit.h (Linux 6.12) */
 
 struct ipe_access {
-	uint64_t time_ms;   /* audit(SEC.MSEC:…) in milliseconds since the epoch; 0 when absent */
-	uint64_t serial;    /* audit(…:SERIAL) */
-	enum ipe_op op;     /* IPE_OP_INVALID for "UNKNOWN" */
+	uint64_t time_ms; /* audit(SEC.MSEC:…) in milliseconds since the epoch; 0 when absent */
+	uint64_t serial;  /* audit(…:SERIAL) */
+	enum ipe_op op;   /* IPE_OP_INVALID for "UNKNOWN" */
 	enum ipe_hook hook;
 	bool enforcing;
-	uint32_t pid;       /* task_tgid_nr() */
-	char comm[64];      /* decoded bytes, NUL-terminated (TASK_COMM_LEN is 16) */
+	uint32_t pid;  /* task_tgid_nr() */
+	char comm[64]; /* decoded bytes, NUL-terminated (TASK_COMM_LEN is 16) */
 	size_t comm_len;
-	bool has_file;      /* path, dev and ino are set */
-	char *path;         /* decoded bytes, malloc'd, NUL-terminated; NULL when !has_file */
+	bool has_file; /* path, dev and ino are set */
+	char *path;    /* decoded bytes, malloc'd, NUL-terminated; NULL when !has_file */
 	size_t path_len;
-	char dev[64];       /* file_inode()'s i_sb->s_id, decoded */
+	char dev[64]; /* file_inode()'s i_sb->s_id, decoded */
 	uint64_t ino;
-	char *rule;         /* malloc'd, as audit_rule() wrote it, without the quotes */
+	char *rule;             /* malloc'd, as audit_rule() wrote it, without the quotes */
 	enum ipe_action action; /* the rule's action= (the decision) */
 };
 

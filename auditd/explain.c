@@ -32,7 +32,7 @@
 #include "auditd/volumes.h"
 
 #define OVERLAYFS_MAGIC 0x794c7630 /* OVERLAYFS_SUPER_MAGIC, include/uapi/linux/magic.h */
-#define OVERLAY_DEPTH 4            /* overlays stacked on overlays, at most (FILESYSTEM_MAX_STACK_DEPTH 2) */
+#define OVERLAY_DEPTH 4 /* overlays stacked on overlays, at most (FILESYSTEM_MAX_STACK_DEPTH 2) */
 
 /* A mount of /proc/self/mountinfo (proc(5)), octal escapes undone. */
 struct mount_entry {
@@ -54,7 +54,8 @@ static void unescape(char *s)
 	char *w = s;
 
 	for (; *s; s++)
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
 			*w++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0'));
 			s += 3;
 		} else
@@ -85,8 +86,9 @@ static int mount_of_fd(int fd, struct mount_entry *ret)
 		const char *sep = strstr(line, " - ");
 		int mid;
 
-		if (sscanf(line, "%d %*d %*s %ms %ms", &mid, &m.root, &m.point) != 3 || mid != id || !sep ||
-		    sscanf(sep + 3, "%ms %*s %ms", &m.fstype, &m.options) < 1 || !m.root || !m.point || !m.fstype) {
+		if (sscanf(line, "%d %*d %*s %ms %ms", &mid, &m.root, &m.point) != 3 || mid != id ||
+		    !sep || sscanf(sep + 3, "%ms %*s %ms", &m.fstype, &m.options) < 1 || !m.root ||
+		    !m.point || !m.fstype) {
 			mount_entry_done(&m);
 			continue;
 		}
@@ -155,7 +157,8 @@ static char *lower_layers(const char *options)
  */
 static int overlay_real_path(const char *abs, const struct mount_entry *m, char **ret, bool *upper)
 {
-	_cleanup_free_ char *up = option_value(m->options, "upperdir"), *low = lower_layers(m->options);
+	_cleanup_free_ char *up = option_value(m->options, "upperdir"),
+			    *low = lower_layers(m->options);
 	const char *rel = streq(m->point, "/") ? abs : abs + strlen(m->point);
 	const char *root = streq(m->root, "/") ? "" : m->root;
 	struct stat st;
@@ -191,7 +194,7 @@ static int overlay_real_path(const char *abs, const struct mount_entry *m, char 
 }
 
 struct identity {
-	int fd;             /* the real file, open for reading */
+	int fd; /* the real file, open for reading */
 	struct stat st;
 	char fstype[64];
 	bool overlay, upper, initramfs;
@@ -286,7 +289,8 @@ static int explain_one(struct explain *x, const char *path)
 	k = resolve(path, &id, &err);
 	if (k < 0) {
 		closep(&id.fd);
-		return k == -ENOMEM ? log_error_errno(-ENOMEM, "%m") : log_error_errno(k, "%s: %s: %m", shown, err);
+		return k == -ENOMEM ? log_error_errno(-ENOMEM, "%m")
+				    : log_error_errno(k, "%s: %s: %m", shown, err);
 	}
 	f.dev = AUDITD_KDEV(major(id.st.st_dev), minor(id.st.st_dev));
 	f.ino = (uint64_t)id.st.st_ino;
@@ -297,7 +301,8 @@ static int explain_one(struct explain *x, const char *path)
 	snprintf(dm, sizeof(dm), "/sys/dev/block/%u:%u/dm", major(id.st.st_dev), minor(id.st.st_dev));
 	if (!vol && x->scan_error && access(dm, F_OK) == 0) {
 		closep(&id.fd);
-		return log_error_errno(x->scan_error, "%s: on device-mapper device %u:%u, whose dm-verity root hash "
+		return log_error_errno(x->scan_error,
+				       "%s: on device-mapper device %u:%u, whose dm-verity root hash "
 				       "cannot be read: %m (the device mapper's ioctls need CAP_SYS_ADMIN)",
 				       shown, major(id.st.st_dev), minor(id.st.st_dev));
 	}
@@ -307,8 +312,12 @@ static int explain_one(struct explain *x, const char *path)
 	}
 	closep(&id.fd);
 	/* what the exec hook's event would carry (auditd/bpf/common.bpf.h) */
-	*x->e = (struct auditd_event){ .kind = AUDITD_KIND_EVENT, .op = AUDITD_OP_EXECUTE, .hook = AUDITD_HOOK_BPRM_CHECK,
-				       .flags = AUDITD_F_HAS_FILE, .dev = f.dev, .ino = f.ino };
+	*x->e = (struct auditd_event){ .kind = AUDITD_KIND_EVENT,
+				       .op = AUDITD_OP_EXECUTE,
+				       .hook = AUDITD_HOOK_BPRM_CHECK,
+				       .flags = AUDITD_F_HAS_FILE,
+				       .dev = f.dev,
+				       .ino = f.ino };
 	if (id.overlay)
 		x->e->flags |= AUDITD_F_OVERLAY;
 	if (id.initramfs)
@@ -345,11 +354,9 @@ const struct verb explain_verb = {
 int verb_explain(int argc, char *argv[])
 {
 	enum { ARG_POLICY = 0x100, ARG_JSON };
-	static const struct option options[] = {
-		{ "policy", required_argument, NULL, ARG_POLICY },
-		{ "json", no_argument, NULL, ARG_JSON },
-		{}
-	};
+	static const struct option options[] = { { "policy", required_argument, NULL, ARG_POLICY },
+						 { "json", no_argument, NULL, ARG_JSON },
+						 {} };
 	_cleanup_free_ struct verity_volume *vs = NULL;
 	struct explain x = { .out.fd = STDOUT_FILENO, .out.text = true };
 	const char *policy = NULL;

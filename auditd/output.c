@@ -16,7 +16,7 @@
 #endif
 
 #define MAJOR(dev) ((dev) >> 20)
-#define MINOR(dev) ((dev) & 0xfffff)
+#define MINOR(dev) ((dev)&0xfffff)
 
 /* json_add() that keeps the first error and frees @v after one. */
 static void add(struct json_object *o, int *r, const char *key, struct json_object *v)
@@ -107,7 +107,9 @@ int output_start(struct output *o, const struct auditd_start *s)
 {
 	_cleanup_json_ struct json_object *j = json_object_new_object();
 	struct json_object *ipe = json_object_new_object();
-	struct { char release[65]; } k = {};
+	struct {
+		char release[65];
+	} k = {};
 	char machine_id[64] = "";
 	struct utsname u;
 	_cleanup_free_ char *text = NULL;
@@ -251,16 +253,18 @@ int output_event(struct output *o, const struct auditd_event *e, const struct au
 
 	if (!j)
 		return -ENOMEM;
-	if (has_file && !(path = walked_path(e->data, e->path_len, e->flags & AUDITD_F_DELETED, &path_len)))
+	if (has_file &&
+	    !(path = walked_path(e->data, e->path_len, e->flags & AUDITD_F_DELETED, &path_len)))
 		return -ENOMEM;
 	/* for an exec, the executable is the file itself */
-	if (has_file && (e->hook == AUDITD_HOOK_BPRM_CHECK || e->hook == AUDITD_HOOK_BPRM_CREDS_FOR_EXEC)) {
+	if (has_file &&
+	    (e->hook == AUDITD_HOOK_BPRM_CHECK || e->hook == AUDITD_HOOK_BPRM_CREDS_FOR_EXEC)) {
 		exe = strndup(path, path_len);
 		exe_len = path_len;
 		if (!exe)
 			return -ENOMEM;
-	} else if (e->exe_len &&
-		   !(exe = walked_path(e->data + e->path_len, e->exe_len, e->flags & AUDITD_F_EXE_DELETED, &exe_len)))
+	} else if (e->exe_len && !(exe = walked_path(e->data + e->path_len, e->exe_len,
+						     e->flags & AUDITD_F_EXE_DELETED, &exe_len)))
 		return -ENOMEM;
 	format_time((int64_t)e->time_ns + o->boot_to_real_ns, time, sizeof(time));
 	snprintf(dev, sizeof(dev), "%u:%u", MAJOR(e->dev), MINOR(e->dev));
@@ -270,7 +274,8 @@ int output_event(struct output *o, const struct auditd_event *e, const struct au
 	add(j, &r, "seq", json_object_new_uint64(o->seq));
 	add(j, &r, "op", json_object_new_string(ipe_op_name(v->decision.op) ?: "UNKNOWN"));
 	add(j, &r, "hook", json_object_new_string(ipe_hook_name(e->hook) ?: "UNKNOWN"));
-	add(j, &r, "decision", json_object_new_string(v->decision.action == IPE_ACTION_DENY ? "deny" : "allow"));
+	add(j, &r, "decision",
+	    json_object_new_string(v->decision.action == IPE_ACTION_DENY ? "deny" : "allow"));
 	add(j, &r, "rule", json_str_new(v->rule));
 	add(j, &r, "pid", json_object_new_int64(e->tgid));
 	add(j, &r, "tid", json_object_new_int64(e->pid));
@@ -284,13 +289,17 @@ int output_event(struct output *o, const struct auditd_event *e, const struct au
 	add(j, &r, "path_truncated", json_object_new_boolean(e->flags & AUDITD_F_PATH_TRUNC));
 	add(j, &r, "dev", has_file ? json_object_new_string(dev) : NULL);
 	add(j, &r, "ino", has_file ? json_object_new_uint64(e->ino) : NULL);
-	add(j, &r, "fstype", has_file ? json_bytes_new(e->fstype, strnlen(e->fstype, sizeof(e->fstype))) : NULL);
+	add(j, &r, "fstype",
+	    has_file ? json_bytes_new(e->fstype, strnlen(e->fstype, sizeof(e->fstype))) : NULL);
 	add(j, &r, "overlay", json_object_new_boolean(e->flags & AUDITD_F_OVERLAY));
 	add(j, &r, "initramfs", json_object_new_boolean(e->flags & AUDITD_F_INITRAMFS));
-	add(j, &r, "audit_dev", has_file ? json_bytes_new(e->sb_id, strnlen(e->sb_id, sizeof(e->sb_id))) : NULL);
+	add(j, &r, "audit_dev",
+	    has_file ? json_bytes_new(e->sb_id, strnlen(e->sb_id, sizeof(e->sb_id))) : NULL);
 	add(j, &r, "audit_ino", has_file ? json_object_new_uint64(e->file_ino) : NULL);
-	add(j, &r, "prot", e->hook == AUDITD_HOOK_MMAP || e->hook == AUDITD_HOOK_MPROTECT
-				   ? json_object_new_int64(e->prot) : NULL);
+	add(j, &r, "prot",
+	    e->hook == AUDITD_HOOK_MMAP || e->hook == AUDITD_HOOK_MPROTECT
+		    ? json_object_new_int64(e->prot)
+		    : NULL);
 	add(j, &r, "verity", verity_json(vol));
 	add(j, &r, "reason", json_str_new(v->reason));
 	add(j, &r, "hint", json_str_new(v->hint));
@@ -301,8 +310,10 @@ int output_event(struct output *o, const struct auditd_event *e, const struct au
 
 		if (!f)
 			return -ENOMEM;
-		fprintf(f, "%s %s %s/%s pid=%u comm=", time, v->decision.action == IPE_ACTION_DENY ? "DENY" : "allow",
-			ipe_op_name(v->decision.op) ?: "UNKNOWN", ipe_hook_name(e->hook) ?: "UNKNOWN", e->tgid);
+		fprintf(f, "%s %s %s/%s pid=%u comm=", time,
+			v->decision.action == IPE_ACTION_DENY ? "DENY" : "allow",
+			ipe_op_name(v->decision.op) ?: "UNKNOWN",
+			ipe_hook_name(e->hook) ?: "UNKNOWN", e->tgid);
 		text_bytes(f, e->comm, strnlen(e->comm, sizeof(e->comm)));
 		fputs(" path=", f);
 		if (has_file)
@@ -385,15 +396,16 @@ int output_explain(struct output *o, const struct explain_file *f, const struct 
 			return -ENOMEM;
 		text_bytes(fp, f->path, strlen(f->path));
 		fprintf(fp, ": %s %s rule=\"%s\" dev=%s ino=%llu fstype=", deny ? "DENY" : "allow",
-			ipe_op_name(v->decision.op) ?: "UNKNOWN", v->rule ?: "", dev, (unsigned long long)f->ino);
+			ipe_op_name(v->decision.op) ?: "UNKNOWN", v->rule ?: "", dev,
+			(unsigned long long)f->ino);
 		text_bytes(fp, f->fstype, strlen(f->fstype));
 		if (f->overlay)
 			fputs(" overlay", fp);
 		if (f->initramfs)
 			fputs(" initramfs", fp);
 		if (vol && vol->digest_len && (hex = hex_encode(vol->digest, vol->digest_len, false)))
-			fprintf(fp, " volume=%s %s:%s%s", vol->name[0] ? vol->name : "?", vol->alg, hex,
-				vol->sig_valid ? " signed" : "");
+			fprintf(fp, " volume=%s %s:%s%s", vol->name[0] ? vol->name : "?", vol->alg,
+				hex, vol->sig_valid ? " signed" : "");
 		if (v->reason)
 			fprintf(fp, "\n  reason=%s: %s", v->reason, v->hint);
 		fputc('\n', fp);
@@ -426,7 +438,8 @@ int output_kernel(struct output *o, const struct ipe_access *a)
 	add(j, &r, "pid", json_object_new_int64(a->pid));
 	add(j, &r, "comm", json_bytes_new(a->comm, a->comm_len));
 	add(j, &r, "path", a->has_file ? json_bytes_new(a->path, a->path_len) : NULL);
-	add(j, &r, "audit_dev", a->has_file && a->dev[0] ? json_bytes_new(a->dev, strlen(a->dev)) : NULL);
+	add(j, &r, "audit_dev",
+	    a->has_file && a->dev[0] ? json_bytes_new(a->dev, strlen(a->dev)) : NULL);
 	add(j, &r, "audit_ino", a->has_file && a->dev[0] ? json_object_new_uint64(a->ino) : NULL);
 	if (r < 0)
 		return r;
@@ -436,15 +449,16 @@ int output_kernel(struct output *o, const struct ipe_access *a)
 		if (!f)
 			return -ENOMEM;
 		fprintf(f, "%s kernel %s %s/%s pid=%u comm=", a->time_ms ? atime : "?",
-			a->action == IPE_ACTION_DENY ? "DENY" : "allow", ipe_op_name(a->op) ?: "UNKNOWN",
-			ipe_hook_name(a->hook) ?: "UNKNOWN", a->pid);
+			a->action == IPE_ACTION_DENY ? "DENY" : "allow",
+			ipe_op_name(a->op) ?: "UNKNOWN", ipe_hook_name(a->hook) ?: "UNKNOWN", a->pid);
 		text_bytes(f, a->comm, a->comm_len);
 		fputs(" path=", f);
 		if (a->has_file)
 			text_bytes(f, a->path, a->path_len);
 		else
 			fputs("?", f);
-		fprintf(f, " dev=%s ino=%llu rule=\"%s\"\n", a->dev[0] ? a->dev : "?", (unsigned long long)a->ino, a->rule);
+		fprintf(f, " dev=%s ino=%llu rule=\"%s\"\n", a->dev[0] ? a->dev : "?",
+			(unsigned long long)a->ino, a->rule);
 		if (fclose(f) != 0)
 			return -ENOMEM;
 	}
@@ -475,13 +489,16 @@ int output_mismatch(struct output *o, const struct xcheck_item *it, const char *
 	add(j, &r, "pid", json_object_new_int64(it->pid));
 	add(j, &r, "comm", json_bytes_new(it->comm, strlen(it->comm)));
 	add(j, &r, "path", it->path ? json_bytes_new(it->path, it->path_len) : NULL);
-	add(j, &r, "audit_dev", it->key.has_file ? json_bytes_new(it->key.dev, strlen(it->key.dev)) : NULL);
+	add(j, &r, "audit_dev",
+	    it->key.has_file ? json_bytes_new(it->key.dev, strlen(it->key.dev)) : NULL);
 	add(j, &r, "audit_ino", it->key.has_file ? json_object_new_uint64(it->key.ino) : NULL);
 	if (r < 0)
 		return r;
-	if (o->text && asprintf(&text, "%s MISMATCH %s %s/%s pid=%u dev=%s ino=%llu: %s\n", t, kernel ? "kernel" : "auditor",
-				ipe_op_name(it->key.op) ?: "UNKNOWN", ipe_hook_name(it->key.hook) ?: "UNKNOWN", it->pid,
-				it->key.has_file ? it->key.dev : "?", (unsigned long long)it->key.ino, why) < 0)
+	if (o->text && asprintf(&text, "%s MISMATCH %s %s/%s pid=%u dev=%s ino=%llu: %s\n", t,
+				kernel ? "kernel" : "auditor", ipe_op_name(it->key.op) ?: "UNKNOWN",
+				ipe_hook_name(it->key.hook) ?: "UNKNOWN", it->pid,
+				it->key.has_file ? it->key.dev : "?",
+				(unsigned long long)it->key.ino, why) < 0)
 		return -ENOMEM;
 	return write_record(o, j, text);
 }
@@ -543,11 +560,13 @@ int output_stats(struct output *o, const struct auditd_stats *st, bool final)
 	add(j, &r, "by_op_hook", rows);
 	if (r < 0)
 		return r;
-	if (o->text && asprintf(&text, "ipe-auditd: %sseen %llu, allowed %llu, denied %llu (deduplicated %llu), lost %llu\n",
-				final ? "final: " : "", (unsigned long long)total.seen,
-				(unsigned long long)total.allowed, (unsigned long long)total.denied,
-				(unsigned long long)total.deduplicated,
-				(unsigned long long)(total.lost + st->volume_lost)) < 0)
+	if (o->text &&
+	    asprintf(&text,
+		     "ipe-auditd: %sseen %llu, allowed %llu, denied %llu (deduplicated %llu), lost %llu\n",
+		     final ? "final: " : "", (unsigned long long)total.seen,
+		     (unsigned long long)total.allowed, (unsigned long long)total.denied,
+		     (unsigned long long)total.deduplicated,
+		     (unsigned long long)(total.lost + st->volume_lost)) < 0)
 		return -ENOMEM;
 	return write_record(o, j, text);
 }

@@ -41,16 +41,16 @@ struct auditd_start {
 	const char *backend, *backend_reason;
 	const char *const *gaps; /* NULL-terminated names, docs/events.md lists them */
 	const struct ipe_policy *policy;
-	const char *policy_sha256;          /* hex of the policy file as given (.p7b or text) */
+	const char *policy_sha256; /* hex of the policy file as given (.p7b or text) */
 	const char *policy_file;
 	bool ipe_present, ipe_enforce_known, ipe_enforce;
-	const char *ipe_active_policy;      /* NULL when none or unknown */
+	const char *ipe_active_policy; /* NULL when none or unknown */
 	bool dedup, all;
 	size_t dedup_capacity, ring_size;
-	unsigned stats_interval;            /* seconds between stats records, 0: only at exit */
-	const char *const *capabilities;    /* NULL-terminated: what the process kept after attaching */
-	bool kernel_records;                /* IPE's 1420 records are read and written as "kernel" records */
-	bool cross_check;                   /* and matched with the auditor's denials */
+	unsigned stats_interval;         /* seconds between stats records, 0: only at exit */
+	const char *const *capabilities; /* NULL-terminated: what the process kept after attaching */
+	bool kernel_records; /* IPE's 1420 records are read and written as "kernel" records */
+	bool cross_check;    /* and matched with the auditor's denials */
 };
 
 /* Return: 0 or a negative errno of the write (-EPIPE, -ENOSPC, …) or -ENOMEM. */
@@ -60,10 +60,10 @@ int output_event(struct output *o, const struct auditd_event *e, const struct au
 int output_stats(struct output *o, const struct auditd_stats *st, bool final);
 /* What `explain` found for one file: the identity IPE would evaluate. */
 struct explain_file {
-	const char *path;        /* as given */
-	uint32_t dev;            /* the real inode's device (kernel dev_t) */
+	const char *path; /* as given */
+	uint32_t dev;     /* the real inode's device (kernel dev_t) */
 	uint64_t ino;
-	const char *fstype;      /* of the mount the real inode is on */
+	const char *fstype; /* of the mount the real inode is on */
 	bool overlay, initramfs;
 	const struct auditd_fsverity *fsverity; /* NULL when the policy does not look at it */
 };

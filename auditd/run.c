@@ -60,18 +60,18 @@ struct run {
 	struct output out;
 	struct dedup dd;
 	bool dedup, all;
-	struct auditd_stats st;            /* user-space counts; the kernel's are added when written */
+	struct auditd_stats st; /* user-space counts; the kernel's are added when written */
 	uint64_t ulost[IPE_OP_MAX + 1][IPE_HOOK_MAX];
 	struct auditd_volume vols[AUDITD_TRUST_MAX];
 	size_t n_vols;
-	uint32_t generation;               /* of the kernel's verdict cache; 0 = off (--no-dedup) */
-	int audit_fd;                      /* IPE's 1420 records (audit netlink), -1 when not read */
-	int cross_check_mode;              /* enum cross_check */
-	bool cross_check;                  /* the auditor's denials are matched with the kernel's */
-	char active[256];                  /* the policy IPE has active, "" when none */
+	uint32_t generation;  /* of the kernel's verdict cache; 0 = off (--no-dedup) */
+	int audit_fd;         /* IPE's 1420 records (audit netlink), -1 when not read */
+	int cross_check_mode; /* enum cross_check */
+	bool cross_check;     /* the auditor's denials are matched with the kernel's */
+	char active[256];     /* the policy IPE has active, "" when none */
 	struct xcheck xc;
-	uint64_t kernel_bad;               /* 1420 records that did not parse */
-	int error;                         /* the first error that must stop the run (output failed) */
+	uint64_t kernel_bad; /* 1420 records that did not parse */
+	int error;           /* the first error that must stop the run (output failed) */
 };
 
 static struct auditd_volume *volume_find(struct run *r, uint32_t dev)
@@ -116,7 +116,8 @@ static void trust_update(struct run *r, const struct auditd_volume *v)
 	if (!v->digest_len || (!t.allow_ops && !t.allow_ops_initramfs))
 		(void)bpf_map_delete_elem(r->be.trusted_fd, &v->dev);
 	else if (bpf_map_update_elem(r->be.trusted_fd, &v->dev, &t, BPF_ANY) < 0)
-		log_warning_errno(-errno, "cannot mark volume %u:%u trusted in the kernel, its events are judged here: %m",
+		log_warning_errno(-errno,
+				  "cannot mark volume %u:%u trusted in the kernel, its events are judged here: %m",
 				  v->dev >> 20, v->dev & 0xfffff);
 }
 
@@ -223,9 +224,11 @@ static int on_unmatched(void *ctx, const struct xcheck_item *it)
 	struct run *r = ctx;
 	char why[160];
 
-	snprintf(why, sizeof(why), it->side == XCHECK_KERNEL
-		 ? "IPE denied this and the auditor reported no such denial within %u ms"
-		 : "the auditor denied this and IPE wrote no such record within %u ms", XCHECK_WINDOW_MS);
+	snprintf(why, sizeof(why),
+		 it->side == XCHECK_KERNEL
+			 ? "IPE denied this and the auditor reported no such denial within %u ms"
+			 : "the auditor denied this and IPE wrote no such record within %u ms",
+		 XCHECK_WINDOW_MS);
 	return output_mismatch(&r->out, it, why);
 }
 
@@ -238,10 +241,15 @@ static void xcheck_add_logged(struct run *r, struct xcheck_item *it)
 }
 
 /* One of the auditor's denials, as IPE would print it (struct auditd_event's audit_dev, audit_ino). */
-static void xcheck_auditor(struct run *r, const struct auditd_event *e, const struct auditd_verdict *v, uint64_t seq)
+static void xcheck_auditor(struct run *r, const struct auditd_event *e,
+			   const struct auditd_verdict *v, uint64_t seq)
 {
-	struct xcheck_item it = { .side = XCHECK_AUDITOR, .pid = e->tgid, .id = seq,
-				  .key = { .op = e->op, .hook = e->hook, .has_file = e->flags & AUDITD_F_HAS_FILE } };
+	struct xcheck_item it = {
+		.side = XCHECK_AUDITOR,
+		.pid = e->tgid,
+		.id = seq,
+		.key = { .op = e->op, .hook = e->hook, .has_file = e->flags & AUDITD_F_HAS_FILE }
+	};
 
 	snprintf(it.comm, sizeof(it.comm), "%.*s", (int)sizeof(e->comm), e->comm);
 	if (it.key.has_file) {
@@ -273,10 +281,15 @@ static void on_audit(struct run *r)
 
 		if (k == -ENOBUFS) {
 			/* records were lost: nothing can prove the two sides agree */
-			struct xcheck_item lost = { .side = XCHECK_KERNEL, .key.op = IPE_OP_INVALID, .key.hook = IPE_HOOK_MAX };
+			struct xcheck_item lost = { .side = XCHECK_KERNEL,
+						    .key.op = IPE_OP_INVALID,
+						    .key.hook = IPE_HOOK_MAX };
 
-			if (r->cross_check && (k = output_mismatch(&r->out, &lost, "the audit socket overran: IPE's records "
-								    "were lost, so the cross-check is incomplete")) < 0 && !r->error)
+			if (r->cross_check &&
+			    (k = output_mismatch(&r->out, &lost,
+						 "the audit socket overran: IPE's records "
+						 "were lost, so the cross-check is incomplete")) < 0 &&
+			    !r->error)
 				r->error = k;
 			log_warning("the audit socket overran: IPE's records were lost");
 			continue;
@@ -289,24 +302,31 @@ static void on_audit(struct run *r)
 			continue;
 		if (ipe_access_parse(buf, len, &a) < 0) {
 			if (!r->kernel_bad++)
-				log_warning("an IPE record that does not parse: %.*s", (int)MIN(len, (size_t)200), buf);
+				log_warning("an IPE record that does not parse: %.*s",
+					    (int)MIN(len, (size_t)200), buf);
 			continue;
 		}
 		if ((k = output_kernel(&r->out, &a)) < 0 && !r->error)
 			r->error = k;
 		if (r->cross_check && a.action == IPE_ACTION_DENY) {
-			struct xcheck_item it = { .side = XCHECK_KERNEL, .pid = a.pid, .id = a.serial,
-						  .key = { .op = (uint8_t)a.op, .hook = (uint8_t)a.hook, .has_file = a.has_file && a.dev[0] },
+			struct xcheck_item it = { .side = XCHECK_KERNEL,
+						  .pid = a.pid,
+						  .id = a.serial,
+						  .key = { .op = (uint8_t)a.op,
+							   .hook = (uint8_t)a.hook,
+							   .has_file = a.has_file && a.dev[0] },
 						  .path_len = a.path_len };
 
 			it.rule = TAKE_PTR(a.rule);
 			it.path = TAKE_PTR(a.path);
 			snprintf(it.comm, sizeof(it.comm), "%s", a.comm);
 			if (it.key.has_file) {
-				snprintf(it.key.dev, sizeof(it.key.dev), "%.*s", (int)sizeof(it.key.dev) - 1, a.dev);
+				snprintf(it.key.dev, sizeof(it.key.dev), "%.*s",
+					 (int)sizeof(it.key.dev) - 1, a.dev);
 				it.key.ino = a.ino;
 			} else
-				snprintf(it.key.comm, sizeof(it.key.comm), "%.*s", (int)sizeof(it.key.comm) - 1, a.comm);
+				snprintf(it.key.comm, sizeof(it.key.comm), "%.*s",
+					 (int)sizeof(it.key.comm) - 1, a.comm);
 			xcheck_add_logged(r, &it);
 		}
 		ipe_access_done(&a);
@@ -317,7 +337,8 @@ static void xcheck_tick(struct run *r, bool all)
 {
 	int k;
 
-	if (r->cross_check && (k = xcheck_expire(&r->xc, now_ms(), all, on_unmatched, r)) < 0 && !r->error)
+	if (r->cross_check && (k = xcheck_expire(&r->xc, now_ms(), all, on_unmatched, r)) < 0 &&
+	    !r->error)
 		r->error = k;
 }
 
@@ -392,8 +413,9 @@ static int on_record(void *ctx, void *data, size_t size)
 	    size >= sizeof(struct auditd_volume_event))
 		on_volume(r, data);
 	else if (size >= head && e->kind == AUDITD_KIND_EVENT &&
-		 (size_t)e->path_len + e->exe_len + e->argv_len <= size - head && e->path_len <= AUDITD_PATH_LEN &&
-		 e->exe_len <= AUDITD_PATH_LEN && e->argv_len <= AUDITD_ARGV_LEN)
+		 (size_t)e->path_len + e->exe_len + e->argv_len <= size - head &&
+		 e->path_len <= AUDITD_PATH_LEN && e->exe_len <= AUDITD_PATH_LEN &&
+		 e->argv_len <= AUDITD_ARGV_LEN)
 		on_event(r, e);
 	else
 		r->st.dropped++;
@@ -473,7 +495,8 @@ static void ipe_state(struct auditd_start *s, char *active, size_t size)
 	s->ipe_enforce = s->ipe_enforce_known && buf[0] == '1';
 	while (d && (de = readdir(d)))
 		if (de->d_name[0] != '.') {
-			snprintf(path, sizeof(path), "/sys/kernel/security/ipe/policies/%s/active", de->d_name);
+			snprintf(path, sizeof(path), "/sys/kernel/security/ipe/policies/%s/active",
+				 de->d_name);
 			if (read_line(path, buf, sizeof(buf)) && buf[0] == '1') {
 				snprintf(active, size, "%s", de->d_name);
 				s->ipe_active_policy = active;
@@ -514,8 +537,9 @@ static void cross_check_decide(struct run *r)
 	r->active[0] = 0;
 	ipe_state(&now, r->active, sizeof(r->active)); /* another policy may have been activated since */
 
-	r->cross_check = r->audit_fd >= 0 && (r->cross_check_mode == CROSS_CHECK_ALWAYS ||
-					      (r->cross_check_mode == CROSS_CHECK_AUTO && candidate_is_active(r)));
+	r->cross_check = r->audit_fd >= 0 &&
+			 (r->cross_check_mode == CROSS_CHECK_ALWAYS ||
+			  (r->cross_check_mode == CROSS_CHECK_AUTO && candidate_is_active(r)));
 	if (was) {
 		/* what waits was judged by the old policy: settle it, then start afresh */
 		xcheck_tick(r, true);
@@ -542,7 +566,8 @@ static void reload(struct run *r)
 		trust_update_all(r);
 		cross_check_decide(r);
 		log_info("reloaded %s: policy %s%s", r->policy_path, r->pf.policy->name,
-			 r->cross_check ? ", the one IPE has active: cross-checked with IPE's records" : "");
+			 r->cross_check ? ", the one IPE has active: cross-checked with IPE's records"
+					: "");
 		k = output_reload(&r->out, r->pf.policy, r->pf.sha256, NULL);
 	}
 	if (k < 0 && !r->error)
@@ -561,7 +586,7 @@ struct options {
 	const char *policy, *output;
 	enum backend_kind backend;
 	int cross_check; /* enum cross_check */
-	int format; /* -1 terminal decides, 0 json, 1 text */
+	int format;      /* -1 terminal decides, 0 json, 1 text */
 	uint32_t duration, stats_interval;
 	int ready_fd;
 	uint64_t ring_size;
@@ -570,8 +595,19 @@ struct options {
 
 static int parse_options(int argc, char *argv[], struct options *o)
 {
-	enum { ARG_POLICY = 0x100, ARG_BACKEND, ARG_OUTPUT, ARG_FORMAT, ARG_DURATION, ARG_STATS, ARG_READY,
-	       ARG_RING, ARG_ALL, ARG_NO_DEDUP, ARG_CROSS_CHECK };
+	enum {
+		ARG_POLICY = 0x100,
+		ARG_BACKEND,
+		ARG_OUTPUT,
+		ARG_FORMAT,
+		ARG_DURATION,
+		ARG_STATS,
+		ARG_READY,
+		ARG_RING,
+		ARG_ALL,
+		ARG_NO_DEDUP,
+		ARG_CROSS_CHECK
+	};
 	static const struct option options[] = {
 		{ "policy", required_argument, NULL, ARG_POLICY },
 		{ "backend", required_argument, NULL, ARG_BACKEND },
@@ -589,7 +625,9 @@ static int parse_options(int argc, char *argv[], struct options *o)
 	uint32_t fd;
 	int c, k;
 
-	*o = (struct options){ .format = -1, .stats_interval = 60, .ready_fd = -1, .ring_size = AUDITD_RINGBUF_DEFAULT };
+	*o = (struct options){
+		.format = -1, .stats_interval = 60, .ready_fd = -1, .ring_size = AUDITD_RINGBUF_DEFAULT
+	};
 	while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0)
 		switch (c) {
 		case ARG_POLICY:
@@ -603,7 +641,8 @@ static int parse_options(int argc, char *argv[], struct options *o)
 			else if (streq(optarg, "tracepoint"))
 				o->backend = BACKEND_TRACEPOINT;
 			else
-				return usage_error("--backend: auto, lsm or tracepoint, not %s", optarg);
+				return usage_error("--backend: auto, lsm or tracepoint, not %s",
+						   optarg);
 			break;
 		case ARG_OUTPUT:
 			o->output = optarg;
@@ -622,14 +661,17 @@ static int parse_options(int argc, char *argv[], struct options *o)
 				return k;
 			break;
 		case ARG_READY:
-			if (safe_atou32(optarg, &fd) < 0 || fd < 3 || fd > INT32_MAX || fcntl((int)fd, F_GETFD) < 0)
-				return usage_error("--ready-fd: not an open file descriptor above 2: %s", optarg);
+			if (safe_atou32(optarg, &fd) < 0 || fd < 3 || fd > INT32_MAX ||
+			    fcntl((int)fd, F_GETFD) < 0)
+				return usage_error("--ready-fd: not an open file descriptor above 2: %s",
+						   optarg);
 			o->ready_fd = (int)fd;
 			break;
 		case ARG_RING:
-			if (safe_atou64(optarg, &o->ring_size) < 0 || o->ring_size < 4096 || o->ring_size > (1u << 30) ||
-			    (o->ring_size & (o->ring_size - 1)))
-				return usage_error("--ring-size: a power of two from 4096 to 1 GiB, not %s", optarg);
+			if (safe_atou64(optarg, &o->ring_size) < 0 || o->ring_size < 4096 ||
+			    o->ring_size > (1u << 30) || (o->ring_size & (o->ring_size - 1)))
+				return usage_error("--ring-size: a power of two from 4096 to 1 GiB, not %s",
+						   optarg);
 			break;
 		case ARG_ALL:
 			o->all = true;
@@ -645,7 +687,8 @@ static int parse_options(int argc, char *argv[], struct options *o)
 			else if (streq(optarg, "never"))
 				o->cross_check = CROSS_CHECK_NEVER;
 			else
-				return usage_error("--cross-check: auto, always or never, not %s", optarg);
+				return usage_error("--cross-check: auto, always or never, not %s",
+						   optarg);
 			break;
 		default:
 			return -EINVAL;
@@ -674,8 +717,10 @@ static int run_loop(struct run *r, const struct options *o, int sfd, int tfd, in
 
 	if (ep < 0)
 		return -errno;
-	if ((k = epoll_add(ep, ring_buffer__epoll_fd(r->rb), TAG_RING)) < 0 || (k = epoll_add(ep, sfd, TAG_SIGNAL)) < 0 ||
-	    (tfd >= 0 && (k = epoll_add(ep, tfd, TAG_STATS)) < 0) || (ufd >= 0 && (k = epoll_add(ep, ufd, TAG_UEVENT)) < 0) ||
+	if ((k = epoll_add(ep, ring_buffer__epoll_fd(r->rb), TAG_RING)) < 0 ||
+	    (k = epoll_add(ep, sfd, TAG_SIGNAL)) < 0 ||
+	    (tfd >= 0 && (k = epoll_add(ep, tfd, TAG_STATS)) < 0) ||
+	    (ufd >= 0 && (k = epoll_add(ep, ufd, TAG_UEVENT)) < 0) ||
 	    (r->audit_fd >= 0 && (k = epoll_add(ep, r->audit_fd, TAG_AUDIT)) < 0))
 		return k;
 	clock_gettime(CLOCK_MONOTONIC, &start);
@@ -714,7 +759,8 @@ static int run_loop(struct run *r, const struct options *o, int sfd, int tfd, in
 			case TAG_STATS: {
 				uint64_t ticks;
 
-				if (read(tfd, &ticks, sizeof(ticks)) > 0 && (k = write_stats(r, false)) < 0 && !r->error)
+				if (read(tfd, &ticks, sizeof(ticks)) > 0 &&
+				    (k = write_stats(r, false)) < 0 && !r->error)
 					r->error = k;
 				break;
 			}
@@ -818,8 +864,10 @@ int verb_run(int argc, char *argv[])
 	r.out.text = o.format < 0 ? isatty(r.out.fd) : o.format;
 	clock_gettime(CLOCK_REALTIME, &real);
 	clock_gettime(CLOCK_BOOTTIME, &boot);
-	r.out.boot_to_real_ns = ((int64_t)real.tv_sec - boot.tv_sec) * 1000000000 + (real.tv_nsec - boot.tv_nsec);
-	if ((k = dedup_init(&r.dd, DEDUP_CAPACITY)) < 0 || (k = xcheck_init(&r.xc, XCHECK_WINDOW_MS)) < 0) {
+	r.out.boot_to_real_ns = ((int64_t)real.tv_sec - boot.tv_sec) * 1000000000 +
+				(real.tv_nsec - boot.tv_nsec);
+	if ((k = dedup_init(&r.dd, DEDUP_CAPACITY)) < 0 ||
+	    (k = xcheck_init(&r.xc, XCHECK_WINDOW_MS)) < 0) {
 		log_error_errno(k, "%m");
 		goto out;
 	}
@@ -829,12 +877,14 @@ int verb_run(int argc, char *argv[])
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGHUP);
 	signal(SIGPIPE, SIG_IGN);
-	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0 || (sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0 ||
+	    (sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
 		k = log_error_errno(-errno, "cannot handle signals: %m");
 		goto out;
 	}
 	if (o.stats_interval) {
-		struct itimerspec it = { .it_value.tv_sec = o.stats_interval, .it_interval.tv_sec = o.stats_interval };
+		struct itimerspec it = { .it_value.tv_sec = o.stats_interval,
+					 .it_interval.tv_sec = o.stats_interval };
 
 		tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 		if (tfd < 0 || timerfd_settime(tfd, 0, &it, NULL) < 0) {
@@ -872,10 +922,18 @@ int verb_run(int argc, char *argv[])
 			log_warning_errno(ufd, "cannot watch for new dm-verity volumes: %m");
 	}
 	s = (struct auditd_start){
-		.backend = r.be.name, .backend_reason = r.be.reason, .gaps = r.be.gaps,
-		.policy = r.pf.policy, .policy_sha256 = r.pf.sha256, .policy_file = o.policy,
-		.dedup = r.dedup, .all = r.all, .dedup_capacity = DEDUP_CAPACITY, .ring_size = (size_t)o.ring_size,
-		.stats_interval = o.stats_interval, .capabilities = caps,
+		.backend = r.be.name,
+		.backend_reason = r.be.reason,
+		.gaps = r.be.gaps,
+		.policy = r.pf.policy,
+		.policy_sha256 = r.pf.sha256,
+		.policy_file = o.policy,
+		.dedup = r.dedup,
+		.all = r.all,
+		.dedup_capacity = DEDUP_CAPACITY,
+		.ring_size = (size_t)o.ring_size,
+		.stats_interval = o.stats_interval,
+		.capabilities = caps,
 	};
 	ipe_state(&s, r.active, sizeof(r.active));
 	/* IPE's own records, where it has a policy to write them for; the socket is bound
@@ -883,7 +941,8 @@ int verb_run(int argc, char *argv[])
 	if (s.ipe_active_policy && o.cross_check != CROSS_CHECK_NEVER) {
 		r.audit_fd = audit_netlink_open();
 		if (r.audit_fd < 0)
-			log_warning_errno(r.audit_fd, "cannot read IPE's audit records (needs CAP_AUDIT_READ), "
+			log_warning_errno(r.audit_fd,
+					  "cannot read IPE's audit records (needs CAP_AUDIT_READ), "
 					  "so nothing is cross-checked with the kernel: %m");
 		cross_check_decide(&r);
 	}

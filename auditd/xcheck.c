@@ -103,7 +103,8 @@ int xcheck_expire(struct xcheck *x, uint64_t now_ms, bool all,
 	while (x->n && (all || x->pending[0].deadline_ms <= now_ms)) {
 		const struct xcheck_item *it = &x->pending[0];
 
-		if (!(it->side == XCHECK_KERNEL && dedup_hash_seen(&x->known, key_hash(&it->key), false))) {
+		if (!(it->side == XCHECK_KERNEL &&
+		      dedup_hash_seen(&x->known, key_hash(&it->key), false))) {
 			int k = unmatched(ctx, it);
 
 			if (k < 0 && !first)

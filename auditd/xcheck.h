@@ -29,9 +29,9 @@ enum xcheck_side { XCHECK_AUDITOR, XCHECK_KERNEL };
 struct xcheck_key {
 	uint8_t op, hook;
 	bool has_file;
-	char dev[32];   /* s_id; "" without a file */
+	char dev[32]; /* s_id; "" without a file */
 	uint64_t ino;
-	char comm[16];  /* without a file only */
+	char comm[16]; /* without a file only */
 };
 
 /* What a mismatch record says about the unmatched side. */
@@ -40,9 +40,9 @@ struct xcheck_item {
 	enum xcheck_side side;
 	uint64_t deadline_ms;
 	uint32_t pid;
-	uint64_t id;   /* the event's seq (0: deduplicated, not written), or the record's audit serial */
-	char *rule;    /* malloc'd */
-	char *path;    /* malloc'd bytes, NUL-terminated; NULL without a file */
+	uint64_t id; /* the event's seq (0: deduplicated, not written), or the record's audit serial */
+	char *rule; /* malloc'd */
+	char *path; /* malloc'd bytes, NUL-terminated; NULL without a file */
 	size_t path_len;
 	char comm[64];
 };
@@ -51,7 +51,7 @@ struct xcheck {
 	struct xcheck_item *pending; /* XCHECK_PENDING_MAX, in arrival order per side */
 	size_t n;
 	uint64_t window_ms;
-	struct dedup known;          /* keys of the auditor's denials under this policy */
+	struct dedup known; /* keys of the auditor's denials under this policy */
 	uint64_t key_hash_seed;
 };
 

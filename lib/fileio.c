@@ -131,7 +131,8 @@ int append_file_open(const char *path, mode_t mode)
 	r = chase_parent(path, 0, &dir, &name);
 	if (r < 0)
 		return r;
-	fd = openat(dir, name, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK,
+	fd = openat(dir, name,
+		    O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK,
 		    mode);
 	if (fd < 0)
 		return errno == ENXIO ? -EPERM : -errno; /* ENXIO: a FIFO without a reader */

@@ -34,12 +34,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	REQUIRE(a.rule);
 	n = strlen(a.rule);
 	REQUIRE(a.action == IPE_ACTION_ALLOW ? n >= 12 && !strcmp(a.rule + n - 12, "action=ALLOW")
-					     : a.action == IPE_ACTION_DENY && n >= 11 && !strcmp(a.rule + n - 11, "action=DENY"));
+					     : a.action == IPE_ACTION_DENY && n >= 11 &&
+						       !strcmp(a.rule + n - 11, "action=DENY"));
 	REQUIRE(a.has_file == (a.path != NULL));
 	REQUIRE(a.comm_len < sizeof(a.comm));
 	REQUIRE(ipe_access_parse((const char *)data, size, &b) == 0);
-	REQUIRE(a.op == b.op && a.hook == b.hook && a.pid == b.pid && a.ino == b.ino && a.path_len == b.path_len &&
-		!strcmp(a.rule, b.rule) && !strcmp(a.dev, b.dev) && !memcmp(a.comm, b.comm, sizeof(a.comm)));
+	REQUIRE(a.op == b.op && a.hook == b.hook && a.pid == b.pid && a.ino == b.ino &&
+		a.path_len == b.path_len && !strcmp(a.rule, b.rule) && !strcmp(a.dev, b.dev) &&
+		!memcmp(a.comm, b.comm, sizeof(a.comm)));
 	REQUIRE(!a.path || !memcmp(a.path, b.path, a.path_len));
 	ipe_access_done(&a);
 	ipe_access_done(&b);

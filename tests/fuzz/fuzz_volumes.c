@@ -46,7 +46,8 @@ static void uevent(const uint8_t *data, size_t size)
 
 	REQUIRE(r == -EINVAL || r == 0 || r == 1);
 	if (r == 1)
-		REQUIRE(u.action == VOLUME_ADD || u.action == VOLUME_CHANGE || u.action == VOLUME_REMOVE);
+		REQUIRE(u.action == VOLUME_ADD || u.action == VOLUME_CHANGE ||
+			u.action == VOLUME_REMOVE);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

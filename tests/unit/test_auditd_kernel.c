@@ -19,15 +19,13 @@ static const char rec_memfd[] =
 	"audit(1796027270.247:10): ipe_op=EXECUTE ipe_hook=BPRM_CHECK enforcing=0 pid=239 comm=\"memfd-exec\" "
 	"path=2F6D656D66643A6175646974642D6D656D6664202864656C6574656429 dev=\"tmpfs\" ino=5 "
 	"rule=\"DEFAULT op=EXECUTE action=DENY\"";
-static const char rec_anon[] =
-	"audit(1796027270.311:16): ipe_op=EXECUTE ipe_hook=MPROTECT enforcing=0 pid=242 comm=\"mmap-exec\" "
-	"path=? dev=? ino=? rule=\"DEFAULT op=EXECUTE action=DENY\"";
+static const char rec_anon[] = "audit(1796027270.311:16): ipe_op=EXECUTE ipe_hook=MPROTECT enforcing=0 pid=242 comm=\"mmap-exec\" "
+			       "path=? dev=? ino=? rule=\"DEFAULT op=EXECUTE action=DENY\"";
 static const char rec_kmod_enforce[] =
 	"audit(1796027297.451:67): ipe_op=KMODULE ipe_hook=KERNEL_READ enforcing=1 pid=460 comm=\"insmod\" "
 	"path=\"/tmp/mod.ko\" dev=\"tmpfs\" ino=17 rule=\"DEFAULT op=KMODULE action=DENY\"";
-static const char rec_kload[] =
-	"audit(1796027282.487:46): ipe_op=KMODULE ipe_hook=KERNEL_LOAD enforcing=0 pid=328 comm=\"insmod\" "
-	"path=? dev=? ino=? rule=\"DEFAULT op=KMODULE action=DENY\"";
+static const char rec_kload[] = "audit(1796027282.487:46): ipe_op=KMODULE ipe_hook=KERNEL_LOAD enforcing=0 pid=328 comm=\"insmod\" "
+				"path=? dev=? ino=? rule=\"DEFAULT op=KMODULE action=DENY\"";
 static const char rec_verity[] =
 	"audit(1796027282.219:30): ipe_op=EXECUTE ipe_hook=BPRM_CHECK enforcing=0 pid=320 comm=\"sh\" "
 	"path=\"/mnt/sq/bin/busybox\" dev=\"dm-0\" ino=2 rule=\"DEFAULT op=EXECUTE action=DENY\"";
@@ -103,12 +101,14 @@ TEST(access_record_rules_and_bytes)
 	ASSERT_EQ(a.time_ms, 1005);
 	ASSERT_EQ(a.comm_len, 3);
 	ASSERT_MEMEQ(a.comm, "a \xff", 3);
-	ASSERT_STREQ(a.rule, "op=EXECUTE dmverity_roothash=sha256:ED96F577 dmverity_signature=TRUE action=ALLOW");
+	ASSERT_STREQ(a.rule,
+		     "op=EXECUTE dmverity_roothash=sha256:ED96F577 dmverity_signature=TRUE action=ALLOW");
 	ASSERT_EQ(a.action, IPE_ACTION_ALLOW);
 	ipe_access_done(&a);
 
 	/* without the audit(...) prefix */
-	ASSERT_OK(ipe_access_parse(strstr(rec_tmpfs, "ipe_op"), strlen(strstr(rec_tmpfs, "ipe_op")), &a));
+	ASSERT_OK(ipe_access_parse(strstr(rec_tmpfs, "ipe_op"), strlen(strstr(rec_tmpfs, "ipe_op")),
+				   &a));
 	ASSERT_EQ(a.time_ms, 0);
 	ASSERT_EQ(a.ino, 5);
 	ipe_access_done(&a);
@@ -168,7 +168,9 @@ static int collect(void *ctx, const struct xcheck_item *it)
 
 static struct xcheck_item item(enum xcheck_side side, const char *dev, uint64_t ino, uint64_t id)
 {
-	struct xcheck_item it = { .side = side, .id = id, .key = { .op = IPE_OP_EXECUTE, .hook = IPE_HOOK_BPRM_CHECK } };
+	struct xcheck_item it = { .side = side,
+				  .id = id,
+				  .key = { .op = IPE_OP_EXECUTE, .hook = IPE_HOOK_BPRM_CHECK } };
 
 	if (dev) {
 		it.key.has_file = true;
