@@ -117,12 +117,15 @@ static int64_t sum_lost_deep(struct json_object *o)
 
 	if (json_object_is_type(o, json_type_array)) {
 		for (size_t i = 0; i < json_object_array_length(o); i++)
-			if (__builtin_add_overflow(sum, sum_lost_deep(json_object_array_get_idx(o, i)), &sum))
+			if (__builtin_add_overflow(sum, sum_lost_deep(json_object_array_get_idx(o, i)),
+						   &sum))
 				sum = INT64_MAX;
 	} else if (json_object_is_type(o, json_type_object)) {
-		json_object_object_foreach(o, k, v) {
+		json_object_object_foreach(o, k, v)
+		{
 			int64_t n = streq(k, "lost") && json_object_is_type(v, json_type_int)
-					    ? json_object_get_int64(v) : sum_lost_deep(v);
+					    ? json_object_get_int64(v)
+					    : sum_lost_deep(v);
 
 			/* Counters from the input: saturate rather than overflow. */
 			if (__builtin_add_overflow(sum, MAX(n, 0), &sum))
@@ -146,7 +149,8 @@ static int64_t sum_lost(struct json_object *o)
 	if (!json_object_object_get_ex(o, "lost", &lost) || !json_object_is_type(lost, json_type_int))
 		return sum_lost_deep(o);
 	sum = MAX(json_object_get_int64(lost), 0);
-	if (json_object_object_get_ex(o, "dropped", &dropped) && json_object_is_type(dropped, json_type_int) &&
+	if (json_object_object_get_ex(o, "dropped", &dropped) &&
+	    json_object_is_type(dropped, json_type_int) &&
 	    __builtin_add_overflow(sum, MAX(json_object_get_int64(dropped), 0), &sum))
 		sum = INT64_MAX;
 	return sum;
@@ -186,8 +190,11 @@ static int policy_add(struct analysis *a, struct json_object *start, uint32_t ma
 		return -ENOMEM;
 	a->policies = n;
 	n += a->n_policies++;
-	*n = (struct policy_seen){ .name = dup_or_null(name), .version = dup_or_null(version),
-				   .sha256 = dup_or_null(sha), .machine = machine, .runs = 1 };
+	*n = (struct policy_seen){ .name = dup_or_null(name),
+				   .version = dup_or_null(version),
+				   .sha256 = dup_or_null(sha),
+				   .machine = machine,
+				   .runs = 1 };
 	return 0;
 }
 
@@ -195,11 +202,13 @@ static int policy_add(struct analysis *a, struct json_object *start, uint32_t ma
  * record: argv and the like would make a group cost kilobytes). */
 static struct json_object *event_fields(struct json_object *ev)
 {
-	static const char *const keys[] = { "path", "comm", "exe", "argv", "dev", "fstype", "verity", "reason", "hint" };
+	static const char *const keys[] = { "path",   "comm",   "exe",    "argv", "dev",
+					    "fstype", "verity", "reason", "hint" };
 	struct json_object *o = json_object_new_object(), *v;
 
 	for (size_t i = 0; o && i < ELEMENTSOF(keys); i++)
-		if (json_object_object_get_ex(ev, keys[i], &v) && json_add(o, keys[i], json_object_get(v)) < 0) {
+		if (json_object_object_get_ex(ev, keys[i], &v) &&
+		    json_add(o, keys[i], json_object_get(v)) < 0) {
 			json_object_put(o);
 			return NULL;
 		}
@@ -262,7 +271,8 @@ static int group_count(struct group *g, nsec_t t, uint32_t machine, uint32_t op,
 /* A JSON value as a compact key ("null" for none). */
 static const char *key_of(struct json_object *o)
 {
-	return o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+	return o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+							     JSON_C_TO_STRING_NOSLASHESCAPE)
 		 : "null";
 }
 
@@ -274,7 +284,8 @@ static int ancestry_key(struct analysis *a, struct json_object *ev, const char *
 	char pidkey[320];
 	int64_t ppid;
 
-	if (json_object_object_get_ex(ev, "ancestry", &anc) && json_object_is_type(anc, json_type_array)) {
+	if (json_object_object_get_ex(ev, "ancestry", &anc) &&
+	    json_object_is_type(anc, json_type_array)) {
 		snprintf(buf, size, "%s < %s", self, key_of(anc));
 		return 0;
 	}
@@ -294,7 +305,8 @@ static int parent_note(struct analysis *a, struct json_object *ev, const char *m
 	struct lh_entry *e;
 	char pidkey[320], *k;
 
-	if ((!json_object_object_get_ex(ev, "exe", &exe) && !json_object_object_get_ex(ev, "comm", &exe)) ||
+	if ((!json_object_object_get_ex(ev, "exe", &exe) &&
+	     !json_object_object_get_ex(ev, "comm", &exe)) ||
 	    !json_object_is_type(exe, json_type_string) || pid < 0)
 		return 0;
 	snprintf(pidkey, sizeof(pidkey), "%s\x1f%lld", machine, (long long)pid);
@@ -321,7 +333,8 @@ static int add_event(struct analysis *a, const struct log_record *rec, uint32_t 
 	const char *decision = json_get_str(ev, "decision");
 	const char *comm = json_get_str(ev, "comm");
 	const char *reason = json_get_str(ev, "reason");
-	uint32_t op = name_bit(a, json_get_str(ev, "op")), hook = name_bit(a, json_get_str(ev, "hook"));
+	uint32_t op = name_bit(a, json_get_str(ev, "op")),
+		 hook = name_bit(a, json_get_str(ev, "hook"));
 	char exe_key[4096 + 64], vol_key[512], anc_key[8192 + 64];
 	struct group *ge, *gv, *g;
 	int r;
@@ -343,7 +356,8 @@ static int add_event(struct analysis *a, const struct log_record *rec, uint32_t 
 	(void)json_object_object_get_ex(ev, "path", &path);
 	(void)json_object_object_get_ex(ev, "verity", &verity);
 	if (verity && json_object_is_type(verity, json_type_object))
-		snprintf(vol_key, sizeof(vol_key), "verity %s", json_get_str(verity, "roothash") ?: "?");
+		snprintf(vol_key, sizeof(vol_key), "verity %s",
+			 json_get_str(verity, "roothash") ?: "?");
 	else if (path) /* a block device is one machine's */
 		snprintf(vol_key, sizeof(vol_key), "dev %s %s on %s", json_get_str(ev, "dev") ?: "?",
 			 json_get_str(ev, "fstype") ?: "?", rec->machine);
@@ -410,9 +424,11 @@ int analysis_add(const struct log_record *rec, void *userdata)
 		if (r < 0)
 			return r;
 		interval = json_get_int(rec->json, "stats_interval", 0);
-		return beat_add(m, (struct heartbeat){ .time = rec->time, .start = true,
-						      .interval = interval <= MAX_STATS_INTERVAL ? interval : 0,
-						      .lost = -1 });
+		return beat_add(m, (struct heartbeat){
+					   .time = rec->time,
+					   .start = true,
+					   .interval = interval <= MAX_STATS_INTERVAL ? interval : 0,
+					   .lost = -1 });
 	case LOG_RECORD_STATS:
 		return beat_add(m, (struct heartbeat){ .time = rec->time, .lost = sum_lost(rec->json) });
 	default:
@@ -449,8 +465,7 @@ int analysis_sorted(const struct analysis *a, enum group_kind kind, struct group
 	v = malloc(((size_t)lh_table_length(a->groups[kind]) + 1) * sizeof(*v));
 	if (!v)
 		return -ENOMEM;
-	lh_foreach(a->groups[kind], e)
-		v[n++] = lh_entry_v(e);
+	lh_foreach(a->groups[kind], e) v[n++] = lh_entry_v(e);
 	qsort(v, n, sizeof(*v), group_cmp);
 	/* NOLINTEND(bugprone-sizeof-expression) */
 	*ret = v;
@@ -508,7 +523,8 @@ void analysis_coverage(const struct analysis *a, size_t mi, nsec_t from, nsec_t 
 		/* [prev, b] is covered when prev belongs to a run and the two are
 		 * no further apart than the run's stats interval allows (a quick
 		 * restart included: the gap is what counts). */
-		if (in_run && interval > 0 && b->time - prev <= gap_allowed(interval) && b->time > cursor) {
+		if (in_run && interval > 0 && b->time - prev <= gap_allowed(interval) &&
+		    b->time > cursor) {
 			if (prev > cursor && cursor < to)
 				gap_note(c, cursor, MIN(prev, to));
 			cursor = b->time;

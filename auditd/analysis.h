@@ -64,11 +64,11 @@ struct policy_seen {
 
 /* The coverage verdict of one machine over a window. */
 struct coverage {
-	nsec_t from, to;   /* the window used */
-	nsec_t gap_from, gap_to;         /* the longest gap inside the window, 0 when none */
-	int64_t interval;                /* seconds (the largest a start record gave) */
-	uint64_t gaps;                   /* number of gaps inside the window */
-	int64_t lost;                    /* events lost inside the window */
+	nsec_t from, to;         /* the window used */
+	nsec_t gap_from, gap_to; /* the longest gap inside the window, 0 when none */
+	int64_t interval;        /* seconds (the largest a start record gave) */
+	uint64_t gaps;           /* number of gaps inside the window */
+	int64_t lost;            /* events lost inside the window */
 	bool no_start, no_interval;
 };
 
@@ -84,7 +84,7 @@ struct analysis {
 	struct policy_seen *policies;
 	size_t n_policies;
 	struct lh_table *groups[_GROUP_KIND_MAX];
-	struct lh_table *parents; /* "machine\x1fpid" -> exe, for ancestry */
+	struct lh_table *parents;        /* "machine\x1fpid" -> exe, for ancestry */
 	char *names[ANALYSIS_MAX_NAMES]; /* op and hook names seen */
 	size_t n_names;
 	uint64_t denials, allows, mismatches;
@@ -101,4 +101,5 @@ int analysis_add(const struct log_record *rec, void *userdata);
 int analysis_sorted(const struct analysis *a, enum group_kind kind, struct group ***ret, size_t *ret_n);
 
 /* The coverage of machine @m over [@from, @to]. */
-void analysis_coverage(const struct analysis *a, size_t m, nsec_t from, nsec_t to, struct coverage *ret);
+void analysis_coverage(const struct analysis *a, size_t m, nsec_t from, nsec_t to,
+		       struct coverage *ret);

@@ -19,17 +19,17 @@
 
 /* What the tracepoint backend cannot see; docs/events.md explains each. */
 static const char *const tracepoint_gaps[] = {
-	"failed-execs",          /* sched_process_exec fires only for execs that succeed */
-	"script-files",          /* a #! script: only its interpreter is seen, not the script IPE checks first */
-	"elf-loader-mappings",   /* the kernel's own mmap of the executable and its ELF interpreter */
+	"failed-execs", /* sched_process_exec fires only for execs that succeed */
+	"script-files", /* a #! script: only its interpreter is seen, not the script IPE checks first */
+	"elf-loader-mappings", /* the kernel's own mmap of the executable and its ELF interpreter */
 	"kernel-internal-reads", /* firmware, IPE policies, X.509 certificates: read by the kernel, no system call */
-	"bprm-creds-for-exec",   /* execveat(AT_EXECVE_CHECK) (IPE in Linux 6.19+) */
-	"compat-syscalls",       /* 32-bit mmap/mprotect */
-	"read-implies-exec",     /* PROT_EXEC the kernel adds for the READ_IMPLIES_EXEC personality */
-	"mprotect-range",        /* only the first VMA of an mprotect range is judged */
-	"failed-calls",          /* mmap/mprotect and module/kexec loads are judged at system call entry,
+	"bprm-creds-for-exec", /* execveat(AT_EXECVE_CHECK) (IPE in Linux 6.19+) */
+	"compat-syscalls",     /* 32-bit mmap/mprotect */
+	"read-implies-exec",   /* PROT_EXEC the kernel adds for the READ_IMPLIES_EXEC personality */
+	"mprotect-range",      /* only the first VMA of an mprotect range is judged */
+	"failed-calls", /* mmap/mprotect and module/kexec loads are judged at system call entry,
 				    also when the call fails before IPE's hook */
-	"exec-comm",             /* comm of an exec is the new program's; IPE's record has the caller's */
+	"exec-comm",    /* comm of an exec is the new program's; IPE's record has the caller's */
 	NULL,
 };
 
@@ -80,13 +80,18 @@ static void lsm_maps(struct backend *b)
 	b->generation_fd = bpf_map__fd(b->lsm->skel->maps.generation);
 }
 
-int backend_open(struct backend *b, enum backend_kind want, size_t ring_size, pid_t self, char *err, size_t err_size)
+int backend_open(struct backend *b, enum backend_kind want, size_t ring_size, pid_t self, char *err,
+		 size_t err_size)
 {
 	char why[320] = "";
 	int r;
 
-	*b = (struct backend){ .events_fd = -1, .counters_fd = -1, .trusted_fd = -1, .verdicts_fd = -1,
-			      .generation_fd = -1, .ring_size = ring_size };
+	*b = (struct backend){ .events_fd = -1,
+			       .counters_fd = -1,
+			       .trusted_fd = -1,
+			       .verdicts_fd = -1,
+			       .generation_fd = -1,
+			       .ring_size = ring_size };
 	libbpf_set_print(libbpf_quiet);
 	switch (want) {
 	case BACKEND_LSM:
@@ -103,7 +108,8 @@ int backend_open(struct backend *b, enum backend_kind want, size_t ring_size, pi
 	}
 	r = backend_lsm_open(b, ring_size, self, true, why, sizeof(why));
 	if (r == 0) {
-		snprintf(b->reason, sizeof(b->reason), "bpf is an active LSM and an LSM program was seen to run");
+		snprintf(b->reason, sizeof(b->reason),
+			 "bpf is an active LSM and an LSM program was seen to run");
 		lsm_maps(b);
 		return 0;
 	}
@@ -131,7 +137,11 @@ void backend_close(struct backend *b)
 		tracepoint_bpf__destroy(b->tp);
 	if (b->lsm)
 		backend_lsm_close(b);
-	*b = (struct backend){ .events_fd = -1, .counters_fd = -1, .trusted_fd = -1, .verdicts_fd = -1, .generation_fd = -1 };
+	*b = (struct backend){ .events_fd = -1,
+			       .counters_fd = -1,
+			       .trusted_fd = -1,
+			       .verdicts_fd = -1,
+			       .generation_fd = -1 };
 }
 
 int backend_read_counters(const struct backend *b, struct auditd_counters *ret)

@@ -18,12 +18,12 @@ enum backend_kind {
 };
 
 struct backend {
-	enum backend_kind kind;    /* what runs: BACKEND_LSM or BACKEND_TRACEPOINT */
-	const char *name;          /* "lsm", "tracepoint" */
-	char reason[512];          /* why this backend, one sentence */
-	const char *const *gaps;   /* NULL-terminated coverage gap names (docs/events.md) */
+	enum backend_kind kind;  /* what runs: BACKEND_LSM or BACKEND_TRACEPOINT */
+	const char *name;        /* "lsm", "tracepoint" */
+	char reason[512];        /* why this backend, one sentence */
+	const char *const *gaps; /* NULL-terminated coverage gap names (docs/events.md) */
 	struct tracepoint_bpf *tp;
-	struct lsm_backend *lsm;   /* auditd/lsm.h */
+	struct lsm_backend *lsm; /* auditd/lsm.h */
 	int events_fd, counters_fd, trusted_fd, verdicts_fd, generation_fd;
 	size_t ring_size;
 };
@@ -37,7 +37,8 @@ struct backend {
  * @err: receives one line saying what failed
  * Return: 0, or -errno (-EOPNOTSUPP: the backend cannot run on this kernel).
  */
-int backend_open(struct backend *b, enum backend_kind want, size_t ring_size, pid_t self, char *err, size_t err_size);
+int backend_open(struct backend *b, enum backend_kind want, size_t ring_size, pid_t self, char *err,
+		 size_t err_size);
 
 /* Stop every program (the maps stay readable), so that counts no longer move. */
 void backend_detach(struct backend *b);
@@ -52,6 +53,7 @@ int backend_read_counters(const struct backend *b, struct auditd_counters *ret);
  * its programs into @b; with @probe, first prove that an LSM program runs
  * here (-EOPNOTSUPP and @err saying why not).
  */
-int backend_lsm_open(struct backend *b, size_t ring_size, pid_t self, bool probe, char *err, size_t err_size);
+int backend_lsm_open(struct backend *b, size_t ring_size, pid_t self, bool probe, char *err,
+		     size_t err_size);
 void backend_lsm_detach(struct backend *b);
 void backend_lsm_close(struct backend *b);

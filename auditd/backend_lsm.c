@@ -25,7 +25,8 @@ static const char *const lsm_gaps[] = { NULL };
 /* ...except execveat(AT_EXECVE_CHECK) where IPE (< 6.19) does not evaluate it either. */
 static const char *const lsm_gaps_no_creds[] = { "bprm-creds-for-exec", NULL };
 
-int backend_lsm_open(struct backend *b, size_t ring_size, pid_t self, bool probe, char *err, size_t err_size)
+int backend_lsm_open(struct backend *b, size_t ring_size, pid_t self, bool probe, char *err,
+		     size_t err_size)
 {
 	_cleanup_free_ struct lsm_backend *l = NULL;
 	char why[LSM_WHY_MAX];

@@ -44,8 +44,9 @@ int verb_confirm(int argc, char *argv[] _unused_)
 	if (r < 0)
 		return log_error_errno(r, "cannot read the state of the switch: %m");
 	if (s.phase != SWITCH_PENDING) {
-		log_error("no switch is pending: the last one (%s %s) was %s%s%s", s.name, s.version ?: "?",
-			  switch_phase_name(s.phase), s.message ? ": " : "", s.message ?: "");
+		log_error("no switch is pending: the last one (%s %s) was %s%s%s", s.name,
+			  s.version ?: "?", switch_phase_name(s.phase), s.message ? ": " : "",
+			  s.message ?: "");
 		return EXIT_NEGATIVE;
 	}
 	if (boottime_now() >= s.deadline) {

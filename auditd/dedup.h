@@ -18,7 +18,7 @@ struct dedup {
 	uint64_t *slots; /* 64-bit key hashes; 0 = empty */
 	size_t cap;      /* a power of two */
 	size_t n;
-	uint64_t full;   /* sightings not remembered because the set was full */
+	uint64_t full; /* sightings not remembered because the set was full */
 };
 
 /* Return: 0, -EINVAL (@cap not a power of two), -ENOMEM. */

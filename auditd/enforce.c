@@ -48,8 +48,10 @@ static int refuse_concurrent(void)
 	if (s.phase != SWITCH_PENDING)
 		return 0;
 	if (s.watchdog > 0 && kill(s.watchdog, 0) == 0)
-		return log_error_errno(-EBUSY, "a switch to %s %s is pending until %s: run 'ipe-auditd confirm' "
-				       "or wait for it to revert", s.name, s.version ?: "?",
+		return log_error_errno(-EBUSY,
+				       "a switch to %s %s is pending until %s: run 'ipe-auditd confirm' "
+				       "or wait for it to revert",
+				       s.name, s.version ?: "?",
 				       timestamp_format(s.deadline_wall, t, sizeof(t)));
 	log_warning("the pending switch to %s %s lost its watchdog (pid %d); replacing it", s.name,
 		    s.version ?: "?", (int)s.watchdog);
@@ -75,13 +77,11 @@ const struct verb enforce_verb = {
 
 int verb_enforce(int argc, char *argv[])
 {
-	static const struct option options[] = {
-		{ "confirm-timeout", required_argument, NULL, 't' },
-		{ "no-confirm", no_argument, NULL, 'n' },
-		{ "gate", no_argument, NULL, 'g' },
-		{ "force", no_argument, NULL, 'f' },
-		{}
-	};
+	static const struct option options[] = { { "confirm-timeout", required_argument, NULL, 't' },
+						 { "no-confirm", no_argument, NULL, 'n' },
+						 { "gate", no_argument, NULL, 'g' },
+						 { "force", no_argument, NULL, 'f' },
+						 {} };
 	_cleanup_(switch_state_done) struct switch_state st = {};
 	_cleanup_close_ int lock = -1;
 	struct policy_file pf = {};
@@ -130,7 +130,8 @@ int verb_enforce(int argc, char *argv[])
 		goto out;
 	}
 	if (pf.name)
-		snprintf(version, sizeof(version), "%hu.%hu.%hu", pf.version[0], pf.version[1], pf.version[2]);
+		snprintf(version, sizeof(version), "%hu.%hu.%hu", pf.version[0], pf.version[1],
+			 pf.version[2]);
 	else
 		log_warning("%s: the policy inside cannot be read here; the kernel decides", path);
 
@@ -156,8 +157,10 @@ int verb_enforce(int argc, char *argv[])
 		goto out;
 	r = ipe_state_read(&ipe);
 	if (r == -ENOENT) {
-		log_error("%s: IPE is not available: no " IPE_FS " (securityfs not mounted, or ipe not among "
-			  "the active LSMs in /sys/kernel/security/lsm)", path);
+		log_error("%s: IPE is not available: no " IPE_FS
+			  " (securityfs not mounted, or ipe not among "
+			  "the active LSMs in /sys/kernel/security/lsm)",
+			  path);
 		goto out;
 	}
 	if (r < 0) {
@@ -170,21 +173,28 @@ int verb_enforce(int argc, char *argv[])
 	r = ipe_policy_load(pf.name, pf.data, pf.len, &updated);
 	if (r < 0) {
 		ctx = (struct ipe_explain_ctx){ .step = updated ? IPE_STEP_UPDATE : IPE_STEP_NEW_POLICY,
-						.name = pf.name, .version = pf.name ? version : NULL,
-						.old_version = old ? old->version : NULL, .file_signed = pf.signed_ };
+						.name = pf.name,
+						.version = pf.name ? version : NULL,
+						.old_version = old ? old->version : NULL,
+						.file_signed = pf.signed_ };
 		r = fail_step(r, &ctx, path);
 		goto out;
 	}
 	if (!pf.name) {
 		/* The kernel took what we could not parse; never switch to something unknown. */
-		r = log_error_errno(-EBADMSG, "%s: loaded, but its name is unknown here; not activating it", path);
+		r = log_error_errno(-EBADMSG,
+				    "%s: loaded, but its name is unknown here; not activating it",
+				    path);
 		goto out;
 	}
 	r = ipe_policy_activate(pf.name);
 	if (r < 0) {
-		ctx = (struct ipe_explain_ctx){ .step = IPE_STEP_ACTIVATE, .name = pf.name, .version = version,
+		ctx = (struct ipe_explain_ctx){ .step = IPE_STEP_ACTIVATE,
+						.name = pf.name,
+						.version = version,
 						.active_name = ipe.active ? ipe.active->name : NULL,
-						.active_version = ipe.active ? ipe.active->version : NULL };
+						.active_version = ipe.active ? ipe.active->version
+									     : NULL };
 		fail_step(r, &ctx, path);
 		/* Leave the kernel as it was: a policy just created is deleted again. */
 		if (!updated && ipe_policy_delete(pf.name) >= 0)
@@ -203,7 +213,8 @@ int verb_enforce(int argc, char *argv[])
 		.updated = updated,
 		.deadline = boottime_now() + (int64_t)timeout * NSEC_PER_SEC,
 		.deadline_wall = (nsec_t)time(NULL) * NSEC_PER_SEC + (int64_t)timeout * NSEC_PER_SEC,
-		.tty = isatty(STDERR_FILENO) && ttyname(STDERR_FILENO) ? strdup(ttyname(STDERR_FILENO)) : NULL,
+		.tty = isatty(STDERR_FILENO) && ttyname(STDERR_FILENO) ? strdup(ttyname(STDERR_FILENO))
+								       : NULL,
 	};
 	if (!st.name || !st.version || !st.sha256) {
 		r = log_error_errno(-ENOMEM, "out of memory");
@@ -212,7 +223,8 @@ int verb_enforce(int argc, char *argv[])
 	if (!no_confirm) {
 		r = watchdog_start(st.deadline, &st.watchdog);
 		if (r < 0) {
-			log_error_errno(r, "cannot start the watchdog: %m; enforce stays %d", ipe.enforce);
+			log_error_errno(r, "cannot start the watchdog: %m; enforce stays %d",
+					ipe.enforce);
 			goto out;
 		}
 	}
@@ -229,7 +241,9 @@ int verb_enforce(int argc, char *argv[])
 	if (r < 0) {
 		_cleanup_free_ char *msg = NULL;
 
-		ctx = (struct ipe_explain_ctx){ .step = IPE_STEP_ENFORCE, .name = pf.name, .version = version };
+		ctx = (struct ipe_explain_ctx){ .step = IPE_STEP_ENFORCE,
+						.name = pf.name,
+						.version = version };
 		fail_step(r, &ctx, path);
 		(void)switch_revert(&st, &msg);
 		st.phase = SWITCH_FAILED;
@@ -246,7 +260,8 @@ int verb_enforce(int argc, char *argv[])
 		printf("No confirmation asked (--no-confirm). IPE forgets enforce and loaded policies at reboot.\n");
 	else
 		printf("Run 'ipe-auditd confirm' before %s (%u s), from any shell, or IPE returns to "
-		       "enforce=0%s%s%s.\n", timestamp_format(st.deadline_wall, t, sizeof(t)), timeout,
+		       "enforce=0%s%s%s.\n",
+		       timestamp_format(st.deadline_wall, t, sizeof(t)), timeout,
 		       st.prev_name && !streq(st.prev_name, pf.name) ? " and " : "",
 		       st.prev_name && !streq(st.prev_name, pf.name) ? st.prev_name : "",
 		       st.prev_name && !streq(st.prev_name, pf.name) ? " is active again" : "");

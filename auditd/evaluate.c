@@ -6,17 +6,22 @@
 #include "lib/macro.h"
 #include "auditd/evaluate.h"
 
-_Static_assert((int)AUDITD_OP_EXECUTE == (int)IPE_OP_EXECUTE && (int)AUDITD_OP_FIRMWARE == (int)IPE_OP_FIRMWARE &&
-	       (int)AUDITD_OP_KMODULE == (int)IPE_OP_KMODULE && (int)AUDITD_OP_KEXEC_IMAGE == (int)IPE_OP_KEXEC_IMAGE &&
-	       (int)AUDITD_OP_KEXEC_INITRAMFS == (int)IPE_OP_KEXEC_INITRAMFS &&
-	       (int)AUDITD_OP_POLICY == (int)IPE_OP_POLICY && (int)AUDITD_OP_X509 == (int)IPE_OP_X509 &&
-	       (int)AUDITD_OP_MAX == (int)IPE_OP_MAX && (int)AUDITD_OP_INVALID == (int)IPE_OP_INVALID,
+_Static_assert((int)AUDITD_OP_EXECUTE == (int)IPE_OP_EXECUTE &&
+		       (int)AUDITD_OP_FIRMWARE == (int)IPE_OP_FIRMWARE &&
+		       (int)AUDITD_OP_KMODULE == (int)IPE_OP_KMODULE &&
+		       (int)AUDITD_OP_KEXEC_IMAGE == (int)IPE_OP_KEXEC_IMAGE &&
+		       (int)AUDITD_OP_KEXEC_INITRAMFS == (int)IPE_OP_KEXEC_INITRAMFS &&
+		       (int)AUDITD_OP_POLICY == (int)IPE_OP_POLICY &&
+		       (int)AUDITD_OP_X509 == (int)IPE_OP_X509 && (int)AUDITD_OP_MAX == (int)IPE_OP_MAX &&
+		       (int)AUDITD_OP_INVALID == (int)IPE_OP_INVALID,
 	       "event.h ops are policy.h ops");
 _Static_assert((int)AUDITD_HOOK_BPRM_CHECK == (int)IPE_HOOK_BPRM_CHECK &&
-	       (int)AUDITD_HOOK_BPRM_CREDS_FOR_EXEC == (int)IPE_HOOK_BPRM_CREDS_FOR_EXEC &&
-	       (int)AUDITD_HOOK_MMAP == (int)IPE_HOOK_MMAP && (int)AUDITD_HOOK_MPROTECT == (int)IPE_HOOK_MPROTECT &&
-	       (int)AUDITD_HOOK_KERNEL_READ == (int)IPE_HOOK_KERNEL_READ &&
-	       (int)AUDITD_HOOK_KERNEL_LOAD == (int)IPE_HOOK_KERNEL_LOAD && (int)AUDITD_HOOK_MAX == (int)IPE_HOOK_MAX,
+		       (int)AUDITD_HOOK_BPRM_CREDS_FOR_EXEC == (int)IPE_HOOK_BPRM_CREDS_FOR_EXEC &&
+		       (int)AUDITD_HOOK_MMAP == (int)IPE_HOOK_MMAP &&
+		       (int)AUDITD_HOOK_MPROTECT == (int)IPE_HOOK_MPROTECT &&
+		       (int)AUDITD_HOOK_KERNEL_READ == (int)IPE_HOOK_KERNEL_READ &&
+		       (int)AUDITD_HOOK_KERNEL_LOAD == (int)IPE_HOOK_KERNEL_LOAD &&
+		       (int)AUDITD_HOOK_MAX == (int)IPE_HOOK_MAX,
 	       "event.h hooks are policy.h hooks");
 
 bool auditd_policy_uses(const struct ipe_policy *p, enum ipe_op op, enum ipe_prop_type type)
@@ -28,8 +33,8 @@ bool auditd_policy_uses(const struct ipe_policy *p, enum ipe_op op, enum ipe_pro
 	return false;
 }
 
-static void fill_ctx(struct ipe_eval_ctx *c, enum ipe_op op, enum ipe_hook hook, bool has_file, bool initramfs,
-		     const struct auditd_volume *vol, const struct auditd_fsverity *fsv)
+static void fill_ctx(struct ipe_eval_ctx *c, enum ipe_op op, enum ipe_hook hook, bool has_file,
+		     bool initramfs, const struct auditd_volume *vol, const struct auditd_fsverity *fsv)
 {
 	*c = (struct ipe_eval_ctx){ .op = op, .hook = hook, .has_file = has_file, .initramfs = initramfs };
 	if (has_file && vol && vol->digest_len) {
@@ -54,8 +59,9 @@ static const char *deny_reason(const struct ipe_policy *p, const struct auditd_e
 	if (!c->has_file)
 		return c->hook == IPE_HOOK_KERNEL_LOAD ? "no-file" : "anonymous";
 	if (c->has_dmverity)
-		return !c->dmv_signed && auditd_policy_uses(p, c->op, IPE_PROP_DMV_SIG_TRUE) ? "unsigned"
-											   : "roothash-not-allowed";
+		return !c->dmv_signed && auditd_policy_uses(p, c->op, IPE_PROP_DMV_SIG_TRUE)
+			       ? "unsigned"
+			       : "roothash-not-allowed";
 	if (e->flags & AUDITD_F_OVERLAY)
 		return "overlay-upper";
 	if (c->initramfs)
@@ -73,30 +79,40 @@ static char *deny_hint(const char *reason, const char *op, const struct ipe_eval
 	int r = -1;
 
 	if (streq(reason, "no-file"))
-		r = asprintf(&s, "the kernel loads this from memory (init_module, kexec_load), so no property can match: "
+		r = asprintf(&s,
+			     "the kernel loads this from memory (init_module, kexec_load), so no property can match: "
 			     "load it from a file on a dm-verity volume (finit_module, kexec_file_load) instead");
 	else if (streq(reason, "anonymous"))
-		r = asprintf(&s, "anonymous executable memory has no file to match: only the op's DEFAULT or a rule "
+		r = asprintf(&s,
+			     "anonymous executable memory has no file to match: only the op's DEFAULT or a rule "
 			     "of FALSE properties allows it, so stop the program from mapping memory executable "
-			     "(JIT) or keep op=%s permissive", op);
+			     "(JIT) or keep op=%s permissive",
+			     op);
 	else if (streq(reason, "roothash-not-allowed") || streq(reason, "unsigned")) {
 		hex = hex_encode(c->dmv_digest, c->dmv_digest_len, false);
 		if (!hex)
 			return NULL;
 		r = asprintf(&s, "%sallow this volume with the policy line: op=%s dmverity_roothash=%s:%s action=ALLOW",
-			     streq(reason, "unsigned") ? "sign the volume's root hash (ipe-policygen sign-roothash) or " : "",
+			     streq(reason, "unsigned")
+				     ? "sign the volume's root hash (ipe-policygen sign-roothash) or "
+				     : "",
 			     op, c->dmv_alg, hex);
 	} else if (streq(reason, "overlay-upper"))
 		r = asprintf(&s, "the file is in the overlay's writable upper layer: put it into the dm-verity lower layer "
-			     "(a new image) instead");
+				 "(a new image) instead");
 	else if (streq(reason, "initramfs"))
-		r = asprintf(&s, "the file comes from the initramfs: op=%s boot_verified=TRUE action=ALLOW allows it "
-			     "(early boot only), or move it onto a dm-verity image", op);
+		r = asprintf(&s,
+			     "the file comes from the initramfs: op=%s boot_verified=TRUE action=ALLOW allows it "
+			     "(early boot only), or move it onto a dm-verity image",
+			     op);
 	else if (streq(reason, "fsverity-missing"))
-		r = asprintf(&s, "enable fs-verity on the file (fsverity enable) and allow its digest with "
-			     "op=%s fsverity_digest=ALG:HEX action=ALLOW", op);
+		r = asprintf(&s,
+			     "enable fs-verity on the file (fsverity enable) and allow its digest with "
+			     "op=%s fsverity_digest=ALG:HEX action=ALLOW",
+			     op);
 	else
-		r = asprintf(&s, "the file is not on a dm-verity volume: move it onto a dm-verity image the policy allows");
+		r = asprintf(&s,
+			     "the file is not on a dm-verity volume: move it onto a dm-verity image the policy allows");
 	return r < 0 ? NULL : s;
 }
 
@@ -132,14 +148,16 @@ void auditd_verdict_done(struct auditd_verdict *v)
 	*v = (struct auditd_verdict){};
 }
 
-void auditd_trust_bits(const struct ipe_policy *p, const struct auditd_volume *vol, struct auditd_trust *ret)
+void auditd_trust_bits(const struct ipe_policy *p, const struct auditd_volume *vol,
+		       struct auditd_trust *ret)
 {
 	*ret = (struct auditd_trust){};
 	for (unsigned op = 0; op < IPE_OP_MAX; op++) {
 		struct ipe_eval_ctx c;
 		struct ipe_decision d;
 
-		if (auditd_policy_uses(p, op, IPE_PROP_FSV_DIGEST) || auditd_policy_uses(p, op, IPE_PROP_FSV_SIG_TRUE) ||
+		if (auditd_policy_uses(p, op, IPE_PROP_FSV_DIGEST) ||
+		    auditd_policy_uses(p, op, IPE_PROP_FSV_SIG_TRUE) ||
 		    auditd_policy_uses(p, op, IPE_PROP_FSV_SIG_FALSE))
 			continue;
 		/* the hook never changes IPE's decision (eval.c matches on op and properties) */

@@ -16,12 +16,12 @@
 
 /* A dm-verity volume as the evaluation needs it (from volumes_scan() or bdev_setintegrity). */
 struct auditd_volume {
-	uint32_t dev;          /* kernel dev_t: major << 20 | minor */
-	char name[128];        /* device-mapper name, "" when only the kernel told us */
-	char alg[32];          /* the verity target's hash, crypto API name */
+	uint32_t dev;   /* kernel dev_t: major << 20 | minor */
+	char name[128]; /* device-mapper name, "" when only the kernel told us */
+	char alg[32];   /* the verity target's hash, crypto API name */
 	unsigned char digest[64];
-	size_t digest_len;     /* 0: no root hash known (not a verity volume for IPE) */
-	bool sig_valid;        /* the root-hash signature was verified */
+	size_t digest_len; /* 0: no root hash known (not a verity volume for IPE) */
+	bool sig_valid;    /* the root-hash signature was verified */
 };
 
 /* An fs-verity measurement of the event's file (FS_IOC_MEASURE_VERITY). */

@@ -58,24 +58,30 @@ static int judge(struct analysis *a, const struct policy_file *pf, const char *p
 					from = m->beats[b].time;
 		analysis_coverage(a, i, from ?: m->first_record, a->last_record, &c);
 		if (a->since > a->last_record)
-			r = reason(reasons, "%s: the logs end at %s, before the window starts", m->name,
-				   timestamp_format(a->last_record, t1, sizeof(t1)));
+			r = reason(reasons, "%s: the logs end at %s, before the window starts",
+				   m->name, timestamp_format(a->last_record, t1, sizeof(t1)));
 		else if (c.no_start)
-			r = reason(reasons, "%s: no start record: the logs do not show which policy was audited", m->name);
+			r = reason(reasons,
+				   "%s: no start record: the logs do not show which policy was audited",
+				   m->name);
 		else if (c.no_interval)
-			r = reason(reasons, "%s: a start record gives no stats_interval: coverage cannot be proven", m->name);
+			r = reason(reasons,
+				   "%s: a start record gives no stats_interval: coverage cannot be proven",
+				   m->name);
 		else if (c.gaps)
-			r = reason(reasons, "%s: the logs do not cover %s to %s (%llu gap(s) longer than the stats interval of %llds)",
+			r = reason(reasons,
+				   "%s: the logs do not cover %s to %s (%llu gap(s) longer than the stats interval of %llds)",
 				   m->name, timestamp_format(c.gap_from, t1, sizeof(t1)),
-				   timestamp_format(c.gap_to, t2, sizeof(t2)), (unsigned long long)c.gaps,
-				   (long long)c.interval);
+				   timestamp_format(c.gap_to, t2, sizeof(t2)),
+				   (unsigned long long)c.gaps, (long long)c.interval);
 		if (r >= 0 && c.lost > 0)
 			r = reason(reasons, "%s: %lld event(s) lost", m->name, (long long)c.lost);
 		if (r >= 0 && m->denials)
-			r = reason(reasons, "%s: %llu would-be denial(s) (see ipe-auditd report)", m->name,
-				   (unsigned long long)m->denials);
+			r = reason(reasons, "%s: %llu would-be denial(s) (see ipe-auditd report)",
+				   m->name, (unsigned long long)m->denials);
 		if (r >= 0 && m->mismatches)
-			r = reason(reasons, "%s: %llu mismatch record(s): the auditor and the kernel disagree",
+			r = reason(reasons,
+				   "%s: %llu mismatch record(s): the auditor and the kernel disagree",
 				   m->name, (unsigned long long)m->mismatches);
 	}
 	for (size_t i = 0; r >= 0 && i < a->n_policies; i++) {
@@ -85,11 +91,14 @@ static int judge(struct analysis *a, const struct policy_file *pf, const char *p
 		if (!p->sha256)
 			r = reason(reasons, "%s: a start record names no policy sha256", mn);
 		else if (pf && !policy_file_matches(pf, p->sha256))
-			r = reason(reasons, "%s: the logs were made with policy %s %s (sha256 %s), not %s (sha256 %s)", mn,
-				   p->name ?: "?", p->version ?: "?", p->sha256, policy_path, pf->sha256);
+			r = reason(reasons,
+				   "%s: the logs were made with policy %s %s (sha256 %s), not %s (sha256 %s)",
+				   mn, p->name ?: "?", p->version ?: "?", p->sha256, policy_path,
+				   pf->sha256);
 		else if (!pf && first_sha && strcasecmp(first_sha, p->sha256) != 0)
-			r = reason(reasons, "%s: the logs were made with more than one policy (sha256 %s and %s)", mn,
-				   first_sha, p->sha256);
+			r = reason(reasons,
+				   "%s: the logs were made with more than one policy (sha256 %s and %s)",
+				   mn, first_sha, p->sha256);
 		if (p->sha256 && !first_sha)
 			first_sha = p->sha256;
 	}
@@ -136,7 +145,8 @@ int gate_logs(char *const *logs, int n, nsec_t since, const char *policy_path, b
 			r = json_write_line(STDOUT_FILENO, o);
 		} else {
 			for (size_t i = 0; i < nr; i++)
-				printf("%s\n", json_object_get_string(json_object_array_get_idx(reasons, i)));
+				printf("%s\n",
+				       json_object_get_string(json_object_array_get_idx(reasons, i)));
 			if (nr == 0)
 				printf("ready: %zu machine(s), no would-be denial, no lost event, logs cover the window\n",
 				       a.n_machines);
@@ -168,12 +178,10 @@ const struct verb gate_verb = {
 
 int verb_gate(int argc, char *argv[])
 {
-	static const struct option options[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "since", required_argument, NULL, 's' },
-		{ "policy", required_argument, NULL, 'p' },
-		{}
-	};
+	static const struct option options[] = { { "json", no_argument, NULL, 'j' },
+						 { "since", required_argument, NULL, 's' },
+						 { "policy", required_argument, NULL, 'p' },
+						 {} };
 	const char *policy = NULL;
 	nsec_t since = 0;
 	bool json = false;

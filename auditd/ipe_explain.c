@@ -34,15 +34,18 @@ char *ipe_explain(int err, const struct ipe_explain_ctx *c)
 		      "changed after signing, or signed by another key with the same issuer and serial";
 		break;
 	case EBADMSG:
-		why = c->file_signed ? "the kernel cannot parse the policy inside the signature, or the "
-				       "signature's PKCS#7 structure (ipe-policygen check shows the line)"
-				     : "the file is not a signed policy: the kernel takes only PKCS#7 "
-				       "(ipe-policygen sign)";
+		why = c->file_signed
+			      ? "the kernel cannot parse the policy inside the signature, or the "
+				"signature's PKCS#7 structure (ipe-policygen check shows the line)"
+			      : "the file is not a signed policy: the kernel takes only PKCS#7 "
+				"(ipe-policygen sign)";
 		break;
 	case ESTALE:
 		/* ipe_update_policy(): ver_to_u64(old) >= ver_to_u64(new) */
-		if (asprintf(&detail, "version %s is not higher than the loaded %s %s (an update needs a "
-				      "strictly higher version)", ver, name, c->old_version ?: "?") < 0)
+		if (asprintf(&detail,
+			     "version %s is not higher than the loaded %s %s (an update needs a "
+			     "strictly higher version)",
+			     ver, name, c->old_version ?: "?") < 0)
 			return NULL;
 		break;
 	case EEXIST:
@@ -54,13 +57,15 @@ char *ipe_explain(int err, const struct ipe_explain_ctx *c)
 	case EINVAL:
 		if (c->step == IPE_STEP_ACTIVATE) {
 			/* ipe_set_active_pol(): ver_to_u64(ap) > ver_to_u64(p) */
-			if (asprintf(&detail, "the active policy %s has the higher version %s, and IPE "
-					      "never activates a lower version (across names too)",
+			if (asprintf(&detail,
+				     "the active policy %s has the higher version %s, and IPE "
+				     "never activates a lower version (across names too)",
 				     c->active_name ?: "?", c->active_version ?: "?") < 0)
 				return NULL;
 		} else
-			why = c->step == IPE_STEP_UPDATE ? "the policy's name differs from the loaded one's"
-							 : "the kernel refused the policy as invalid";
+			why = c->step == IPE_STEP_UPDATE
+				      ? "the policy's name differs from the loaded one's"
+				      : "the kernel refused the policy as invalid";
 		break;
 	case ERANGE:
 		why = "a number in the policy is out of range";
@@ -73,8 +78,8 @@ char *ipe_explain(int err, const struct ipe_explain_ctx *c)
 		why = strerror(-err);
 		break;
 	}
-	if (asprintf(&s, "%s of %s %s refused by the kernel with %s: %s", step_names[c->step], name, ver,
-		     errno_name(err) ?: "an error", detail ?: why) < 0)
+	if (asprintf(&s, "%s of %s %s refused by the kernel with %s: %s", step_names[c->step], name,
+		     ver, errno_name(err) ?: "an error", detail ?: why) < 0)
 		return NULL;
 	return s;
 }

@@ -14,10 +14,10 @@ enum ipe_step { IPE_STEP_NEW_POLICY, IPE_STEP_UPDATE, IPE_STEP_ACTIVATE, IPE_STE
 
 struct ipe_explain_ctx {
 	enum ipe_step step;
-	const char *name, *version;          /* the policy written (NULL when unknown) */
-	const char *old_version;             /* update: the loaded version */
+	const char *name, *version;               /* the policy written (NULL when unknown) */
+	const char *old_version;                  /* update: the loaded version */
 	const char *active_name, *active_version; /* activate: the active policy */
-	bool file_signed;                    /* the file is a PKCS#7 SignedData */
+	bool file_signed;                         /* the file is a PKCS#7 SignedData */
 };
 
 /* A malloc'd sentence for @err (negative) in @ctx, or NULL on ENOMEM. */

@@ -94,7 +94,8 @@ static int policy_list_add(struct policy_list *l, const char *file, const char *
 	if (!f)
 		return -ENOMEM;
 	l->files = f;
-	f[l->n] = (struct policy_file){ .file = strdup(file), .name = strdup(name),
+	f[l->n] = (struct policy_file){ .file = strdup(file),
+					.name = strdup(name),
 					.path = path ? strdup(path) : NULL };
 	if (!f[l->n].file || !f[l->n].name || (path && !f[l->n].path)) {
 		free(f[l->n].file);
@@ -125,7 +126,8 @@ static int scan_dir(struct policy_list *l, const char *dir)
 		struct stat st;
 		int r;
 
-		if (len <= strlen(POLICY_SUFFIX) || !streq(de->d_name + len - strlen(POLICY_SUFFIX), POLICY_SUFFIX) ||
+		if (len <= strlen(POLICY_SUFFIX) ||
+		    !streq(de->d_name + len - strlen(POLICY_SUFFIX), POLICY_SUFFIX) ||
 		    de->d_name[0] == '.')
 			continue;
 		name = strndup(de->d_name, len - strlen(POLICY_SUFFIX));
@@ -139,7 +141,8 @@ static int scan_dir(struct policy_list *l, const char *dir)
 			log_debug("%s: skipped: %s", path, strerror(errno));
 			continue;
 		}
-		if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || (S_ISREG(st.st_mode) && st.st_size == 0)) {
+		if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ||
+		    (S_ISREG(st.st_mode) && st.st_size == 0)) {
 			log_debug("%s: masked", path);
 			r = policy_list_add(l, de->d_name, name, NULL);
 		} else if (S_ISREG(st.st_mode)) {
@@ -209,9 +212,9 @@ static const char *refusal_hint(int error)
 /* True for errors that are the kernel's verdict on the policy (exit 1), not a system failure. */
 static bool is_refusal(int error)
 {
-	return error == -ENOKEY || error == -EKEYREJECTED || error == -EBADMSG || error == -EINVAL ||
-	       error == -EEXIST || error == -ERANGE || error == -EACCES || error == -ENAMETOOLONG ||
-	       error == -ENOENT;
+	return error == -ENOKEY || error == -EKEYREJECTED || error == -EBADMSG ||
+	       error == -EINVAL || error == -EEXIST || error == -ERANGE || error == -EACCES ||
+	       error == -ENAMETOOLONG || error == -ENOENT;
 }
 
 static int log_refusal(const char *path, const char *what, int error)
@@ -282,8 +285,10 @@ static int load_one(const struct policy_file *f)
 		return 0;
 	}
 	if (r < 0)
-		return log_refusal(f->path, target == update ? "the kernel refused the update" :
-							       "the kernel refused the policy", r);
+		return log_refusal(f->path,
+				   target == update ? "the kernel refused the update"
+						    : "the kernel refused the policy",
+				   r);
 	r = write_once(active, "1", 1);
 	if (r == -ESTALE) {
 		log_info("%s: skipped activation: ESTALE", f->path);

@@ -154,8 +154,8 @@ static int read_fd(struct reader *rd, int fd, const char *file)
 	return 0;
 }
 
-int log_read(char *const *paths, int n, log_record_fn fn, void *userdata,
-	     struct log_counts *counts, const char **ret_failed)
+int log_read(char *const *paths, int n, log_record_fn fn, void *userdata, struct log_counts *counts,
+	     const char **ret_failed)
 {
 	struct reader rd = { .fn = fn, .userdata = userdata, .counts = counts };
 	int r = 0;

@@ -54,8 +54,8 @@ typedef int (*log_record_fn)(const struct log_record *rec, void *userdata);
  * @ret_failed: on an I/O error, the path that failed
  * Return: 0, the callback's negative return, -errno of open()/read(), -ENOMEM.
  */
-int log_read(char *const *paths, int n, log_record_fn fn, void *userdata,
-	     struct log_counts *counts, const char **ret_failed);
+int log_read(char *const *paths, int n, log_record_fn fn, void *userdata, struct log_counts *counts,
+	     const char **ret_failed);
 
 /* The number at @key of @o (integer or double) as int64, or @def. */
 int64_t json_get_int(struct json_object *o, const char *key, int64_t def);

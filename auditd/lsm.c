@@ -49,7 +49,8 @@ int lsm_backend_probe(char *why, size_t why_size)
 	else {
 		lsms[strcspn(lsms, "\n")] = '\0';
 		if (!list_has(lsms, "bpf")) {
-			snprintf(why, why_size, "bpf is not among the active LSMs (%s: %s)", LSM_LIST, lsms);
+			snprintf(why, why_size, "bpf is not among the active LSMs (%s: %s)",
+				 LSM_LIST, lsms);
 			return 0;
 		}
 		snprintf(listed, sizeof(listed), "bpf is an active LSM");
@@ -64,12 +65,14 @@ int lsm_backend_probe(char *why, size_t why_size)
 	probe->rodata->probe_tgid = (uint32_t)getpid();
 	r = probe_bpf__load(probe);
 	if (r < 0) {
-		snprintf(why, why_size, "%s, but an LSM program cannot be loaded: %s", listed, strerror(-r));
+		snprintf(why, why_size, "%s, but an LSM program cannot be loaded: %s", listed,
+			 strerror(-r));
 		return 0;
 	}
 	r = probe_bpf__attach(probe);
 	if (r < 0) {
-		snprintf(why, why_size, "%s, but an LSM program cannot be attached: %s", listed, strerror(-r));
+		snprintf(why, why_size, "%s, but an LSM program cannot be attached: %s", listed,
+			 strerror(-r));
 		return 0;
 	}
 	page = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -97,7 +100,8 @@ static int btf_has_name(const struct btf *btf, int kind, const char *type, const
 		return -ENOENT;
 	t = btf__type_by_id(btf, id);
 	for (unsigned i = 0; i < btf_vlen(t); i++) {
-		uint32_t off = kind == BTF_KIND_ENUM ? btf_enum(t)[i].name_off : btf_members(t)[i].name_off;
+		uint32_t off = kind == BTF_KIND_ENUM ? btf_enum(t)[i].name_off
+						     : btf_members(t)[i].name_off;
 
 		if (streq(btf__name_by_offset(btf, off), name))
 			return 1;
@@ -118,11 +122,13 @@ static bool want_creds_for_exec(char *why, size_t why_size)
 	/* security/ipe/hooks.h: IPE_HOOK_BPRM_CREDS_FOR_EXEC exists from Linux 6.19 on. */
 	r = btf_has_name(btf, BTF_KIND_ENUM, "ipe_hook_type", "IPE_HOOK_BPRM_CREDS_FOR_EXEC");
 	if (r == 1) {
-		snprintf(why, why_size, "attached: this kernel's IPE evaluates execveat(AT_EXECVE_CHECK) there");
+		snprintf(why, why_size,
+			 "attached: this kernel's IPE evaluates execveat(AT_EXECVE_CHECK) there");
 		return true;
 	}
 	if (r == 0) {
-		snprintf(why, why_size, "not attached: this kernel's IPE has no BPRM_CREDS_FOR_EXEC hook (before 6.19)");
+		snprintf(why, why_size,
+			 "not attached: this kernel's IPE has no BPRM_CREDS_FOR_EXEC hook (before 6.19)");
 		return false;
 	}
 	if (btf_has_name(btf, BTF_KIND_STRUCT, "linux_binprm", "is_check") == 1) {
@@ -130,7 +136,8 @@ static bool want_creds_for_exec(char *why, size_t why_size)
 			 "attached: no IPE in this kernel, and execveat(AT_EXECVE_CHECK) exists (IPE >= 6.19 evaluates it)");
 		return true;
 	}
-	snprintf(why, why_size, "not attached: this kernel has no execveat(AT_EXECVE_CHECK) (struct linux_binprm.is_check)");
+	snprintf(why, why_size,
+		 "not attached: this kernel has no execveat(AT_EXECVE_CHECK) (struct linux_binprm.is_check)");
 	return false;
 }
 

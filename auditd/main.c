@@ -7,13 +7,7 @@
 
 /* In the order of the work: audit, read the logs, gate, switch, load at boot. */
 static const struct verb *const verbs[] = {
-	&run_verb,
-	&report_verb,
-	&gate_verb,
-	&enforce_verb,
-	&confirm_verb,
-	&status_verb,
-	&load_verb,
+	&run_verb, &report_verb, &gate_verb, &enforce_verb, &confirm_verb, &status_verb, &load_verb,
 };
 
 int main(int argc, char *argv[])

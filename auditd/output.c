@@ -16,7 +16,7 @@
 #endif
 
 #define MAJOR(dev) ((dev) >> 20)
-#define MINOR(dev) ((dev) & 0xfffff)
+#define MINOR(dev) ((dev)&0xfffff)
 
 /* json_add() that keeps the first error and frees @v after one. */
 static void add(struct json_object *o, int *r, const char *key, struct json_object *v)
@@ -107,7 +107,9 @@ int output_start(struct output *o, const struct auditd_start *s)
 {
 	_cleanup_json_ struct json_object *j = json_object_new_object();
 	struct json_object *ipe = json_object_new_object();
-	struct { char release[65]; } k = {};
+	struct {
+		char release[65];
+	} k = {};
 	char machine_id[64] = "";
 	struct utsname u;
 	_cleanup_free_ char *text = NULL;
@@ -249,16 +251,18 @@ int output_event(struct output *o, const struct auditd_event *e, const struct au
 
 	if (!j)
 		return -ENOMEM;
-	if (has_file && !(path = walked_path(e->data, e->path_len, e->flags & AUDITD_F_DELETED, &path_len)))
+	if (has_file &&
+	    !(path = walked_path(e->data, e->path_len, e->flags & AUDITD_F_DELETED, &path_len)))
 		return -ENOMEM;
 	/* for an exec, the executable is the file itself */
-	if (has_file && (e->hook == AUDITD_HOOK_BPRM_CHECK || e->hook == AUDITD_HOOK_BPRM_CREDS_FOR_EXEC)) {
+	if (has_file &&
+	    (e->hook == AUDITD_HOOK_BPRM_CHECK || e->hook == AUDITD_HOOK_BPRM_CREDS_FOR_EXEC)) {
 		exe = strndup(path, path_len);
 		exe_len = path_len;
 		if (!exe)
 			return -ENOMEM;
-	} else if (e->exe_len &&
-		   !(exe = walked_path(e->data + e->path_len, e->exe_len, e->flags & AUDITD_F_EXE_DELETED, &exe_len)))
+	} else if (e->exe_len && !(exe = walked_path(e->data + e->path_len, e->exe_len,
+						     e->flags & AUDITD_F_EXE_DELETED, &exe_len)))
 		return -ENOMEM;
 	format_time((int64_t)e->time_ns + o->boot_to_real_ns, time, sizeof(time));
 	snprintf(dev, sizeof(dev), "%u:%u", MAJOR(e->dev), MINOR(e->dev));
@@ -268,7 +272,8 @@ int output_event(struct output *o, const struct auditd_event *e, const struct au
 	add(j, &r, "seq", json_object_new_uint64(o->seq));
 	add(j, &r, "op", json_object_new_string(ipe_op_name(v->decision.op) ?: "UNKNOWN"));
 	add(j, &r, "hook", json_object_new_string(ipe_hook_name(e->hook) ?: "UNKNOWN"));
-	add(j, &r, "decision", json_object_new_string(v->decision.action == IPE_ACTION_DENY ? "deny" : "allow"));
+	add(j, &r, "decision",
+	    json_object_new_string(v->decision.action == IPE_ACTION_DENY ? "deny" : "allow"));
 	add(j, &r, "rule", json_str_new(v->rule));
 	add(j, &r, "pid", json_object_new_int64(e->tgid));
 	add(j, &r, "tid", json_object_new_int64(e->pid));
@@ -282,13 +287,17 @@ int output_event(struct output *o, const struct auditd_event *e, const struct au
 	add(j, &r, "path_truncated", json_object_new_boolean(e->flags & AUDITD_F_PATH_TRUNC));
 	add(j, &r, "dev", has_file ? json_object_new_string(dev) : NULL);
 	add(j, &r, "ino", has_file ? json_object_new_uint64(e->ino) : NULL);
-	add(j, &r, "fstype", has_file ? json_bytes_new(e->fstype, strnlen(e->fstype, sizeof(e->fstype))) : NULL);
+	add(j, &r, "fstype",
+	    has_file ? json_bytes_new(e->fstype, strnlen(e->fstype, sizeof(e->fstype))) : NULL);
 	add(j, &r, "overlay", json_object_new_boolean(e->flags & AUDITD_F_OVERLAY));
 	add(j, &r, "initramfs", json_object_new_boolean(e->flags & AUDITD_F_INITRAMFS));
-	add(j, &r, "audit_dev", has_file ? json_bytes_new(e->sb_id, strnlen(e->sb_id, sizeof(e->sb_id))) : NULL);
+	add(j, &r, "audit_dev",
+	    has_file ? json_bytes_new(e->sb_id, strnlen(e->sb_id, sizeof(e->sb_id))) : NULL);
 	add(j, &r, "audit_ino", has_file ? json_object_new_uint64(e->file_ino) : NULL);
-	add(j, &r, "prot", e->hook == AUDITD_HOOK_MMAP || e->hook == AUDITD_HOOK_MPROTECT
-				   ? json_object_new_int64(e->prot) : NULL);
+	add(j, &r, "prot",
+	    e->hook == AUDITD_HOOK_MMAP || e->hook == AUDITD_HOOK_MPROTECT
+		    ? json_object_new_int64(e->prot)
+		    : NULL);
 	add(j, &r, "verity", verity_json(vol));
 	add(j, &r, "reason", json_str_new(v->reason));
 	add(j, &r, "hint", json_str_new(v->hint));
@@ -299,8 +308,10 @@ int output_event(struct output *o, const struct auditd_event *e, const struct au
 
 		if (!f)
 			return -ENOMEM;
-		fprintf(f, "%s %s %s/%s pid=%u comm=", time, v->decision.action == IPE_ACTION_DENY ? "DENY" : "allow",
-			ipe_op_name(v->decision.op) ?: "UNKNOWN", ipe_hook_name(e->hook) ?: "UNKNOWN", e->tgid);
+		fprintf(f, "%s %s %s/%s pid=%u comm=", time,
+			v->decision.action == IPE_ACTION_DENY ? "DENY" : "allow",
+			ipe_op_name(v->decision.op) ?: "UNKNOWN",
+			ipe_hook_name(e->hook) ?: "UNKNOWN", e->tgid);
 		text_bytes(f, e->comm, strnlen(e->comm, sizeof(e->comm)));
 		fputs(" path=", f);
 		if (has_file)
@@ -378,11 +389,13 @@ int output_stats(struct output *o, const struct auditd_stats *st, bool final)
 	add(j, &r, "by_op_hook", rows);
 	if (r < 0)
 		return r;
-	if (o->text && asprintf(&text, "ipe-auditd: %sseen %llu, allowed %llu, denied %llu (deduplicated %llu), lost %llu\n",
-				final ? "final: " : "", (unsigned long long)total.seen,
-				(unsigned long long)total.allowed, (unsigned long long)total.denied,
-				(unsigned long long)total.deduplicated,
-				(unsigned long long)total.lost + st->volume_lost) < 0)
+	if (o->text &&
+	    asprintf(&text,
+		     "ipe-auditd: %sseen %llu, allowed %llu, denied %llu (deduplicated %llu), lost %llu\n",
+		     final ? "final: " : "", (unsigned long long)total.seen,
+		     (unsigned long long)total.allowed, (unsigned long long)total.denied,
+		     (unsigned long long)total.deduplicated,
+		     (unsigned long long)total.lost + st->volume_lost) < 0)
 		return -ENOMEM;
 	return write_record(o, j, text);
 }

@@ -39,14 +39,14 @@ struct auditd_start {
 	const char *backend, *backend_reason;
 	const char *const *gaps; /* NULL-terminated names, docs/events.md lists them */
 	const struct ipe_policy *policy;
-	const char *policy_sha256;          /* hex of the policy file as given (.p7b or text) */
+	const char *policy_sha256; /* hex of the policy file as given (.p7b or text) */
 	const char *policy_file;
 	bool ipe_present, ipe_enforce_known, ipe_enforce;
-	const char *ipe_active_policy;      /* NULL when none or unknown */
+	const char *ipe_active_policy; /* NULL when none or unknown */
 	bool dedup, all;
 	size_t dedup_capacity, ring_size;
-	unsigned stats_interval;            /* seconds between stats records, 0: only at exit */
-	const char *const *capabilities;    /* NULL-terminated: what the process kept after attaching */
+	unsigned stats_interval;         /* seconds between stats records, 0: only at exit */
+	const char *const *capabilities; /* NULL-terminated: what the process kept after attaching */
 };
 
 /* Return: 0 or a negative errno of the write (-EPIPE, -ENOSPC, …) or -ENOMEM. */

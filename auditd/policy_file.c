@@ -47,8 +47,8 @@ static int check_text(const char *path, const char *text, size_t len, struct pol
 		if (res.diags[i].severity == IPE_SEVERITY_ERROR)
 			d = &res.diags[i];
 	if (d && d->line)
-		snprintf(p->error, sizeof(p->error), "%s:%u: %s (the kernel refuses it: %s)", path, d->line,
-			 d->message, errno_name(res.kernel_errno) ?: "?");
+		snprintf(p->error, sizeof(p->error), "%s:%u: %s (the kernel refuses it: %s)", path,
+			 d->line, d->message, errno_name(res.kernel_errno) ?: "?");
 	else
 		snprintf(p->error, sizeof(p->error), "%s: %s (the kernel refuses it: %s)", path,
 			 d ? d->message : "invalid policy", errno_name(res.kernel_errno) ?: "?");
@@ -81,7 +81,8 @@ int policy_file_load(const char *path, struct policy_file *p)
 		if (r < 0) {
 			p->kernel_errno = -EBADMSG;
 			snprintf(p->error, sizeof(p->error),
-				 "%s: not a PKCS#7 SignedData with attached content (sign with -nodetach)", path);
+				 "%s: not a PKCS#7 SignedData with attached content (sign with -nodetach)",
+				 path);
 			return 0;
 		}
 		text = (const char *)content;

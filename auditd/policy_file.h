@@ -17,14 +17,14 @@
 struct policy_file {
 	char *data;
 	size_t len;
-	bool signed_;               /* a PKCS#7 SignedData */
-	char sha256[65];            /* of the file, lowercase hex */
-	char text_sha256[65];       /* of the policy text (= sha256 when not signed); "" if none */
-	struct ipe_policy *policy;  /* the text as the kernel would load it; NULL when refused */
-	char *name;                 /* as the text declares it; NULL when it does not parse */
+	bool signed_;              /* a PKCS#7 SignedData */
+	char sha256[65];           /* of the file, lowercase hex */
+	char text_sha256[65];      /* of the policy text (= sha256 when not signed); "" if none */
+	struct ipe_policy *policy; /* the text as the kernel would load it; NULL when refused */
+	char *name;                /* as the text declares it; NULL when it does not parse */
 	uint16_t version[3];
-	int kernel_errno;           /* 0 when the kernel would load the text, else its -errno */
-	char error[256];            /* after a refusal or a read error: one line naming the problem */
+	int kernel_errno; /* 0 when the kernel would load the text, else its -errno */
+	char error[256];  /* after a refusal or a read error: one line naming the problem */
 };
 
 /**

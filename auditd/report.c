@@ -23,10 +23,14 @@ static const struct {
 	const char *reason, *fix;
 } fixes[] = {
 	{ "not-verity", "move the file onto a dm-verity image" },
-	{ "overlay-upper", "the file was written to an overlay's upper layer: put it into the image (the lower layer)" },
-	{ "anonymous", "executable memory without a file (JIT, memfd): no property matches it; change the program or keep it off this machine" },
-	{ "unsigned", "open the volume with its root-hash signature (veritysetup open --root-hash-signature), or allow its root hash" },
-	{ "initramfs", "allow the initramfs with op=EXECUTE boot_verified=TRUE action=ALLOW only if the boot chain verifies it; else move the file onto an image" },
+	{ "overlay-upper",
+	  "the file was written to an overlay's upper layer: put it into the image (the lower layer)" },
+	{ "anonymous",
+	  "executable memory without a file (JIT, memfd): no property matches it; change the program or keep it off this machine" },
+	{ "unsigned",
+	  "open the volume with its root-hash signature (veritysetup open --root-hash-signature), or allow its root hash" },
+	{ "initramfs",
+	  "allow the initramfs with op=EXECUTE boot_verified=TRUE action=ALLOW only if the boot chain verifies it; else move the file onto an image" },
 	{ "fsverity-missing", "enable fs-verity on the file and allow its digest (fsverity_digest=)" },
 };
 
@@ -42,7 +46,8 @@ static struct json_object *verity_of(const struct group *g)
 {
 	struct json_object *v = NULL;
 
-	if (json_object_object_get_ex(g->event, "verity", &v) && json_object_is_type(v, json_type_object))
+	if (json_object_object_get_ex(g->event, "verity", &v) &&
+	    json_object_is_type(v, json_type_object))
 		return v;
 	return NULL;
 }
@@ -55,14 +60,16 @@ static bool verity_signed(struct json_object *verity)
 }
 
 /* The names of the bits in @mask, joined by @sep, into @buf. */
-static const char *names_of(const struct analysis *a, uint32_t mask, const char *sep, char *buf, size_t size)
+static const char *names_of(const struct analysis *a, uint32_t mask, const char *sep, char *buf,
+			    size_t size)
 {
 	size_t o = 0;
 
 	buf[0] = 0;
 	for (size_t i = 0; i < a->n_names; i++)
 		if (mask & (1u << i))
-			o += (size_t)snprintf(buf + o, o < size ? size - o : 0, "%s%s", o ? sep : "", a->names[i]);
+			o += (size_t)snprintf(buf + o, o < size ? size - o : 0, "%s%s",
+					      o ? sep : "", a->names[i]);
 	return buf;
 }
 
@@ -137,7 +144,8 @@ static struct json_object *copy_field(struct json_object *ev, const char *key)
 }
 
 /* Every suggested policy line, once, in the order of the volumes. */
-static int suggestions_json(const struct analysis *a, struct group **vols, size_t n, struct json_object **ret)
+static int suggestions_json(const struct analysis *a, struct group **vols, size_t n,
+			    struct json_object **ret)
 {
 	_cleanup_json_ struct json_object *arr = json_object_new_array();
 	bool all_signed = true, any = false;
@@ -163,7 +171,8 @@ static int suggestions_json(const struct analysis *a, struct group **vols, size_
 		}
 	}
 	if (any && all_signed)
-		json_object_array_add(arr, json_object_new_string("op=EXECUTE dmverity_signature=TRUE action=ALLOW"));
+		json_object_array_add(arr, json_object_new_string(
+						   "op=EXECUTE dmverity_signature=TRUE action=ALLOW"));
 	*ret = TAKE_PTR(arr);
 	return 0;
 }
@@ -260,7 +269,8 @@ static int report_json(const struct analysis *a, struct group **g[], size_t n[])
 			free(line);
 		}
 		json_add(x, "policy_lines", lines);
-		json_add(x, "fix", verity_of(v) ? NULL : json_str_new(fix_for(json_get_str(v->event, "reason"))));
+		json_add(x, "fix",
+			 verity_of(v) ? NULL : json_str_new(fix_for(json_get_str(v->event, "reason"))));
 		json_object_array_add(arr, x);
 	}
 	json_add(o, "volumes", arr);
@@ -298,8 +308,10 @@ static void print_group_line(const struct analysis *a, const struct group *g, co
 	char first[TIMESTAMP_MAX], last[TIMESTAMP_MAX], ops[256], machines[256];
 
 	printf("%8llu  %-20s  %-20s  %-16s  %-20s  %s\n", (unsigned long long)g->count,
-	       timestamp_format(g->first, first, sizeof(first)), timestamp_format(g->last, last, sizeof(last)),
-	       machines_of(a, g, machines, sizeof(machines)), names_of(a, g->hooks, ",", ops, sizeof(ops)), what);
+	       timestamp_format(g->first, first, sizeof(first)),
+	       timestamp_format(g->last, last, sizeof(last)),
+	       machines_of(a, g, machines, sizeof(machines)),
+	       names_of(a, g->hooks, ",", ops, sizeof(ops)), what);
 }
 
 /* A terminal table shows the most frequent rows; --json has them all. */
@@ -313,8 +325,8 @@ static void print_more(size_t n)
 
 static void print_header(const char *title, const char *what)
 {
-	printf("\n%s\n%8s  %-20s  %-20s  %-16s  %-20s  %s\n", title, "COUNT", "FIRST SEEN", "LAST SEEN",
-	       "MACHINES", "HOOKS", what);
+	printf("\n%s\n%8s  %-20s  %-20s  %-16s  %-20s  %s\n", title, "COUNT", "FIRST SEEN",
+	       "LAST SEEN", "MACHINES", "HOOKS", what);
 }
 
 static int report_text(const struct analysis *a, struct group **g[], size_t n[])
@@ -334,16 +346,18 @@ static int report_text(const struct analysis *a, struct group **g[], size_t n[])
 	for (size_t i = 0; i < a->n_policies; i++) {
 		const struct policy_seen *p = &a->policies[i];
 
-		printf("Policy on %s: %s %s sha256:%s (%llu run(s))\n", a->machines[p->machine].name,
-		       p->name ?: "?", p->version ?: "?", p->sha256 ?: "?", (unsigned long long)p->runs);
+		printf("Policy on %s: %s %s sha256:%s (%llu run(s))\n",
+		       a->machines[p->machine].name, p->name ?: "?", p->version ?: "?",
+		       p->sha256 ?: "?", (unsigned long long)p->runs);
 	}
 	for (size_t i = 0; i < a->n_machines; i++) {
 		struct coverage c;
 
-		analysis_coverage(a, i, a->since ?: a->machines[i].first_record, MIN(a->until, a->last_record), &c);
+		analysis_coverage(a, i, a->since ?: a->machines[i].first_record,
+				  MIN(a->until, a->last_record), &c);
 		if (c.lost > 0)
-			printf("LOST: %lld event(s) on %s: the logs are incomplete\n", (long long)c.lost,
-			       a->machines[i].name);
+			printf("LOST: %lld event(s) on %s: the logs are incomplete\n",
+			       (long long)c.lost, a->machines[i].name);
 	}
 	if (a->mismatches)
 		printf("MISMATCH: %llu record(s) where the auditor and the kernel disagree\n",
@@ -358,7 +372,8 @@ static int report_text(const struct analysis *a, struct group **g[], size_t n[])
 
 			json_object_object_get_ex(e->event, "path", &path);
 			shown = path && !streq(e->key, "(more)") ? display_bytes(path) : NULL;
-			if (asprintf(&line, "%s (%s)", shown ?: e->key, json_get_str(e->event, "reason") ?: "?") < 0)
+			if (asprintf(&line, "%s (%s)", shown ?: e->key,
+				     json_get_str(e->event, "reason") ?: "?") < 0)
 				return -ENOMEM;
 			print_group_line(a, e, line);
 		}
@@ -370,9 +385,10 @@ static int report_text(const struct analysis *a, struct group **g[], size_t n[])
 			_cleanup_free_ char *line = NULL;
 
 			if (vy)
-				r = asprintf(&line, "dm-verity %s %s %s, %zu file(s)", json_get_str(vy, "name") ?: "?",
-					     json_get_str(vy, "roothash") ?: "?", verity_signed(vy) ? "signed" : "unsigned",
-					     v->n_files);
+				r = asprintf(&line, "dm-verity %s %s %s, %zu file(s)",
+					     json_get_str(vy, "name") ?: "?",
+					     json_get_str(vy, "roothash") ?: "?",
+					     verity_signed(vy) ? "signed" : "unsigned", v->n_files);
 			else
 				r = asprintf(&line, "%s, %zu file(s)", v->key, v->n_files);
 			if (r < 0)
@@ -430,12 +446,10 @@ const struct verb report_verb = {
 
 int verb_report(int argc, char *argv[])
 {
-	static const struct option options[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "since", required_argument, NULL, 's' },
-		{ "until", required_argument, NULL, 'u' },
-		{}
-	};
+	static const struct option options[] = { { "json", no_argument, NULL, 'j' },
+						 { "since", required_argument, NULL, 's' },
+						 { "until", required_argument, NULL, 'u' },
+						 {} };
 	struct group **g[_GROUP_KIND_MAX] = {};
 	size_t n[_GROUP_KIND_MAX] = {};
 	nsec_t since = 0, until = NSEC_INFINITY;
@@ -450,7 +464,8 @@ int verb_report(int argc, char *argv[])
 			break;
 		case 's':
 		case 'u':
-			r = parse_time_arg(c == 's' ? "--since" : "--until", optarg, c == 's' ? &since : &until);
+			r = parse_time_arg(c == 's' ? "--since" : "--until", optarg,
+					   c == 's' ? &since : &until);
 			if (r < 0)
 				return r;
 			break;

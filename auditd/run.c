@@ -56,12 +56,12 @@ struct run {
 	struct output out;
 	struct dedup dd;
 	bool dedup, all;
-	struct auditd_stats st;            /* user-space counts; the kernel's are added when written */
+	struct auditd_stats st; /* user-space counts; the kernel's are added when written */
 	uint64_t ulost[IPE_OP_MAX + 1][IPE_HOOK_MAX];
 	struct auditd_volume vols[AUDITD_TRUST_MAX];
 	size_t n_vols;
-	uint32_t generation;               /* of the kernel's verdict cache; 0 = off (--no-dedup) */
-	int error;                         /* the first error that must stop the run (output failed) */
+	uint32_t generation; /* of the kernel's verdict cache; 0 = off (--no-dedup) */
+	int error;           /* the first error that must stop the run (output failed) */
 };
 
 static struct auditd_volume *volume_find(struct run *r, uint32_t dev)
@@ -106,7 +106,8 @@ static void trust_update(struct run *r, const struct auditd_volume *v)
 	if (!v->digest_len || (!t.allow_ops && !t.allow_ops_initramfs))
 		(void)bpf_map_delete_elem(r->be.trusted_fd, &v->dev);
 	else if (bpf_map_update_elem(r->be.trusted_fd, &v->dev, &t, BPF_ANY) < 0)
-		log_warning_errno(-errno, "cannot mark volume %u:%u trusted in the kernel, its events are judged here: %m",
+		log_warning_errno(-errno,
+				  "cannot mark volume %u:%u trusted in the kernel, its events are judged here: %m",
 				  v->dev >> 20, v->dev & 0xfffff);
 }
 
@@ -213,16 +214,19 @@ static void measure_fsverity(const char *path, const struct auditd_event *e, str
 		struct fsverity_digest d;
 		unsigned char buf[64];
 	} m = { .d.digest_size = 64 };
-	struct fsverity_read_metadata_arg sig = { .metadata_type = FS_VERITY_METADATA_TYPE_SIGNATURE, .length = 1 };
+	struct fsverity_read_metadata_arg sig = { .metadata_type = FS_VERITY_METADATA_TYPE_SIGNATURE,
+						  .length = 1 };
 	unsigned char one;
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
 	struct stat st;
 
 	*ret = (struct auditd_fsverity){};
-	if (fd < 0 || fstat(fd, &st) < 0 || st.st_ino != e->ino || ioctl(fd, FS_IOC_MEASURE_VERITY, &m) < 0)
+	if (fd < 0 || fstat(fd, &st) < 0 || st.st_ino != e->ino ||
+	    ioctl(fd, FS_IOC_MEASURE_VERITY, &m) < 0)
 		return;
 	ret->enabled = true;
-	snprintf(ret->alg, sizeof(ret->alg), "%s", m.d.digest_algorithm == FS_VERITY_HASH_ALG_SHA512 ? "sha512" : "sha256");
+	snprintf(ret->alg, sizeof(ret->alg), "%s",
+		 m.d.digest_algorithm == FS_VERITY_HASH_ALG_SHA512 ? "sha512" : "sha256");
 	ret->digest_len = MIN((size_t)m.d.digest_size, sizeof(ret->digest));
 	memcpy(ret->digest, m.d.digest, ret->digest_len);
 	sig.buf_ptr = (uintptr_t)&one;
@@ -231,7 +235,8 @@ static void measure_fsverity(const char *path, const struct auditd_event *e, str
 
 static bool policy_uses_fsverity(const struct ipe_policy *p, enum ipe_op op)
 {
-	return auditd_policy_uses(p, op, IPE_PROP_FSV_DIGEST) || auditd_policy_uses(p, op, IPE_PROP_FSV_SIG_TRUE) ||
+	return auditd_policy_uses(p, op, IPE_PROP_FSV_DIGEST) ||
+	       auditd_policy_uses(p, op, IPE_PROP_FSV_SIG_TRUE) ||
 	       auditd_policy_uses(p, op, IPE_PROP_FSV_SIG_FALSE);
 }
 
@@ -302,8 +307,9 @@ static int on_record(void *ctx, void *data, size_t size)
 	    size >= sizeof(struct auditd_volume_event))
 		on_volume(r, data);
 	else if (size >= head && e->kind == AUDITD_KIND_EVENT &&
-		 (size_t)e->path_len + e->exe_len + e->argv_len <= size - head && e->path_len <= AUDITD_PATH_LEN &&
-		 e->exe_len <= AUDITD_PATH_LEN && e->argv_len <= AUDITD_ARGV_LEN)
+		 (size_t)e->path_len + e->exe_len + e->argv_len <= size - head &&
+		 e->path_len <= AUDITD_PATH_LEN && e->exe_len <= AUDITD_PATH_LEN &&
+		 e->argv_len <= AUDITD_ARGV_LEN)
 		on_event(r, e);
 	else
 		r->st.dropped++;
@@ -386,7 +392,8 @@ static void ipe_state(struct auditd_start *s, char *active, size_t size)
 	s->ipe_enforce = s->ipe_enforce_known && buf[0] == '1';
 	while (d && (de = readdir(d)))
 		if (de->d_name[0] != '.') {
-			snprintf(path, sizeof(path), "/sys/kernel/security/ipe/policies/%s/active", de->d_name);
+			snprintf(path, sizeof(path), "/sys/kernel/security/ipe/policies/%s/active",
+				 de->d_name);
 			if (read_line(path, buf, sizeof(buf)) && buf[0] == '1') {
 				snprintf(active, size, "%s", de->d_name);
 				s->ipe_active_policy = active;
@@ -413,25 +420,35 @@ struct options {
 
 static int parse_options(int argc, char *argv[], struct options *o)
 {
-	enum { ARG_POLICY = 0x100, ARG_BACKEND, ARG_OUTPUT, ARG_FORMAT, ARG_DURATION, ARG_STATS, ARG_READY,
-	       ARG_RING, ARG_ALL, ARG_NO_DEDUP };
-	static const struct option options[] = {
-		{ "policy", required_argument, NULL, ARG_POLICY },
-		{ "backend", required_argument, NULL, ARG_BACKEND },
-		{ "output", required_argument, NULL, ARG_OUTPUT },
-		{ "format", required_argument, NULL, ARG_FORMAT },
-		{ "duration", required_argument, NULL, ARG_DURATION },
-		{ "stats-interval", required_argument, NULL, ARG_STATS },
-		{ "ready-fd", required_argument, NULL, ARG_READY },
-		{ "ring-size", required_argument, NULL, ARG_RING },
-		{ "all", no_argument, NULL, ARG_ALL },
-		{ "no-dedup", no_argument, NULL, ARG_NO_DEDUP },
-		{}
+	enum {
+		ARG_POLICY = 0x100,
+		ARG_BACKEND,
+		ARG_OUTPUT,
+		ARG_FORMAT,
+		ARG_DURATION,
+		ARG_STATS,
+		ARG_READY,
+		ARG_RING,
+		ARG_ALL,
+		ARG_NO_DEDUP
 	};
+	static const struct option options[] = { { "policy", required_argument, NULL, ARG_POLICY },
+						 { "backend", required_argument, NULL, ARG_BACKEND },
+						 { "output", required_argument, NULL, ARG_OUTPUT },
+						 { "format", required_argument, NULL, ARG_FORMAT },
+						 { "duration", required_argument, NULL, ARG_DURATION },
+						 { "stats-interval", required_argument, NULL, ARG_STATS },
+						 { "ready-fd", required_argument, NULL, ARG_READY },
+						 { "ring-size", required_argument, NULL, ARG_RING },
+						 { "all", no_argument, NULL, ARG_ALL },
+						 { "no-dedup", no_argument, NULL, ARG_NO_DEDUP },
+						 {} };
 	uint32_t fd;
 	int c, k;
 
-	*o = (struct options){ .format = -1, .stats_interval = 60, .ready_fd = -1, .ring_size = AUDITD_RINGBUF_DEFAULT };
+	*o = (struct options){
+		.format = -1, .stats_interval = 60, .ready_fd = -1, .ring_size = AUDITD_RINGBUF_DEFAULT
+	};
 	while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0)
 		switch (c) {
 		case ARG_POLICY:
@@ -445,7 +462,8 @@ static int parse_options(int argc, char *argv[], struct options *o)
 			else if (streq(optarg, "tracepoint"))
 				o->backend = BACKEND_TRACEPOINT;
 			else
-				return usage_error("--backend: auto, lsm or tracepoint, not %s", optarg);
+				return usage_error("--backend: auto, lsm or tracepoint, not %s",
+						   optarg);
 			break;
 		case ARG_OUTPUT:
 			o->output = optarg;
@@ -464,14 +482,17 @@ static int parse_options(int argc, char *argv[], struct options *o)
 				return k;
 			break;
 		case ARG_READY:
-			if (safe_atou32(optarg, &fd) < 0 || fd < 3 || fd > INT32_MAX || fcntl((int)fd, F_GETFD) < 0)
-				return usage_error("--ready-fd: not an open file descriptor above 2: %s", optarg);
+			if (safe_atou32(optarg, &fd) < 0 || fd < 3 || fd > INT32_MAX ||
+			    fcntl((int)fd, F_GETFD) < 0)
+				return usage_error("--ready-fd: not an open file descriptor above 2: %s",
+						   optarg);
 			o->ready_fd = (int)fd;
 			break;
 		case ARG_RING:
-			if (safe_atou64(optarg, &o->ring_size) < 0 || o->ring_size < 4096 || o->ring_size > (1u << 30) ||
-			    (o->ring_size & (o->ring_size - 1)))
-				return usage_error("--ring-size: a power of two from 4096 to 1 GiB, not %s", optarg);
+			if (safe_atou64(optarg, &o->ring_size) < 0 || o->ring_size < 4096 ||
+			    o->ring_size > (1u << 30) || (o->ring_size & (o->ring_size - 1)))
+				return usage_error("--ring-size: a power of two from 4096 to 1 GiB, not %s",
+						   optarg);
 			break;
 		case ARG_ALL:
 			o->all = true;
@@ -506,8 +527,10 @@ static int run_loop(struct run *r, const struct options *o, int sfd, int tfd, in
 
 	if (ep < 0)
 		return -errno;
-	if ((k = epoll_add(ep, ring_buffer__epoll_fd(r->rb), TAG_RING)) < 0 || (k = epoll_add(ep, sfd, TAG_SIGNAL)) < 0 ||
-	    (tfd >= 0 && (k = epoll_add(ep, tfd, TAG_STATS)) < 0) || (ufd >= 0 && (k = epoll_add(ep, ufd, TAG_UEVENT)) < 0))
+	if ((k = epoll_add(ep, ring_buffer__epoll_fd(r->rb), TAG_RING)) < 0 ||
+	    (k = epoll_add(ep, sfd, TAG_SIGNAL)) < 0 ||
+	    (tfd >= 0 && (k = epoll_add(ep, tfd, TAG_STATS)) < 0) ||
+	    (ufd >= 0 && (k = epoll_add(ep, ufd, TAG_UEVENT)) < 0))
 		return k;
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	while (!r->error) {
@@ -538,7 +561,8 @@ static int run_loop(struct run *r, const struct options *o, int sfd, int tfd, in
 			case TAG_STATS: {
 				uint64_t ticks;
 
-				if (read(tfd, &ticks, sizeof(ticks)) > 0 && (k = write_stats(r, false)) < 0 && !r->error)
+				if (read(tfd, &ticks, sizeof(ticks)) > 0 &&
+				    (k = write_stats(r, false)) < 0 && !r->error)
 					r->error = k;
 				break;
 			}
@@ -635,7 +659,8 @@ int verb_run(int argc, char *argv[])
 	r.out.text = o.format < 0 ? isatty(r.out.fd) : o.format;
 	clock_gettime(CLOCK_REALTIME, &real);
 	clock_gettime(CLOCK_BOOTTIME, &boot);
-	r.out.boot_to_real_ns = ((int64_t)real.tv_sec - boot.tv_sec) * 1000000000 + (real.tv_nsec - boot.tv_nsec);
+	r.out.boot_to_real_ns = ((int64_t)real.tv_sec - boot.tv_sec) * 1000000000 +
+				(real.tv_nsec - boot.tv_nsec);
 	if ((k = dedup_init(&r.dd, DEDUP_CAPACITY)) < 0) {
 		log_error_errno(k, "%m");
 		goto out;
@@ -646,12 +671,14 @@ int verb_run(int argc, char *argv[])
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGHUP);
 	signal(SIGPIPE, SIG_IGN);
-	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0 || (sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0 ||
+	    (sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
 		k = log_error_errno(-errno, "cannot handle signals: %m");
 		goto out;
 	}
 	if (o.stats_interval) {
-		struct itimerspec it = { .it_value.tv_sec = o.stats_interval, .it_interval.tv_sec = o.stats_interval };
+		struct itimerspec it = { .it_value.tv_sec = o.stats_interval,
+					 .it_interval.tv_sec = o.stats_interval };
 
 		tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 		if (tfd < 0 || timerfd_settime(tfd, 0, &it, NULL) < 0) {
@@ -697,10 +724,18 @@ int verb_run(int argc, char *argv[])
 		caps[i] = cap_name(keep[i]);
 
 	s = (struct auditd_start){
-		.backend = r.be.name, .backend_reason = r.be.reason, .gaps = r.be.gaps,
-		.policy = r.pf.policy, .policy_sha256 = r.pf.sha256, .policy_file = o.policy,
-		.dedup = r.dedup, .all = r.all, .dedup_capacity = DEDUP_CAPACITY, .ring_size = (size_t)o.ring_size,
-		.stats_interval = o.stats_interval, .capabilities = caps,
+		.backend = r.be.name,
+		.backend_reason = r.be.reason,
+		.gaps = r.be.gaps,
+		.policy = r.pf.policy,
+		.policy_sha256 = r.pf.sha256,
+		.policy_file = o.policy,
+		.dedup = r.dedup,
+		.all = r.all,
+		.dedup_capacity = DEDUP_CAPACITY,
+		.ring_size = (size_t)o.ring_size,
+		.stats_interval = o.stats_interval,
+		.capabilities = caps,
 	};
 	ipe_state(&s, active, sizeof(active));
 	if ((k = output_start(&r.out, &s)) < 0) {

@@ -46,10 +46,15 @@ static int status_json(const struct ipe_state *ipe, const struct switch_state *s
 		json_add(x, "sha256", json_str_new(s->sha256));
 		json_add(x, "previous", json_str_new(s->prev_name));
 		json_add(x, "previous_version", json_str_new(s->prev_version));
-		json_add(x, "previous_enforce", s->prev_enforce < 0 ? NULL : json_object_new_boolean(s->prev_enforce));
-		json_add(x, "deadline", json_object_new_string(timestamp_format(s->deadline_wall, t, sizeof(t))));
-		json_add(x, "seconds_left", s->phase == SWITCH_PENDING
-			 ? json_object_new_int64(MAX(0, (s->deadline - boottime_now()) / NSEC_PER_SEC)) : NULL);
+		json_add(x, "previous_enforce",
+			 s->prev_enforce < 0 ? NULL : json_object_new_boolean(s->prev_enforce));
+		json_add(x, "deadline",
+			 json_object_new_string(timestamp_format(s->deadline_wall, t, sizeof(t))));
+		json_add(x, "seconds_left",
+			 s->phase == SWITCH_PENDING
+				 ? json_object_new_int64(
+					   MAX(0, (s->deadline - boottime_now()) / NSEC_PER_SEC))
+				 : NULL);
 		json_add(x, "watchdog_pid", s->watchdog > 0 ? json_object_new_int(s->watchdog) : NULL);
 		json_add(x, "message", json_str_new(s->message));
 		json_add(o, "switch", x);
@@ -63,8 +68,12 @@ static void status_text(const struct ipe_state *ipe, const struct switch_state *
 	char t[TIMESTAMP_MAX];
 
 	printf("enforce: %s\nsuccess_audit: %s\nactive policy: %s\n",
-	       ipe->enforce < 0 ? "?" : ipe->enforce ? "1 (enforce)" : "0 (permissive)",
-	       ipe->success_audit < 0 ? "?" : ipe->success_audit ? "1" : "0",
+	       ipe->enforce < 0 ? "?"
+	       : ipe->enforce   ? "1 (enforce)"
+				: "0 (permissive)",
+	       ipe->success_audit < 0 ? "?"
+	       : ipe->success_audit   ? "1"
+				      : "0",
 	       ipe->active ? ipe->active->name : "none");
 	printf("loaded policies:%s\n", ipe->n_policies ? "" : " none");
 	for (size_t i = 0; i < ipe->n_policies; i++)
@@ -95,10 +104,7 @@ const struct verb status_verb = {
 
 int verb_status(int argc, char *argv[])
 {
-	static const struct option options[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{}
-	};
+	static const struct option options[] = { { "json", no_argument, NULL, 'j' }, {} };
 	_cleanup_(switch_state_done) struct switch_state s = {};
 	struct ipe_state ipe = {};
 	bool json = false, have_switch;

@@ -23,15 +23,15 @@ enum switch_phase { SWITCH_PENDING, SWITCH_CONFIRMED, SWITCH_REVERTED, SWITCH_FA
 
 struct switch_state {
 	enum switch_phase phase;
-	char *name, *version, *sha256;    /* the policy switched to */
-	char *prev_name, *prev_version;   /* the policy active before, or NULL */
+	char *name, *version, *sha256;  /* the policy switched to */
+	char *prev_name, *prev_version; /* the policy active before, or NULL */
 	int prev_enforce;
-	bool updated;                     /* loaded through update (the old version is gone) */
-	int64_t deadline;                 /* CLOCK_BOOTTIME ns */
-	nsec_t deadline_wall;             /* the same moment, for people */
+	bool updated;         /* loaded through update (the old version is gone) */
+	int64_t deadline;     /* CLOCK_BOOTTIME ns */
+	nsec_t deadline_wall; /* the same moment, for people */
 	pid_t watchdog;
-	char *tty;                        /* the terminal enforce ran on, or NULL */
-	char *message;                    /* what happened, for status */
+	char *tty;     /* the terminal enforce ran on, or NULL */
+	char *message; /* what happened, for status */
 };
 
 const char *switch_phase_name(enum switch_phase p);

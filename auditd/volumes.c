@@ -38,7 +38,12 @@
 
 /* verity_status()'s optional arguments that are followed by a value. */
 static const char *const option_with_value[] = {
-	"root_hash_sig_key_desc", "use_fec_from_device", "fec_roots", "fec_blocks", "fec_start", NULL,
+	"root_hash_sig_key_desc",
+	"use_fec_from_device",
+	"fec_roots",
+	"fec_blocks",
+	"fec_start",
+	NULL,
 };
 
 static bool strv_contains(const char *const *strv, const char *s)
@@ -71,15 +76,17 @@ int volume_parse_verity_table(const char *params, struct verity_volume *v)
 	copy = strdup(params);
 	if (!copy)
 		return -ENOMEM;
-	for (t = strtok_r(copy, " \t\n", &save); t && n < TABLE_FIELDS; t = strtok_r(NULL, " \t\n", &save))
+	for (t = strtok_r(copy, " \t\n", &save); t && n < TABLE_FIELDS;
+	     t = strtok_r(NULL, " \t\n", &save))
 		tok[n++] = t;
 	if (n < TABLE_FIELDS)
 		return -EINVAL;
 	/* tok[7] ALG, tok[8] DIGEST (lowercase "%02x" bytes), tok[9] SALT or "-". */
-	if (!is_lower_hex(tok[8]) || strlen(tok[8]) % 2 || (!streq(tok[9], "-") && !is_lower_hex(tok[9])) ||
-	    strchr(tok[7], ':'))
+	if (!is_lower_hex(tok[8]) || strlen(tok[8]) % 2 ||
+	    (!streq(tok[9], "-") && !is_lower_hex(tok[9])) || strchr(tok[7], ':'))
 		return -EINVAL;
-	if (snprintf(v->roothash, sizeof(v->roothash), "%s:%s", tok[7], tok[8]) >= (int)sizeof(v->roothash))
+	if (snprintf(v->roothash, sizeof(v->roothash), "%s:%s", tok[7], tok[8]) >=
+	    (int)sizeof(v->roothash))
 		return -EINVAL;
 
 	v->roothash_signed = v->ignore_corruption = v->check_at_most_once = false;
@@ -302,7 +309,9 @@ int volume_watch_read(int fd, struct volume_uevent *ret)
 	char buf[8192];
 	struct sockaddr_nl sa = { 0 };
 	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) - 1 };
-	struct msghdr msg = { .msg_name = &sa, .msg_namelen = sizeof(sa), .msg_iov = &iov, .msg_iovlen = 1 };
+	struct msghdr msg = {
+		.msg_name = &sa, .msg_namelen = sizeof(sa), .msg_iov = &iov, .msg_iovlen = 1
+	};
 	ssize_t n;
 
 	n = recvmsg(fd, &msg, MSG_DONTWAIT);

@@ -21,8 +21,8 @@ struct verity_volume {
 	unsigned major, minor; /* the dm device itself (IPE's bdev blob sits on it) */
 	char name[VOLUME_NAME_MAX];
 	char roothash[VOLUME_ROOTHASH_MAX]; /* "alg:hex", hex lowercase as the kernel prints it */
-	bool roothash_signed;    /* root_hash_sig_key_desc in the table: the kernel verified it */
-	bool ignore_corruption;  /* weakening options, reported, not judged here */
+	bool roothash_signed;   /* root_hash_sig_key_desc in the table: the kernel verified it */
+	bool ignore_corruption; /* weakening options, reported, not judged here */
 	bool check_at_most_once;
 };
 

@@ -22,32 +22,39 @@ int switch_revert(const struct switch_state *s, char **ret_message)
 
 	r = ipe_set_enforce(false);
 	if (r < 0) {
-		struct ipe_explain_ctx c = { .step = IPE_STEP_ENFORCE, .name = s->name, .version = s->version };
+		struct ipe_explain_ctx c = { .step = IPE_STEP_ENFORCE,
+					     .name = s->name,
+					     .version = s->version };
 
 		why = ipe_explain(r, &c);
-		k = asprintf(&msg, "could not set enforce=0: %s; %s %s stays active in enforce mode", why ?: "",
-			     s->name, s->version ?: "?");
+		k = asprintf(&msg, "could not set enforce=0: %s; %s %s stays active in enforce mode",
+			     why ?: "", s->name, s->version ?: "?");
 	} else if (s->prev_name && !streq(s->prev_name, s->name)) {
 		k = ipe_policy_activate(s->prev_name);
 		if (k >= 0)
-			k = asprintf(&msg, "enforce=0, and the previous policy %s %s is active again", s->prev_name,
-				     s->prev_version ?: "?");
+			k = asprintf(&msg, "enforce=0, and the previous policy %s %s is active again",
+				     s->prev_name, s->prev_version ?: "?");
 		else {
-			struct ipe_explain_ctx c = { .step = IPE_STEP_ACTIVATE, .name = s->prev_name,
-						     .version = s->prev_version, .active_name = s->name,
+			struct ipe_explain_ctx c = { .step = IPE_STEP_ACTIVATE,
+						     .name = s->prev_name,
+						     .version = s->prev_version,
+						     .active_name = s->name,
 						     .active_version = s->version };
 
 			why = ipe_explain(k, &c);
-			k = asprintf(&msg, "enforce=0; %s; %s %s stays active, in permissive mode", why ?: "",
-				     s->name, s->version ?: "?");
+			k = asprintf(&msg, "enforce=0; %s; %s %s stays active, in permissive mode",
+				     why ?: "", s->name, s->version ?: "?");
 		}
 	} else if (s->prev_name)
-		k = asprintf(&msg, "enforce=0; the previous version %s of %s was replaced by the update and "
-				   "cannot come back; %s %s stays active, in permissive mode",
+		k = asprintf(&msg,
+			     "enforce=0; the previous version %s of %s was replaced by the update and "
+			     "cannot come back; %s %s stays active, in permissive mode",
 			     s->prev_version ?: "?", s->name, s->name, s->version ?: "?");
 	else
-		k = asprintf(&msg, "enforce=0; no policy was active before and IPE cannot deactivate one; "
-				   "%s %s stays active, in permissive mode", s->name, s->version ?: "?");
+		k = asprintf(&msg,
+			     "enforce=0; no policy was active before and IPE cannot deactivate one; "
+			     "%s %s stays active, in permissive mode",
+			     s->name, s->version ?: "?");
 	*ret_message = k < 0 ? NULL : msg;
 	return r;
 }

@@ -131,8 +131,7 @@ int pkcs7_verify(const void *der, size_t der_len, X509 *cert, const void *detach
 	return r;
 }
 
-int pkcs7_content(const void *der, size_t der_len, unsigned char **ret_content,
-		  size_t *ret_content_len)
+int pkcs7_content(const void *der, size_t der_len, unsigned char **ret_content, size_t *ret_content_len)
 {
 	_cleanup_(CMS_ContentInfo_freep) CMS_ContentInfo *cms = NULL;
 	ASN1_OCTET_STRING **content, *embedded;
@@ -152,8 +151,8 @@ int pkcs7_content(const void *der, size_t der_len, unsigned char **ret_content,
 bool pkcs7_looks_like(const void *buf, size_t len)
 {
 	/* OBJECT IDENTIFIER 1.2.840.113549.1.7.2 (pkcs7-signedData) */
-	static const unsigned char oid[] = { 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7,
-					     0x0d, 0x01, 0x07, 0x02 };
+	static const unsigned char oid[] = { 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86,
+					     0xf7, 0x0d, 0x01, 0x07, 0x02 };
 	const unsigned char *p = buf;
 	size_t off = 2;
 

@@ -19,15 +19,14 @@
 #include "crypto/openssl_util.h"
 #include "crypto/pkcs7_verify.h"
 
-
 /* Largest detached content handled in memory (a root hash is 128 bytes at most). */
 #define PKCS7_VERIFY_MAX (64u << 20)
 
 /* The kernel's struct x509_certificate, as far as the rules need it. */
 struct kcert {
-	X509 *x509;		/* borrowed from the CMS certificate bag */
-	struct kcert *signer;	/* set by the chain walk */
-	bool self_signed;	/* x509_check_for_self_signed() */
+	X509 *x509;           /* borrowed from the CMS certificate bag */
+	struct kcert *signer; /* set by the chain walk */
+	bool self_signed;     /* x509_check_for_self_signed() */
 	bool seen, verified;
 };
 
@@ -35,12 +34,12 @@ struct ctx {
 	CMS_ContentInfo *cms;
 	STACK_OF(CMS_SignerInfo) *sinfos;
 	STACK_OF(X509) *bag;
-	struct kcert *certs;		/* the bag, in the order of the message */
+	struct kcert *certs; /* the bag, in the order of the message */
 	int n_certs;
-	const unsigned char *data;	/* what pkcs7->data points at */
+	const unsigned char *data; /* what pkcs7->data points at */
 	size_t data_len;
 	bool have_data;
-	bool chunked;			/* the content is BER chunks, taken as encoded */
+	bool chunked; /* the content is BER chunks, taken as encoded */
 	STACK_OF(X509) *trusted;
 	struct pkcs7_verdict *v;
 };
@@ -48,8 +47,8 @@ struct ctx {
 /* Per signer info: the kernel's struct pkcs7_signed_info. */
 struct ksinfo {
 	CMS_SignerInfo *si;
-	const EVP_MD *md;	/* sig->hash_algo */
-	bool ecdsa;		/* sig->pkey_algo "ecdsa" (else "rsa") */
+	const EVP_MD *md; /* sig->hash_algo */
+	bool ecdsa;       /* sig->pkey_algo "ecdsa" (else "rsa") */
 	const ASN1_OCTET_STRING *msgdigest;
 	const ASN1_TIME *signing_time;
 	bool have_authattrs;
@@ -73,8 +72,8 @@ static bool name_same(const X509_NAME *a, const X509_NAME *b)
 	const unsigned char *da, *db;
 	size_t la, lb;
 
-	return a && b && X509_NAME_get0_der(a, &da, &la) == 1 && X509_NAME_get0_der(b, &db, &lb) == 1 &&
-	       la == lb && memcmp(da, db, la) == 0;
+	return a && b && X509_NAME_get0_der(a, &da, &la) == 1 &&
+	       X509_NAME_get0_der(b, &db, &lb) == 1 && la == lb && memcmp(da, db, la) == 0;
 }
 
 static bool serial_same(const ASN1_INTEGER *a, const ASN1_INTEGER *b)
@@ -137,9 +136,9 @@ static int key_supported(EVP_PKEY *pkey)
 	case EVP_PKEY_EC:
 		if (!EVP_PKEY_get_utf8_string_param(pkey, "group", curve, sizeof(curve), NULL))
 			return -ENOPKG;
-		if (streq(curve, "prime192v1") || streq(curve, "P-192") || streq(curve, "prime256v1") ||
-		    streq(curve, "P-256") || streq(curve, "secp384r1") || streq(curve, "P-384") ||
-		    streq(curve, "secp521r1") || streq(curve, "P-521"))
+		if (streq(curve, "prime192v1") || streq(curve, "P-192") ||
+		    streq(curve, "prime256v1") || streq(curve, "P-256") || streq(curve, "secp384r1") ||
+		    streq(curve, "P-384") || streq(curve, "secp521r1") || streq(curve, "P-521"))
 			return 0;
 		return -ENOPKG;
 	default:
@@ -159,8 +158,9 @@ static int rsa_size_ok(EVP_PKEY *pkey)
 	if (EVP_PKEY_get_base_id(pkey) != EVP_PKEY_RSA)
 		return 0;
 	bits = (EVP_PKEY_get_bits(pkey) + 7) / 8 * 8;
-	return bits == 512 || bits == 1024 || bits == 1536 || bits == 2048 || bits == 3072 || bits == 4096 ?
-		       0 : -EINVAL;
+	return bits == 512 || bits == 1024 || bits == 1536 || bits == 2048 || bits == 3072 || bits == 4096
+		       ? 0
+		       : -EINVAL;
 }
 
 /*
@@ -184,8 +184,8 @@ static int verify_digest(EVP_PKEY *pkey, bool ecdsa, const EVP_MD *md, const uns
 	if (EVP_PKEY_verify_init(pctx) != 1 || EVP_PKEY_CTX_set_signature_md(pctx, md) != 1 ||
 	    (type == EVP_PKEY_RSA && EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1))
 		return -EOPNOTSUPP;
-	if (EVP_PKEY_verify(pctx, ASN1_STRING_get0_data(sig), (size_t)ASN1_STRING_length(sig), digest,
-			    digest_len) != 1)
+	if (EVP_PKEY_verify(pctx, ASN1_STRING_get0_data(sig), (size_t)ASN1_STRING_length(sig),
+			    digest, digest_len) != 1)
 		return -EKEYREJECTED;
 	return 0;
 }
@@ -233,13 +233,15 @@ static int parse_cert(struct ctx *c, struct kcert *k)
 
 	r = key_supported(X509_get0_pubkey(x));
 	if (r < 0)
-		return refuse(c, 0, r, "a certificate in the message has a key type the kernel does not parse",
+		return refuse(c, 0, r,
+			      "a certificate in the message has a key type the kernel does not parse",
 			      "use an RSA or NIST P-192/256/384/521 ECDSA key, or leave the certificate out (-nocerts)");
 	if (!name_same(X509_get_subject_name(x), X509_get_issuer_name(x)))
 		return 0;
 	cert_auth_ids(x, &a0, &a1, &has0, &has1);
 	if (has0 || has1) {
-		struct kid self = { .issuer = X509_get_issuer_name(x), .serial = X509_get0_serialNumber(x) };
+		struct kid self = { .issuer = X509_get_issuer_name(x),
+				    .serial = X509_get0_serialNumber(x) };
 
 		a = has1 && octets_same(a1.skid, X509_get0_subject_key_id(x));
 		b = has0 && name_same(a0.issuer, self.issuer) && serial_same(a0.serial, self.serial);
@@ -254,10 +256,12 @@ static int parse_cert(struct ctx *c, struct kcert *k)
 	if (r == -ENOPKG)
 		return 0;
 	if (r == -EINVAL)
-		return refuse(c, 0, r, "a self-signed certificate in the message has an RSA key size the kernel does not take",
+		return refuse(c, 0, r,
+			      "a self-signed certificate in the message has an RSA key size the kernel does not take",
 			      "use a 2048, 3072 or 4096-bit RSA key");
 	if (r < 0)
-		return refuse(c, 0, r, "a self-signed certificate in the message does not verify", NULL);
+		return refuse(c, 0, r, "a self-signed certificate in the message does not verify",
+			      NULL);
 	k->self_signed = true;
 	return 0;
 }
@@ -285,7 +289,8 @@ static int note_digest_algo(struct ctx *c, unsigned idx, struct ksinfo *s, X509_
 			return -EOPNOTSUPP;
 		return 0;
 	default:
-		return refuse(c, idx, -ENOPKG, "the digest algorithm is one the kernel does not support",
+		return refuse(c, idx, -ENOPKG,
+			      "the digest algorithm is one the kernel does not support",
 			      "sign with -md sha256");
 	}
 }
@@ -380,24 +385,30 @@ static int note_authattrs(struct ctx *c, unsigned idx, struct ksinfo *s)
 
 			if (seen & bit)
 				return refuse(c, idx, -EKEYREJECTED,
-					      "a signed attribute is repeated or has several values", FIX_NOATTR);
+					      "a signed attribute is repeated or has several values",
+					      FIX_NOATTR);
 			seen |= bit;
 			switch (bit) {
 			case AA_CONTENT_TYPE:
-				if (value->type != V_ASN1_OBJECT || OBJ_cmp(value->value.object, data_type) != 0)
+				if (value->type != V_ASN1_OBJECT ||
+				    OBJ_cmp(value->value.object, data_type) != 0)
 					return refuse(c, idx, -EBADMSG,
-						      "the signed content type differs from the content's", NULL);
+						      "the signed content type differs from the content's",
+						      NULL);
 				break;
 			case AA_SIGNING_TIME:
 				/* x509_decode_time(): UTCTime or GeneralizedTime, well formed. */
-				if ((value->type != V_ASN1_UTCTIME && value->type != V_ASN1_GENERALIZEDTIME) ||
+				if ((value->type != V_ASN1_UTCTIME &&
+				     value->type != V_ASN1_GENERALIZEDTIME) ||
 				    !ASN1_TIME_check(value->value.utctime))
-					return refuse(c, idx, -EBADMSG, "the signing time is malformed", NULL);
+					return refuse(c, idx, -EBADMSG,
+						      "the signing time is malformed", NULL);
 				s->signing_time = value->value.utctime;
 				break;
 			case AA_MESSAGE_DIGEST:
 				if (value->type != V_ASN1_OCTET_STRING)
-					return refuse(c, idx, -EBADMSG, "the message digest is not an OCTET STRING",
+					return refuse(c, idx, -EBADMSG,
+						      "the message digest is not an OCTET STRING",
 						      NULL);
 				s->msgdigest = value->value.octet_string;
 				break;
@@ -407,12 +418,14 @@ static int note_authattrs(struct ctx *c, unsigned idx, struct ksinfo *s)
 					      "sign with -nosmimecap (openssl smime/cms) or -noattr");
 			default: /* Microsoft SpOpusInfo, StatementType */
 				return refuse(c, idx, -EKEYREJECTED,
-					      "Authenticode attributes are signed outside Authenticode", FIX_NOATTR);
+					      "Authenticode attributes are signed outside Authenticode",
+					      FIX_NOATTR);
 			}
 		}
 	}
 	if (!(seen & AA_CONTENT_TYPE) || !(seen & AA_MESSAGE_DIGEST))
-		return refuse(c, idx, -EBADMSG, "a signed content type or message digest attribute is missing",
+		return refuse(c, idx, -EBADMSG,
+			      "a signed content type or message digest attribute is missing",
 			      "sign with -noattr, or let openssl add its standard signed attributes");
 	return 0;
 }
@@ -495,7 +508,8 @@ static size_t ber_header(const unsigned char *p, size_t len)
  * encoded, chunk headers included, so it digests other bytes than the policy.
  * Return: true with the encoded contents in @ret/@ret_len.
  */
-static bool econtent_chunked(const unsigned char *p, size_t len, const unsigned char **ret, size_t *ret_len)
+static bool econtent_chunked(const unsigned char *p, size_t len, const unsigned char **ret,
+			     size_t *ret_len)
 {
 	/* 'e' enters an element, 's' skips one. */
 	static const char path[] = "eseesses";
@@ -592,17 +606,18 @@ static int digest_sinfo(struct ctx *c, unsigned idx, struct ksinfo *s)
 	EVP_MD_CTX *mdctx;
 	int n, ok;
 
-	if (EVP_Digest(c->data ? (const void *)c->data : "", c->data_len, s->digest, &s->digest_len, s->md,
-		       NULL) != 1)
+	if (EVP_Digest(c->data ? (const void *)c->data : "", c->data_len, s->digest, &s->digest_len,
+		       s->md, NULL) != 1)
 		return -EOPNOTSUPP;
 	if (!s->have_authattrs)
 		return 0;
 	if ((unsigned)ASN1_STRING_length(s->msgdigest) != s->digest_len)
-		return refuse(c, idx, -EBADMSG, "the message digest attribute has the wrong size", NULL);
+		return refuse(c, idx, -EBADMSG, "the message digest attribute has the wrong size",
+			      NULL);
 	if (memcmp(ASN1_STRING_get0_data(s->msgdigest), s->digest, s->digest_len) != 0)
 		return refuse(c, idx, -EKEYREJECTED,
-			      c->have_data ? "the content does not match the signed message digest" :
-					     "the data does not match the signed message digest",
+			      c->have_data ? "the content does not match the signed message digest"
+					   : "the data does not match the signed message digest",
 			      NULL);
 
 	/* The SET OF attributes, each in the order and encoding of the message. */
@@ -690,13 +705,14 @@ static int verify_chain(struct ctx *c, unsigned idx, struct ksinfo *s)
 		if (!p)
 			return 0; /* the top of what the message carries */
 		if (match_skid && !octets_same(X509_get0_subject_key_id(p->x509), a1.skid))
-			return refuse(c, idx, -EKEYREJECTED, "the certificate chain has an authority key id mismatch",
-				      NULL);
+			return refuse(c, idx, -EKEYREJECTED,
+				      "the certificate chain has an authority key id mismatch", NULL);
 		if (p->seen)
 			return 0;
 		r = verify_cert(x->x509, p->x509);
 		if (r < 0)
-			return refuse(c, idx, r, "a certificate in the chain does not verify against its issuer",
+			return refuse(c, idx, r,
+				      "a certificate in the chain does not verify against its issuer",
 				      NULL);
 		x->signer = p;
 		if (x == p)
@@ -732,12 +748,12 @@ static int verify_one(struct ctx *c, unsigned idx, struct ksinfo *s)
 			      "signed outside the validity of the signer's certificate (its signing time is signed)",
 			      "sign with a certificate valid now, or with -noattr (no signing time)");
 
-	r = verify_digest(X509_get0_pubkey(s->signer->x509), s->ecdsa, s->md, s->digest, s->digest_len,
-			  sinfo_sig(s));
+	r = verify_digest(X509_get0_pubkey(s->signer->x509), s->ecdsa, s->md, s->digest,
+			  s->digest_len, sinfo_sig(s));
 	if (r < 0)
 		return refuse(c, idx, r,
-			      r == -EKEYREJECTED ? "the signature does not match (wrong data or tampered)" :
-						   "the signer's key cannot make this signature",
+			      r == -EKEYREJECTED ? "the signature does not match (wrong data or tampered)"
+						 : "the signer's key cannot make this signature",
 			      NULL);
 	return verify_chain(c, idx, s);
 }
@@ -745,14 +761,15 @@ static int verify_one(struct ctx *c, unsigned idx, struct ksinfo *s)
 /* pkcs7_validate_trust_one(). */
 static int trust_one(struct ctx *c, unsigned idx, struct ksinfo *s)
 {
-	struct kcert *x, *last = NULL, *upto;	/* upto: the certificate found trusted, or NULL */
+	struct kcert *x, *last = NULL, *upto; /* upto: the certificate found trusted, or NULL */
 	X509 *key = NULL;
-	bool verify_sinfo = true;	/* sig: sinfo->sig, else last->sig */
+	bool verify_sinfo = true; /* sig: sinfo->sig, else last->sig */
 	struct kid id;
 	int r;
 
 	for (x = s->signer; x; x = x->signer == x ? NULL : x->signer) {
-		struct kid i0 = { .issuer = X509_get_issuer_name(x->x509), .serial = X509_get0_serialNumber(x->x509) };
+		struct kid i0 = { .issuer = X509_get_issuer_name(x->x509),
+				  .serial = X509_get0_serialNumber(x->x509) };
 		struct kid i1 = { .skid = X509_get0_subject_key_id(x->x509) };
 
 		if (x->seen)
@@ -778,7 +795,8 @@ static int trust_one(struct ctx *c, unsigned idx, struct ksinfo *s)
 			if (r == 0)
 				goto matched;
 			if (r != -ENOKEY)
-				return refuse(c, idx, r, "the trusted key named by the chain's authority key id differs",
+				return refuse(c, idx, r,
+					      "the trusted key named by the chain's authority key id differs",
 					      NULL);
 		}
 	}
@@ -795,13 +813,15 @@ static int trust_one(struct ctx *c, unsigned idx, struct ksinfo *s)
 matched:
 	/* verify_signature(key, sig): failure is -EKEYREJECTED. */
 	if (verify_sinfo)
-		r = verify_digest(X509_get0_pubkey(key), s->ecdsa, s->md, s->digest, s->digest_len, sinfo_sig(s));
+		r = verify_digest(X509_get0_pubkey(key), s->ecdsa, s->md, s->digest, s->digest_len,
+				  sinfo_sig(s));
 	else
 		r = verify_cert(last->x509, key);
 	if (r < 0)
 		return refuse(c, idx, -EKEYREJECTED,
-			      verify_sinfo ? "the signature does not verify with the trusted certificate that matches its signer" :
-					     "the chain does not verify with the trusted certificate that matches its issuer",
+			      verify_sinfo
+				      ? "the signature does not verify with the trusted certificate that matches its signer"
+				      : "the chain does not verify with the trusted certificate that matches its issuer",
 			      NULL);
 	/* The chain up to what the keyring vouched for is verified, for the next signers. */
 	for (x = upto ? s->signer : NULL; x; x = x->signer == x ? NULL : x->signer) {
@@ -834,7 +854,8 @@ static int validate_trust(struct ctx *c, struct ksinfo *s, int n)
 			return refuse(c, (unsigned)i + 1, r, "the trust check failed", NULL);
 	}
 	if (cached == -ENOKEY)
-		return refuse(c, 0, -ENOKEY, "not signed by a trusted certificate, nor by one that chains to it",
+		return refuse(c, 0, -ENOKEY,
+			      "not signed by a trusted certificate, nor by one that chains to it",
 			      "enrol the signer's certificate or its CA in .secondary_trusted_keys or UEFI db");
 	return cached;
 }
@@ -851,14 +872,16 @@ static int judge(struct ctx *c, const void *sig, size_t sig_len, const void *dat
 	 * after it are ignored, though they count towards the size.
 	 */
 	if (sig_len > 65535)
-		return refuse(c, 0, -EMSGSIZE, "larger than 65535 bytes, the most the kernel's ASN.1 decoder takes",
+		return refuse(c, 0, -EMSGSIZE,
+			      "larger than 65535 bytes, the most the kernel's ASN.1 decoder takes",
 			      "sign a smaller policy, or leave the certificate out (-nocerts)");
 	if (!ber_element(sig, sig_len, 0))
 		return refuse(c, 0, -EBADMSG, "not a DER or BER PKCS#7 message the kernel can decode",
 			      "sign with -outform der");
 	c->cms = d2i_CMS_ContentInfo(NULL, &p, (long)sig_len);
 	if (!c->cms)
-		return refuse(c, 0, -EBADMSG, "not a DER or BER PKCS#7 message", "sign with -outform der");
+		return refuse(c, 0, -EBADMSG, "not a DER or BER PKCS#7 message",
+			      "sign with -outform der");
 	if (OBJ_obj2nid(CMS_get0_type(c->cms)) != NID_pkcs7_signed)
 		return refuse(c, 0, -EINVAL, "not a SignedData (pkcs7_check_content_type)", NULL);
 	c->sinfos = CMS_get0_SignerInfos(c->cms);
@@ -876,7 +899,8 @@ static int judge(struct ctx *c, const void *sig, size_t sig_len, const void *dat
 	/* verify_pkcs7_message_sig(): detached data for a message that carries its own is refused. */
 	if (data) {
 		if (c->have_data) {
-			r = refuse(c, 0, -EBADMSG, "the signature carries its own content where detached data is expected",
+			r = refuse(c, 0, -EBADMSG,
+				   "the signature carries its own content where detached data is expected",
 				   "sign without -nodetach");
 			goto out;
 		}
@@ -914,7 +938,8 @@ static int judge(struct ctx *c, const void *sig, size_t sig_len, const void *dat
 	r = validate_trust(c, s, n);
 	if (r == 0 && !data && !c->have_data)
 		/* The trust passed, then IPE asks for the content: pkcs7_get_content_data() -ENODATA. */
-		r = refuse(c, 0, -ENODATA, "the signature is detached, the kernel needs the policy inside it",
+		r = refuse(c, 0, -ENODATA,
+			   "the signature is detached, the kernel needs the policy inside it",
 			   "sign with -nodetach");
 out:
 	free(s);

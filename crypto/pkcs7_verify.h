@@ -18,12 +18,12 @@
 
 /* What the kernel said, and why. The strings are static. */
 struct pkcs7_verdict {
-	int error;		/* 0 accepted, else the negative errno the kernel returns */
-	const char *why;	/* what the kernel objected to; NULL when accepted */
-	const char *fix;	/* what to change in the signing command; NULL when not structural */
-	unsigned signer;	/* 1-based signer info the verdict is about; 0 for the whole message */
-	X509 *trusted_by;	/* the trusted certificate that verified (borrowed), NULL if none */
-	unsigned char *content;	/* the content the kernel saw (malloc'd, plus one NUL), or NULL */
+	int error;        /* 0 accepted, else the negative errno the kernel returns */
+	const char *why;  /* what the kernel objected to; NULL when accepted */
+	const char *fix;  /* what to change in the signing command; NULL when not structural */
+	unsigned signer;  /* 1-based signer info the verdict is about; 0 for the whole message */
+	X509 *trusted_by; /* the trusted certificate that verified (borrowed), NULL if none */
+	unsigned char *content; /* the content the kernel saw (malloc'd, plus one NUL), or NULL */
 	size_t content_len;
 };
 

@@ -23,8 +23,9 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(struct json_object *, json_object_put);
 #define _cleanup_json_ _cleanup_(json_object_putp)
 
 /* Flags for json_format(). */
-#define JSON_PRETTY 1u   /* two-space indentation and "key": value, as the manifest is written */
-#define JSON_NO_SPACE 2u /* with JSON_PRETTY: "key":value, as `ipe-keys list --json` has always been written */
+#define JSON_PRETTY 1u /* two-space indentation and "key": value, as the manifest is written */
+#define JSON_NO_SPACE \
+	2u /* with JSON_PRETTY: "key":value, as `ipe-keys list --json` has always been written */
 
 /* True when @len bytes at @s are well-formed UTF-8 (RFC 3629: no overlong
  * forms, no surrogates, nothing above U+10FFFF). NUL bytes are allowed. */

@@ -9,21 +9,23 @@
 #include "lib/hexdecoct.h"
 #include "lib/macro.h"
 
-#define GUID(a, b, c, d0, d1, d2, d3, d4, d5, d6, d7)                                    \
-	{ {                                                                              \
-		(a) & 0xff, ((a) >> 8) & 0xff, ((a) >> 16) & 0xff, ((a) >> 24) & 0xff,   \
-		(b) & 0xff, ((b) >> 8) & 0xff, (c) & 0xff, ((c) >> 8) & 0xff,            \
-		d0, d1, d2, d3, d4, d5, d6, d7,                                          \
-	} }
+#define GUID(a, b, c, d0, d1, d2, d3, d4, d5, d6, d7)                                             \
+	{                                                                                         \
+		{                                                                                 \
+			(a) & 0xff, ((a) >> 8) & 0xff, ((a) >> 16) & 0xff, ((a) >> 24) & 0xff,    \
+				(b)&0xff, ((b) >> 8) & 0xff, (c)&0xff, ((c) >> 8) & 0xff, d0, d1, \
+				d2, d3, d4, d5, d6, d7,                                           \
+		}                                                                                 \
+	}
 
-const efi_guid EFI_IMAGE_SECURITY_DATABASE_GUID =
-	GUID(0xd719b2cb, 0x3d3a, 0x4596, 0xa3, 0xbc, 0xda, 0xd0, 0x0e, 0x67, 0x65, 0x6f);
-const efi_guid EFI_CERT_X509_GUID =
-	GUID(0xa5c059a1, 0x94e4, 0x4aa7, 0x87, 0xb5, 0xab, 0x15, 0x5c, 0x2b, 0xf0, 0x72);
-const efi_guid EFI_CERT_TYPE_PKCS7_GUID =
-	GUID(0x4aafd29d, 0x68df, 0x49ee, 0x8a, 0xa9, 0x34, 0x7d, 0x37, 0x56, 0x65, 0xa7);
-const efi_guid IPE_TOOLS_OWNER_GUID =
-	GUID(0xaa6fe64e, 0x298c, 0x41a9, 0x8d, 0x4f, 0x11, 0xf3, 0x26, 0x95, 0x2b, 0x7b);
+const efi_guid EFI_IMAGE_SECURITY_DATABASE_GUID = GUID(0xd719b2cb, 0x3d3a, 0x4596, 0xa3, 0xbc, 0xda,
+						       0xd0, 0x0e, 0x67, 0x65, 0x6f);
+const efi_guid EFI_CERT_X509_GUID = GUID(0xa5c059a1, 0x94e4, 0x4aa7, 0x87, 0xb5, 0xab, 0x15, 0x5c,
+					 0x2b, 0xf0, 0x72);
+const efi_guid EFI_CERT_TYPE_PKCS7_GUID = GUID(0x4aafd29d, 0x68df, 0x49ee, 0x8a, 0xa9, 0x34, 0x7d,
+					       0x37, 0x56, 0x65, 0xa7);
+const efi_guid IPE_TOOLS_OWNER_GUID = GUID(0xaa6fe64e, 0x298c, 0x41a9, 0x8d, 0x4f, 0x11, 0xf3, 0x26,
+					   0x95, 0x2b, 0x7b);
 
 #define WIN_CERT_TYPE_EFI_GUID 0x0EF1
 #define WIN_CERT_REVISION 0x0200
@@ -82,15 +84,18 @@ int efi_time_parse(const char *s, struct efi_time *ret)
 	unsigned y, mo, d, h, mi, sec;
 	int n = 0;
 
-	if (sscanf(s, "%4u-%2u-%2u %2u:%2u:%2u%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 ||
-	    s[n] != 0)
+	if (sscanf(s, "%4u-%2u-%2u %2u:%2u:%2u%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 || s[n] != 0)
 		return -EINVAL;
 	if (y < 1900 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
 	    sec > 59)
 		return -EINVAL;
 	*ret = (struct efi_time){
-		.year = (uint16_t)y, .month = (uint8_t)mo, .day = (uint8_t)d,
-		.hour = (uint8_t)h, .minute = (uint8_t)mi, .second = (uint8_t)sec,
+		.year = (uint16_t)y,
+		.month = (uint8_t)mo,
+		.day = (uint8_t)d,
+		.hour = (uint8_t)h,
+		.minute = (uint8_t)mi,
+		.second = (uint8_t)sec,
 	};
 	return 0;
 }
@@ -101,9 +106,12 @@ void efi_time_from_unix(time_t t, struct efi_time *ret)
 
 	gmtime_r(&t, &tm);
 	*ret = (struct efi_time){
-		.year = (uint16_t)(tm.tm_year + 1900), .month = (uint8_t)(tm.tm_mon + 1),
-		.day = (uint8_t)tm.tm_mday, .hour = (uint8_t)tm.tm_hour,
-		.minute = (uint8_t)tm.tm_min, .second = (uint8_t)tm.tm_sec,
+		.year = (uint16_t)(tm.tm_year + 1900),
+		.month = (uint8_t)(tm.tm_mon + 1),
+		.day = (uint8_t)tm.tm_mday,
+		.hour = (uint8_t)tm.tm_hour,
+		.minute = (uint8_t)tm.tm_min,
+		.second = (uint8_t)tm.tm_sec,
 	};
 }
 

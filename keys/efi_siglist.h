@@ -34,8 +34,8 @@ extern const efi_guid IPE_TOOLS_OWNER_GUID;
 #define EFI_VARIABLE_TIME_BASED_AUTHENTICATED_WRITE_ACCESS 0x20u
 #define EFI_VARIABLE_APPEND_WRITE 0x40u
 /* 0x27: how db, dbx, KEK and PK are written. */
-#define EFI_SECURE_VARIABLE_ATTRIBUTES                                                   \
-	(EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_BOOTSERVICE_ACCESS |                   \
+#define EFI_SECURE_VARIABLE_ATTRIBUTES                                 \
+	(EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_BOOTSERVICE_ACCESS | \
 	 EFI_VARIABLE_RUNTIME_ACCESS | EFI_VARIABLE_TIME_BASED_AUTHENTICATED_WRITE_ACCESS)
 
 /* EFI_TIME, 16 bytes, little-endian fields. */

@@ -94,10 +94,7 @@ const struct verb enroll_verb = {
 
 int verb_enroll(int argc, char *argv[])
 {
-	static const struct option options[] = {
-		{ "keyring", required_argument, NULL, 'k' },
-		{}
-	};
+	static const struct option options[] = { { "keyring", required_argument, NULL, 'k' }, {} };
 	_cleanup_(X509_freep) X509 *cert = NULL;
 	_cleanup_free_ unsigned char *der = NULL;
 	_cleanup_free_ char *desc = NULL, *shown = NULL;
@@ -138,7 +135,8 @@ int verb_enroll(int argc, char *argv[])
 	if (r == -ENOKEY)
 		return log_error_errno(r, "keyring %s not found", ring_name);
 	if (r == -ENOTUNIQ)
-		return log_error_errno(r, "keyring name %s is ambiguous, give its serial instead", ring_name);
+		return log_error_errno(r, "keyring name %s is ambiguous, give its serial instead",
+				       ring_name);
 	if (r < 0)
 		return log_error_errno(r, "keyring %s: %m", ring_name);
 
@@ -165,7 +163,8 @@ int verb_enroll(int argc, char *argv[])
 				       "Only .secondary_trusted_keys takes certificates at run time (signed by a trusted CA)",
 				       path, ring_name);
 	case -EBADMSG:
-		return log_error_errno(r, "%s: the kernel's X.509 parser rejected the certificate (%m)", path);
+		return log_error_errno(r, "%s: the kernel's X.509 parser rejected the certificate (%m)",
+				       path);
 	case -ENOPKG:
 	case -ENOENT: /* crypto_alloc_sig() of an algorithm the kernel was built without */
 		return log_error_errno(r, "%s: the kernel lacks the certificate's key or signature algorithm (%m), e.g. CONFIG_CRYPTO_ECDSA for EC keys; use an RSA key ('generate --algorithm rsa3072')",

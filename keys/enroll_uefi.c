@@ -116,16 +116,12 @@ const struct verb enroll_uefi_verb = {
 	.help = "Add CERT to UEFI db now through efivarfs, appending to an existing db. Needs\n"
 		"the firmware in setup mode, or --key and --signer-cert of a KEK key it accepts.\n"
 		"The kernel loads db into .platform at the next boot.\n"
-		"\n"
-		DB_UPDATE_OPTIONS_HELP,
+		"\n" DB_UPDATE_OPTIONS_HELP,
 };
 
 int verb_enroll_uefi(int argc, char *argv[])
 {
-	static const struct option options[] = {
-		DB_UPDATE_OPTIONS,
-		{}
-	};
+	static const struct option options[] = { DB_UPDATE_OPTIONS, {} };
 	struct db_update u = DB_UPDATE_INIT;
 	_cleanup_free_ unsigned char *payload = NULL;
 	bool exists;
@@ -144,7 +140,8 @@ int verb_enroll_uefi(int argc, char *argv[])
 		return r;
 	setup = read_setup_mode();
 	if (setup < 0)
-		return log_error_errno(setup, "%s: cannot read the firmware's setup mode: %m", SETUP_MODE_PATH);
+		return log_error_errno(setup, "%s: cannot read the firmware's setup mode: %m",
+				       SETUP_MODE_PATH);
 	if (!setup && !u.key_path)
 		return log_error_errno(-EPERM,
 				       "the firmware is in user mode (a PK is enrolled): db only takes updates signed by a KEK key; %s",

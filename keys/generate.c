@@ -53,9 +53,11 @@ static int load_issuer(const char *key_path, const char *cert_path, EVP_PKEY **r
 		return r;
 	problems = cert_profile_problems(cert, time(NULL));
 	if (problems & CERT_EXPIRED)
-		return log_error_errno(-EKEYEXPIRED, "%s: the issuer certificate has expired", cert_path);
+		return log_error_errno(-EKEYEXPIRED, "%s: the issuer certificate has expired",
+				       cert_path);
 	if (problems & CERT_NOT_YET_VALID)
-		return log_error_errno(-EKEYEXPIRED, "%s: the issuer certificate is not valid yet", cert_path);
+		return log_error_errno(-EKEYEXPIRED, "%s: the issuer certificate is not valid yet",
+				       cert_path);
 	if (problems & CERT_NOT_CA)
 		return log_error_errno(-EKEYREJECTED,
 				       "%s: not a CA certificate (needs basicConstraints CA:TRUE and keyUsage keyCertSign; make one with 'generate --ca')",
@@ -156,7 +158,8 @@ static int open_out_dir(const char *out_dir)
 	if (r == -ENOENT) { /* a missing parent: mkdir -p, then walk again */
 		r = mkdir_p(path, 0700);
 		if (r < 0)
-			return log_error_errno(r, "%s: cannot create the output directory: %m", out_dir);
+			return log_error_errno(r, "%s: cannot create the output directory: %m",
+					       out_dir);
 		r = chase_parent(path, 0, &dir, &name);
 	}
 	if (r == -EISDIR) /* ".", "..", "/": no link to follow */
@@ -165,7 +168,8 @@ static int open_out_dir(const char *out_dir)
 		return log_output_error(r, out_dir, "cannot create the output directory");
 	else {
 		if (mkdirat(dir, name, 0700) < 0 && errno != EEXIST)
-			return log_error_errno(-errno, "%s: cannot create the output directory: %m", out_dir);
+			return log_error_errno(-errno, "%s: cannot create the output directory: %m",
+					       out_dir);
 		fd = openat(dir, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	}
 	if (fd < 0)
@@ -202,7 +206,15 @@ const struct verb generate_verb = {
 
 int verb_generate(int argc, char *argv[])
 {
-	enum { ARG_CN = 0x100, ARG_ALG, ARG_DAYS, ARG_CA, ARG_ISSUER_KEY, ARG_ISSUER_CERT, ARG_OUT_DIR };
+	enum {
+		ARG_CN = 0x100,
+		ARG_ALG,
+		ARG_DAYS,
+		ARG_CA,
+		ARG_ISSUER_KEY,
+		ARG_ISSUER_CERT,
+		ARG_OUT_DIR
+	};
 	static const struct option options[] = {
 		{ "out-dir", required_argument, NULL, ARG_OUT_DIR },
 		{ "cn", required_argument, NULL, ARG_CN },
@@ -284,7 +296,8 @@ int verb_generate(int argc, char *argv[])
 	/* Checked up front so an existing file is never half-replaced by a set of three. */
 	for (unsigned i = 0; i < OUT_N; i++)
 		if (access(o.path[i], F_OK) == 0)
-			return log_error_errno(-EEXIST, "%s: already exists, refusing to overwrite it", o.path[i]);
+			return log_error_errno(-EEXIST, "%s: already exists, refusing to overwrite it",
+					       o.path[i]);
 
 	key_material_protect();
 	r = key_generate(alg, &key);

@@ -10,12 +10,9 @@ static const struct {
 	const char *name;
 	key_serial_t id;
 } special_keyrings[] = {
-	{ "@t", KEY_SPEC_THREAD_KEYRING },
-	{ "@p", KEY_SPEC_PROCESS_KEYRING },
-	{ "@s", KEY_SPEC_SESSION_KEYRING },
-	{ "@u", KEY_SPEC_USER_KEYRING },
-	{ "@us", KEY_SPEC_USER_SESSION_KEYRING },
-	{ "@g", KEY_SPEC_GROUP_KEYRING },
+	{ "@t", KEY_SPEC_THREAD_KEYRING },        { "@p", KEY_SPEC_PROCESS_KEYRING },
+	{ "@s", KEY_SPEC_SESSION_KEYRING },       { "@u", KEY_SPEC_USER_KEYRING },
+	{ "@us", KEY_SPEC_USER_SESSION_KEYRING }, { "@g", KEY_SPEC_GROUP_KEYRING },
 };
 
 static void fclosep(FILE **f)

@@ -26,8 +26,8 @@ static const char *const default_keyrings[] = {
 
 struct cert_match {
 	const char *path;
-	char *desc;      /* kernel description */
-	char *tbs;       /* "tbs:<hex>" in .blacklist */
+	char *desc; /* kernel description */
+	char *tbs;  /* "tbs:<hex>" in .blacklist */
 	char *sha256;
 	json_object *found; /* [{keyring, id}] */
 	bool present, blacklisted;
@@ -131,7 +131,8 @@ static json_object *list_keyring(const char *name, struct cert_match *m, bool js
 			_cleanup_free_ char *e = escape_text(name);
 
 			if (r == -ENOKEY)
-				printf("%s: not present in this kernel (or not visible to this user)\n", e ?: "?");
+				printf("%s: not present in this kernel (or not visible to this user)\n",
+				       e ?: "?");
 			else
 				printf("%s: %s (%s)\n", e ?: "?", keyring_status(r), strerror(-r));
 		}
@@ -158,9 +159,11 @@ static json_object *list_keyring(const char *name, struct cert_match *m, bool js
 		match = m && key_matches(m, &k, name);
 		if (!json) {
 			/* Descriptions come from certificates anyone can make: no terminal escapes. */
-			_cleanup_free_ char *type = escape_text(k.type), *desc = escape_text(k.description);
+			_cleanup_free_ char *type = escape_text(k.type),
+					    *desc = escape_text(k.description);
 
-			printf("%c %-10d %-10s %s\n", match ? '*' : ' ', k.id, type ?: "?", desc ?: "?");
+			printf("%c %-10d %-10s %s\n", match ? '*' : ' ', k.id, type ?: "?",
+			       desc ?: "?");
 		}
 		ko = json_object_new_object();
 		if (ko) {
@@ -195,12 +198,10 @@ const struct verb list_verb = {
 int verb_list(int argc, char *argv[])
 {
 	enum { ARG_JSON = 0x100, ARG_CERT };
-	static const struct option options[] = {
-		{ "keyring", required_argument, NULL, 'k' },
-		{ "cert", required_argument, NULL, ARG_CERT },
-		{ "json", no_argument, NULL, ARG_JSON },
-		{}
-	};
+	static const struct option options[] = { { "keyring", required_argument, NULL, 'k' },
+						 { "cert", required_argument, NULL, ARG_CERT },
+						 { "json", no_argument, NULL, ARG_JSON },
+						 {} };
 	_cleanup_(json_object_putp) json_object *root = NULL;
 	_cleanup_(cert_match_done) struct cert_match m = {};
 	const char *rings[MAX_KEYRINGS], *cert_path = NULL;
@@ -269,9 +270,11 @@ int verb_list(int argc, char *argv[])
 		if (!json) {
 			_cleanup_free_ char *desc = escape_text(m.desc);
 
-			printf("certificate %s (sha256 %s)\n  kernel description \"%s\": %s\n", m.path,
-			       m.sha256, desc ?: "?",
-			       m.blacklisted ? "BLACKLISTED" : m.present ? "present (marked *)" : "not present");
+			printf("certificate %s (sha256 %s)\n  kernel description \"%s\": %s\n",
+			       m.path, m.sha256, desc ?: "?",
+			       m.blacklisted ? "BLACKLISTED"
+			       : m.present   ? "present (marked *)"
+					     : "not present");
 		}
 	}
 	if (json) {

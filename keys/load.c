@@ -46,8 +46,8 @@ int load_key_logged(const char *path, X509 *cert, const char *cert_path, EVP_PKE
 	if (r < 0)
 		return log_load_error(r, path, "private key", "private key");
 	if (cert && key_matches_cert(key, cert) < 0)
-		return log_error_errno(-EKEYREJECTED, "%s: key does not match the certificate %s", path,
-				       cert_path);
+		return log_error_errno(-EKEYREJECTED, "%s: key does not match the certificate %s",
+				       path, cert_path);
 	*ret = TAKE_PTR(key);
 	return 0;
 }

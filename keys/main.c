@@ -8,12 +8,7 @@
 
 /* In pipeline order. */
 static const struct verb *const verbs[] = {
-	&generate_verb,
-	&uefi_db_verb,
-	&enroll_uefi_verb,
-	&enroll_verb,
-	&list_verb,
-	&verify_verb,
+	&generate_verb, &uefi_db_verb, &enroll_uefi_verb, &enroll_verb, &list_verb, &verify_verb,
 };
 
 int main(int argc, char *argv[])

@@ -24,7 +24,8 @@ int db_update_option(struct db_update *u, int c, const char *arg)
 		return 0;
 	case DB_ARG_TIMESTAMP:
 		if (efi_time_parse(arg, &u->timestamp) < 0)
-			return usage_error("--timestamp needs \"YYYY-MM-DD HH:MM:SS\" (UTC), not '%s'", arg);
+			return usage_error("--timestamp needs \"YYYY-MM-DD HH:MM:SS\" (UTC), not '%s'",
+					   arg);
 		u->have_timestamp = true;
 		return 0;
 	default:
@@ -115,22 +116,19 @@ const struct verb uefi_db_verb = {
 		"  -o, --output FILE    where to write it\n"
 		"  --esl                only the EFI_SIGNATURE_LIST (as cert-to-efi-sig-list)\n"
 		"  --auth               the .auth file, without the attributes\n"
-		"                       (as sign-efi-sig-list)\n"
-		DB_UPDATE_OPTIONS_HELP
+		"                       (as sign-efi-sig-list)\n" DB_UPDATE_OPTIONS_HELP
 		"  --append             EFI_VARIABLE_APPEND_WRITE: add to db, do not replace it\n",
 };
 
 int verb_uefi_db(int argc, char *argv[])
 {
 	enum { ARG_ESL = DB_ARG_END, ARG_AUTH, ARG_APPEND };
-	static const struct option options[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "esl", no_argument, NULL, ARG_ESL },
-		{ "auth", no_argument, NULL, ARG_AUTH },
-		{ "append", no_argument, NULL, ARG_APPEND },
-		DB_UPDATE_OPTIONS,
-		{}
-	};
+	static const struct option options[] = { { "output", required_argument, NULL, 'o' },
+						 { "esl", no_argument, NULL, ARG_ESL },
+						 { "auth", no_argument, NULL, ARG_AUTH },
+						 { "append", no_argument, NULL, ARG_APPEND },
+						 DB_UPDATE_OPTIONS,
+						 {} };
 	struct db_update u = DB_UPDATE_INIT;
 	_cleanup_free_ unsigned char *out = NULL;
 	const char *output = NULL;
@@ -165,9 +163,13 @@ int verb_uefi_db(int argc, char *argv[])
 	if (esl && auth)
 		return usage_error("--esl and --auth are exclusive");
 	if (esl && (u.key_path || u.have_timestamp || u.append))
-		return usage_error("--esl writes the bare signature list: --key, --timestamp and --append do not apply");
+		return usage_error(
+			"--esl writes the bare signature list: --key, --timestamp and --append do not apply");
 
-	r = db_update_payload(&u, esl ? DB_FORMAT_ESL : auth ? DB_FORMAT_AUTH : DB_FORMAT_EFIVARFS,
+	r = db_update_payload(&u,
+			      esl    ? DB_FORMAT_ESL
+			      : auth ? DB_FORMAT_AUTH
+				     : DB_FORMAT_EFIVARFS,
 			      &out, &out_len);
 	if (r < 0)
 		return r;

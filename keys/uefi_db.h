@@ -18,26 +18,31 @@ struct db_update {
 	const char *signer_cert_path; /* its certificate; default: @cert_path */
 	efi_guid owner;
 	struct efi_time timestamp;
-	bool have_timestamp;          /* else: the current time */
+	bool have_timestamp; /* else: the current time */
 	bool append;
 };
 
-#define DB_UPDATE_INIT { .owner = IPE_TOOLS_OWNER_GUID }
+#define DB_UPDATE_INIT                        \
+	{                                     \
+		.owner = IPE_TOOLS_OWNER_GUID \
+	}
 
 /* getopt values of the options both verbs take; a verb numbers its own from DB_ARG_END. */
 enum { DB_ARG_KEY = 0x100, DB_ARG_SIGNER, DB_ARG_OWNER, DB_ARG_TIMESTAMP, DB_ARG_END };
 
-#define DB_UPDATE_OPTIONS                                                 \
-	{ "key", required_argument, NULL, DB_ARG_KEY },                   \
-	{ "signer-cert", required_argument, NULL, DB_ARG_SIGNER },        \
-	{ "owner", required_argument, NULL, DB_ARG_OWNER },               \
-	{ "timestamp", required_argument, NULL, DB_ARG_TIMESTAMP }
+#define DB_UPDATE_OPTIONS                                                  \
+	{ "key", required_argument, NULL, DB_ARG_KEY },                    \
+		{ "signer-cert", required_argument, NULL, DB_ARG_SIGNER }, \
+		{ "owner", required_argument, NULL, DB_ARG_OWNER },        \
+	{                                                                  \
+		"timestamp", required_argument, NULL, DB_ARG_TIMESTAMP     \
+	}
 
 /* Their lines in the verbs' --help. */
-#define DB_UPDATE_OPTIONS_HELP                                                              \
-	"  --key K              sign the update (otherwise only setup mode takes it)\n"     \
-	"  --signer-cert C      the certificate of --key, e.g. a KEK (default CERT)\n"      \
-	"  --owner GUID         SignatureOwner (default " IPE_TOOLS_OWNER_GUID_TEXT ")\n"    \
+#define DB_UPDATE_OPTIONS_HELP                                                            \
+	"  --key K              sign the update (otherwise only setup mode takes it)\n"   \
+	"  --signer-cert C      the certificate of --key, e.g. a KEK (default CERT)\n"    \
+	"  --owner GUID         SignatureOwner (default " IPE_TOOLS_OWNER_GUID_TEXT ")\n" \
 	"  --timestamp T        \"YYYY-MM-DD HH:MM:SS\" UTC (default now)\n"
 
 /**

@@ -100,11 +100,9 @@ const struct verb verify_verb = {
 
 int verb_verify(int argc, char *argv[])
 {
-	static const struct option options[] = {
-		{ "cert", required_argument, NULL, 'c' },
-		{ "data", required_argument, NULL, 'd' },
-		{}
-	};
+	static const struct option options[] = { { "cert", required_argument, NULL, 'c' },
+						 { "data", required_argument, NULL, 'd' },
+						 {} };
 	_cleanup_(sk_X509_free_allp) STACK_OF(X509) *trusted = NULL;
 	_cleanup_free_ char *sig = NULL, *data = NULL, *desc = NULL, *shown = NULL;
 	_cleanup_free_ char **cert_paths = NULL;
@@ -154,14 +152,16 @@ int verb_verify(int argc, char *argv[])
 		return log_error_errno(r, "%s: cannot verify: %m", sig_path);
 	if (v.error) {
 		if (v.signer)
-			log_error("%s: INVALID: signer %u: %s (the kernel returns %s)", sig_path, v.signer, v.why,
-				  errno_name(v.error) ?: "an errno");
+			log_error("%s: INVALID: signer %u: %s (the kernel returns %s)", sig_path,
+				  v.signer, v.why, errno_name(v.error) ?: "an errno");
 		else
-			log_error("%s: INVALID: %s (the kernel returns %s)", sig_path, v.why, errno_name(v.error) ?: "an errno");
+			log_error("%s: INVALID: %s (the kernel returns %s)", sig_path, v.why,
+				  errno_name(v.error) ?: "an errno");
 		if (v.fix)
 			log_error("%s: to fix: %s", sig_path, v.fix);
 		if (!data_path && v.error == -EKEYREJECTED && !has_content(sig, sig_len))
-			log_error("%s: a root-hash signature is verified with its data: --data FILE", sig_path);
+			log_error("%s: a root-hash signature is verified with its data: --data FILE",
+				  sig_path);
 		return EXIT_NEGATIVE;
 	}
 

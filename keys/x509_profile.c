@@ -109,7 +109,8 @@ static int build(EVP_PKEY *key, const struct cert_params *p, X509 **ret)
 	if (X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_UTF8, (const unsigned char *)p->cn,
 				       -1, -1, 0) != 1)
 		return -EINVAL;
-	if (X509_set_issuer_name(x, p->issuer_cert ? X509_get_subject_name(p->issuer_cert) : subject) != 1)
+	if (X509_set_issuer_name(x, p->issuer_cert ? X509_get_subject_name(p->issuer_cert)
+						   : subject) != 1)
 		return -EIO;
 	if (X509_set_pubkey(x, key) != 1)
 		return -EIO;

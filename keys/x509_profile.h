@@ -30,11 +30,11 @@ int key_algorithm_from_string(const char *s, enum key_algorithm *ret);
 int key_generate(enum key_algorithm alg, EVP_PKEY **ret);
 
 struct cert_params {
-	const char *cn;     /* subject commonName (UTF-8) */
-	unsigned days;      /* validity from @not_before */
+	const char *cn; /* subject commonName (UTF-8) */
+	unsigned days;  /* validity from @not_before */
 	time_t not_before;
-	bool ca;            /* CA:TRUE, keyCertSign|cRLSign; else a codeSigning leaf */
-	X509 *issuer_cert;  /* NULL: self-signed with @key */
+	bool ca;           /* CA:TRUE, keyCertSign|cRLSign; else a codeSigning leaf */
+	X509 *issuer_cert; /* NULL: self-signed with @key */
 	EVP_PKEY *issuer_key;
 };
 

@@ -11,13 +11,26 @@ const char *errno_name(int error)
 		int value;
 		const char *name;
 	} names[] = {
-		{ EPERM, "EPERM" },     { ENOENT, "ENOENT" },         { EIO, "EIO" },
-		{ ENOMEM, "ENOMEM" },   { EACCES, "EACCES" },         { EEXIST, "EEXIST" },
-		{ EINVAL, "EINVAL" },   { EFBIG, "EFBIG" },           { ERANGE, "ERANGE" },
-		{ ENAMETOOLONG, "ENAMETOOLONG" }, { EBADMSG, "EBADMSG" }, { ESTALE, "ESTALE" },
-		{ ENOKEY, "ENOKEY" },   { EKEYREJECTED, "EKEYREJECTED" }, { EKEYEXPIRED, "EKEYEXPIRED" },
-		{ ENOTSUP, "EOPNOTSUPP" }, { EBADF, "EBADF" },        { ENODATA, "ENODATA" },
-		{ ENOPKG, "ENOPKG" },   { EMSGSIZE, "EMSGSIZE" },
+		{ EPERM, "EPERM" },
+		{ ENOENT, "ENOENT" },
+		{ EIO, "EIO" },
+		{ ENOMEM, "ENOMEM" },
+		{ EACCES, "EACCES" },
+		{ EEXIST, "EEXIST" },
+		{ EINVAL, "EINVAL" },
+		{ EFBIG, "EFBIG" },
+		{ ERANGE, "ERANGE" },
+		{ ENAMETOOLONG, "ENAMETOOLONG" },
+		{ EBADMSG, "EBADMSG" },
+		{ ESTALE, "ESTALE" },
+		{ ENOKEY, "ENOKEY" },
+		{ EKEYREJECTED, "EKEYREJECTED" },
+		{ EKEYEXPIRED, "EKEYEXPIRED" },
+		{ ENOTSUP, "EOPNOTSUPP" },
+		{ EBADF, "EBADF" },
+		{ ENODATA, "ENODATA" },
+		{ ENOPKG, "ENOPKG" },
+		{ EMSGSIZE, "EMSGSIZE" },
 	};
 
 	if (error < 0)

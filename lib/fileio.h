@@ -38,17 +38,21 @@ int read_full_file(const char *path, size_t max, char **ret_buf, size_t *ret_len
  */
 struct atomic_file {
 	int fd;
-	int dir_fd;      /* O_PATH descriptor of the output's directory */
+	int dir_fd; /* O_PATH descriptor of the output's directory */
 	unsigned flags;
-	char *name;      /* the final name in dir_fd */
-	char *tmp_name;  /* a temporary name in dir_fd, while the file has one */
+	char *name;        /* the final name in dir_fd */
+	char *tmp_name;    /* a temporary name in dir_fd, while the file has one */
 	char tmp_path[32]; /* "/proc/self/fd/N": the contents, for code that takes a path */
 };
 
-#define ATOMIC_FILE_INIT { .fd = -1, .dir_fd = -1 }
+#define ATOMIC_FILE_INIT               \
+	{                              \
+		.fd = -1, .dir_fd = -1 \
+	}
 
 /* Flags for atomic_file_open(). */
-#define ATOMIC_NO_REPLACE 1u /* fail with -EEXIST if the target exists (a link counts, never followed) */
+#define ATOMIC_NO_REPLACE \
+	1u /* fail with -EEXIST if the target exists (a link counts, never followed) */
 
 /**
  * atomic_file_open() - start writing the output @path.
@@ -63,7 +67,8 @@ struct atomic_file {
 int atomic_file_open(struct atomic_file *f, const char *path, mode_t mode, unsigned flags);
 
 /* atomic_file_open() of @name in the directory @dir_fd (which is duplicated, not taken). */
-int atomic_file_openat(struct atomic_file *f, int dir_fd, const char *name, mode_t mode, unsigned flags);
+int atomic_file_openat(struct atomic_file *f, int dir_fd, const char *name, mode_t mode,
+		       unsigned flags);
 
 int atomic_file_commit(struct atomic_file *f);
 void atomic_file_discard(struct atomic_file *f);

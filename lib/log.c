@@ -71,7 +71,7 @@ int log_full_errno(enum log_level level, int error, const char *fmt, ...)
 	return error;
 }
 
-int (usage_error)(const char *fmt, ...)
+int(usage_error)(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -147,10 +147,12 @@ int log_output_error(int error, const char *path, const char *what)
 {
 	switch (-error) {
 	case ENOLINK:
-		return log_error_errno(error, "%s: a symbolic link owned by another user in a sticky world-writable directory; not following it, as the kernel's fs.protected_symlinks rule would not (remove it, or name its target)",
+		return log_error_errno(error,
+				       "%s: a symbolic link owned by another user in a sticky world-writable directory; not following it, as the kernel's fs.protected_symlinks rule would not (remove it, or name its target)",
 				       path);
 	case EPERM:
-		return log_error_errno(error, "%s: not a regular file; refusing to replace it with one (name a new file, or - for standard output)",
+		return log_error_errno(error,
+				       "%s: not a regular file; refusing to replace it with one (name a new file, or - for standard output)",
 				       path);
 	case EEXIST:
 		return log_error_errno(error, "%s: already exists; not replacing it", path);

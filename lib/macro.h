@@ -16,29 +16,29 @@
 #define ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
-#define DIV_ROUND_UP(x, y) (((x) + (y) - 1) / (y))
+#define DIV_ROUND_UP(x, y) (((x) + (y)-1) / (y))
 
 /* Hand ownership out of a _cleanup_ variable: read it and leave NULL behind. */
-#define TAKE_PTR(p)                          \
-	({                                   \
-		__typeof__(p) _p_ = (p);     \
-		(p) = NULL;                  \
-		_p_;                         \
+#define TAKE_PTR(p)                      \
+	({                               \
+		__typeof__(p) _p_ = (p); \
+		(p) = NULL;              \
+		_p_;                     \
 	})
 
-#define TAKE_FD(fd)                  \
-	({                           \
-		int _fd_ = (fd);     \
-		(fd) = -1;           \
-		_fd_;                \
+#define TAKE_FD(fd)              \
+	({                       \
+		int _fd_ = (fd); \
+		(fd) = -1;       \
+		_fd_;            \
 	})
 
 /* Generate func##p(), a cleanup helper that calls func() on non-NULL. */
-#define DEFINE_TRIVIAL_CLEANUP_FUNC(type, func)    \
-	static inline void func##p(type *p)        \
-	{                                          \
-		if (*p)                            \
-			func(*p);                  \
+#define DEFINE_TRIVIAL_CLEANUP_FUNC(type, func) \
+	static inline void func##p(type *p)     \
+	{                                       \
+		if (*p)                         \
+			func(*p);               \
 	}
 
 static inline void freep(void *p)

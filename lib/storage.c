@@ -85,8 +85,8 @@ static void add_block(struct units *s, dev_t dev, bool weak, unsigned depth)
 		add_block(s, st.st_dev, true, depth + 1);
 	}
 	/* A partition: its disk's directory is the parent of its own. */
-	if (read_attr(dev, "partition", buf, sizeof(buf)) == 0 && read_attr(dev, "../dev", buf, sizeof(buf)) == 0 &&
-	    parse_dev(buf, &parent))
+	if (read_attr(dev, "partition", buf, sizeof(buf)) == 0 &&
+	    read_attr(dev, "../dev", buf, sizeof(buf)) == 0 && parse_dev(buf, &parent))
 		add_block(s, parent, true, depth + 1);
 	/* device-mapper and md: every device underneath (block/holder.c: "slaves"). */
 	snprintf(sub, sizeof(sub), "/sys/dev/block/%u:%u/slaves", major(dev), minor(dev));
@@ -135,8 +135,8 @@ int storage_overlaps(int fd_a, int fd_b)
 		for (size_t j = 0; j < b.n; j++) {
 			const struct unit *x = &a.u[i], *y = &b.u[j];
 
-			if (x->file == y->file && x->dev == y->dev && (!x->file || x->ino == y->ino) &&
-			    !(x->weak && y->weak))
+			if (x->file == y->file && x->dev == y->dev &&
+			    (!x->file || x->ino == y->ino) && !(x->weak && y->weak))
 				return 1;
 		}
 	return 0;

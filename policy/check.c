@@ -100,7 +100,8 @@ static void check_text(struct checker *c, const char *text, size_t len)
 	for (size_t i = 0; i < len && text + i != nul; i++) {
 		if (text[i] == '\r') {
 			if (!cr_seen)
-				warn(c, line, "CR line break: the kernel splits lines at \\r as well as \\n (CRLF adds empty lines, a lone CR splits the line); use LF");
+				warn(c, line,
+				     "CR line break: the kernel splits lines at \\r as well as \\n (CRLF adds empty lines, a lone CR splits the line); use LF");
 			cr_seen = true;
 			line++;
 		} else if (text[i] == '\n' && !(i > 0 && text[i - 1] == '\r'))
@@ -113,7 +114,8 @@ static void check_text(struct checker *c, const char *text, size_t len)
 		for (size_t i = 0; i < rest && !content; i++)
 			content = !ipe_isspace((unsigned char)nul[1 + i]) && nul[1 + i] != 0;
 		if (content)
-			warn(c, line, "NUL byte: the kernel ignores the %zu bytes after it, including any rules there",
+			warn(c, line,
+			     "NUL byte: the kernel ignores the %zu bytes after it, including any rules there",
 			     rest);
 	}
 }
@@ -145,17 +147,21 @@ static void check_digest(struct checker *c, const struct ipe_rule *r, const stru
 
 		if (n < sizeof(lower)) {
 			for (size_t i = 0; i <= n; i++)
-				lower[i] = (char)(alg[i] >= 'A' && alg[i] <= 'Z' ? alg[i] + 32 : alg[i]);
+				lower[i] = (char)(alg[i] >= 'A' && alg[i] <= 'Z' ? alg[i] + 32
+										 : alg[i]);
 			fixed = digest_alg_known(lower, fsv);
 		}
 		if (fixed)
-			warn(c, r->line, "%s: algorithm '%s' is not lower case; the kernel compares names exactly, so this never matches '%s'",
+			warn(c, r->line,
+			     "%s: algorithm '%s' is not lower case; the kernel compares names exactly, so this never matches '%s'",
 			     key, qa, lower);
 		else if (fsv)
-			warn(c, r->line, "fsverity_digest: algorithm '%s' is not sha256 or sha512; this rule never matches",
+			warn(c, r->line,
+			     "fsverity_digest: algorithm '%s' is not sha256 or sha512; this rule never matches",
 			     qa);
 		else
-			warn(c, r->line, "dmverity_roothash: unknown algorithm '%s' (the kernel's are blake2b-512, blake2s-256, sha256, sha384, sha512, sha3-224, sha3-256, sha3-384, sha3-512, sm3, rmd160)",
+			warn(c, r->line,
+			     "dmverity_roothash: unknown algorithm '%s' (the kernel's are blake2b-512, blake2s-256, sha256, sha384, sha512, sha3-224, sha3-256, sha3-384, sha3-512, sm3, rmd160)",
 			     qa);
 		return;
 	}
@@ -163,7 +169,8 @@ static void check_digest(struct checker *c, const struct ipe_rule *r, const stru
 	if (!p->digest.len)
 		warn(c, r->line, "%s: empty %s digest; this rule never matches", key, alg);
 	else if (want != p->digest.len)
-		warn(c, r->line, "%s: a %s digest is %zu bytes (%zu hex digits), this one is %zu bytes; this rule never matches",
+		warn(c, r->line,
+		     "%s: a %s digest is %zu bytes (%zu hex digits), this one is %zu bytes; this rule never matches",
 		     key, alg, want, 2 * want, p->digest.len);
 }
 
@@ -217,7 +224,8 @@ static bool check_rule_props(struct checker *c, const struct ipe_rule *r)
 			break;
 		case IPE_PROP_BOOT_VERIFIED_TRUE:
 			if (!c->boot_verified_seen)
-				warn(c, r->line, "boot_verified=TRUE trusts every file in the initramfs, also files written there at run time; replace this policy once the system has booted");
+				warn(c, r->line,
+				     "boot_verified=TRUE trusts every file in the initramfs, also files written there at run time; replace this policy once the system has booted");
 			c->boot_verified_seen = true;
 			_fallthrough_;
 		default:
@@ -235,7 +243,8 @@ static bool check_rule_props(struct checker *c, const struct ipe_rule *r)
 			seen[p->type] = p;
 	}
 	if (r->op == IPE_OP_EXECUTE && r->action == IPE_ACTION_ALLOW && !r->n_props)
-		warn(c, r->line, "'op=EXECUTE action=ALLOW' without properties allows every execution, anonymous executable memory included");
+		warn(c, r->line,
+		     "'op=EXECUTE action=ALLOW' without properties allows every execution, anonymous executable memory included");
 	return contradiction;
 }
 
@@ -327,7 +336,8 @@ static size_t shadow_find(const struct shadow *s, uint64_t key)
 			return i;
 }
 
-static void report_shadow(struct checker *c, const struct ipe_rule *r, const struct ipe_rule *by, bool same_set)
+static void report_shadow(struct checker *c, const struct ipe_rule *r, const struct ipe_rule *by,
+			  bool same_set)
 {
 	_cleanup_free_ char *text = NULL;
 	char q[64];
@@ -336,14 +346,16 @@ static void report_shadow(struct checker *c, const struct ipe_rule *r, const str
 		if (by->action == r->action)
 			warn(c, r->line, "duplicate of the rule on line %u", by->line);
 		else
-			warn(c, r->line, "never matches: the rule on line %u has the same properties and action=%s",
+			warn(c, r->line,
+			     "never matches: the rule on line %u has the same properties and action=%s",
 			     by->line, ipe_action_name(by->action));
 		return;
 	}
 	if (ipe_rule_to_string(by, false, &text) < 0)
 		text = NULL;
 	ipe_quote(text ? text : "?", text ? strlen(text) : 1, q, sizeof(q));
-	warn(c, r->line, "never matches: the rule on line %u ('%s') matches every file this one does, first",
+	warn(c, r->line,
+	     "never matches: the rule on line %u ('%s') matches every file this one does, first",
 	     by->line, q);
 }
 
@@ -396,9 +408,9 @@ static int check_shadowing(struct checker *c, const struct ipe_policy *p, const 
 		} else {
 			/* many properties: the empty set, single properties and the whole set */
 			for (ssize_t j = -1; j <= n; j++) {
-				uint64_t k = j < 0 ? set_hash(rule->op, set, 0, 0, true)
-					   : j == n ? full
-						    : set_hash(rule->op, set + j, 1, 0, true);
+				uint64_t k = j < 0    ? set_hash(rule->op, set, 0, 0, true)
+					     : j == n ? full
+						      : set_hash(rule->op, set + j, 1, 0, true);
 				size_t sl = shadow_find(&s, k);
 
 				if (s.slots[sl] && s.slots[sl] - 1 < best) {
@@ -430,14 +442,15 @@ static void check_policy(struct checker *c, const struct ipe_parser *ps, bool *d
 		bool odd = false;
 
 		for (const char *s = p->name; *s; s++)
-			if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-			      *s == '_' || *s == '-' || *s == '.'))
+			if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+			      (*s >= '0' && *s <= '9') || *s == '_' || *s == '-' || *s == '.'))
 				odd = true;
 		if (odd && ipe_policy_name_valid(p->name) == 0) {
 			char q[64];
 
 			ipe_quote(p->name, strlen(p->name), q, sizeof(q));
-			warn(c, ps->header_line, "policy name '%s' has characters other than A-Z a-z 0-9 _ - . (audit records print it unescaped, loaders use it as a file name)",
+			warn(c, ps->header_line,
+			     "policy name '%s' has characters other than A-Z a-z 0-9 _ - . (audit records print it unescaped, loaders use it as a file name)",
 			     q);
 		}
 	}
@@ -447,7 +460,8 @@ static void check_policy(struct checker *c, const struct ipe_parser *ps, bool *d
 		for (unsigned i = 0; i < IPE_OP_MAX; i++)
 			all = all && p->op_default[i] != IPE_ACTION_INVALID;
 		if (all)
-			warn(c, 0, "no global DEFAULT: a kernel that adds an operation will refuse this policy; add 'DEFAULT action=ALLOW' or 'DEFAULT action=DENY'");
+			warn(c, 0,
+			     "no global DEFAULT: a kernel that adds an operation will refuse this policy; add 'DEFAULT action=ALLOW' or 'DEFAULT action=DENY'");
 	}
 	for (size_t i = 0; i < p->n_rules; i++)
 		dead[i] = check_rule_props(c, &p->rules[i]);

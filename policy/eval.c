@@ -8,7 +8,8 @@
 /* digest.c ipe_digest_eval(): same length, same algorithm name, same bytes. */
 static bool digest_eq(const struct ipe_digest *want, const char *alg, const unsigned char *d, size_t len)
 {
-	return alg && want->len == len && streq(want->alg, alg) && (!len || memcmp(want->bytes, d, len) == 0);
+	return alg && want->len == len && streq(want->alg, alg) &&
+	       (!len || memcmp(want->bytes, d, len) == 0);
 }
 
 static bool eval_prop(const struct ipe_eval_ctx *c, const struct ipe_prop *p)
@@ -54,7 +55,8 @@ void ipe_policy_evaluate(const struct ipe_policy *p, const struct ipe_eval_ctx *
 	if ((unsigned)ctx->op >= IPE_OP_MAX) {
 		ret->op = IPE_OP_INVALID;
 		/* the kernel WARNs and allows when there is no global default */
-		ret->action = p->global_default != IPE_ACTION_INVALID ? p->global_default : IPE_ACTION_ALLOW;
+		ret->action = p->global_default != IPE_ACTION_INVALID ? p->global_default
+								      : IPE_ACTION_ALLOW;
 		ret->match = IPE_MATCH_GLOBAL;
 		return;
 	}

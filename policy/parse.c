@@ -201,7 +201,8 @@ static int parse_property(const char *t, struct ipe_rule *r, struct msg *m)
 				set_msg(m, "a rule has one op=, first: '%s'", q(t, b));
 			else if (startswith(t, "action="))
 				set_msg(m, "'%s' must be the last token of the rule", q(t, b));
-			else if (startswith(t, "boot_verified=") || startswith(t, "dmverity_signature=") ||
+			else if (startswith(t, "boot_verified=") ||
+				 startswith(t, "dmverity_signature=") ||
 				 startswith(t, "fsverity_signature="))
 				set_msg(m, "'%s': the value must be TRUE or FALSE", q(t, b));
 			else if (streq(t, "dmverity_roothash=") || streq(t, "fsverity_digest="))
@@ -218,7 +219,8 @@ static int parse_property(const char *t, struct ipe_rule *r, struct msg *m)
 	}
 	/* capacity is the next power of two: most rules have one or two properties */
 	if ((r->n_props & (r->n_props - 1)) == 0) {
-		struct ipe_prop *n = reallocarray(r->props, r->n_props ? 2 * r->n_props : 1, sizeof(*n));
+		struct ipe_prop *n = reallocarray(r->props, r->n_props ? 2 * r->n_props : 1,
+						  sizeof(*n));
 
 		if (!n) {
 			ipe_prop_done(&prop);
@@ -289,7 +291,8 @@ static int parse_rule(char *line, struct ipe_parser *ps, unsigned lineno, struct
 		else if (first && streq(t, "DEFAULT"))
 			set_msg(m, "DEFAULT needs action=ALLOW or action=DENY");
 		else
-			set_msg(m, "a rule must end with action=ALLOW or action=DENY, not '%s'", q(t, b));
+			set_msg(m, "a rule must end with action=ALLOW or action=DENY, not '%s'",
+				q(t, b));
 		e = -EBADMSG;
 		goto out;
 	}
@@ -301,15 +304,16 @@ static int parse_rule(char *line, struct ipe_parser *ps, unsigned lineno, struct
 			e = -EBADMSG;
 		} else if (r.op == IPE_OP_INVALID) {
 			if (p->global_default != IPE_ACTION_INVALID) {
-				set_msg(m, "second global DEFAULT (the first is on line %u)", ps->global_default_line);
+				set_msg(m, "second global DEFAULT (the first is on line %u)",
+					ps->global_default_line);
 				e = -EBADMSG;
 			} else {
 				p->global_default = action;
 				ps->global_default_line = lineno;
 			}
 		} else if (p->op_default[r.op] != IPE_ACTION_INVALID) {
-			set_msg(m, "second DEFAULT for op=%s (the first is on line %u)", ipe_op_name(r.op),
-				ps->op_default_line[r.op]);
+			set_msg(m, "second DEFAULT for op=%s (the first is on line %u)",
+				ipe_op_name(r.op), ps->op_default_line[r.op]);
 			e = -EBADMSG;
 		} else {
 			(void)ipe_policy_set_default(p, r.op, action); /* checked above: cannot fail */
@@ -361,12 +365,15 @@ static int finish(struct ipe_parser *ps, bool header_parsed)
 
 		for (unsigned i = 0; i < IPE_OP_MAX; i++)
 			if (p->op_default[i] == IPE_ACTION_INVALID) {
-				strncat(missing, any ? ", " : "", sizeof(missing) - strlen(missing) - 1);
-				strncat(missing, ipe_op_name((enum ipe_op)i), sizeof(missing) - strlen(missing) - 1);
+				strncat(missing, any ? ", " : "",
+					sizeof(missing) - strlen(missing) - 1);
+				strncat(missing, ipe_op_name((enum ipe_op)i),
+					sizeof(missing) - strlen(missing) - 1);
 				any = true;
 			}
 		if (any) {
-			set_msg(&m, "no default: add 'DEFAULT action=ALLOW|DENY' (missing for %s)", missing);
+			set_msg(&m, "no default: add 'DEFAULT action=ALLOW|DENY' (missing for %s)",
+				missing);
 			e = report(ps, 0, -EBADMSG, &m);
 			if (e < 0)
 				return e;
@@ -376,7 +383,8 @@ static int finish(struct ipe_parser *ps, bool header_parsed)
 	if (p->name) {
 		e = ipe_policy_name_valid(p->name);
 		if (e == -EACCES) {
-			set_msg(&m, "policy name '%s' cannot be a securityfs directory name", q(p->name, b));
+			set_msg(&m, "policy name '%s' cannot be a securityfs directory name",
+				q(p->name, b));
 			return report(ps, ps->header_line, e, &m);
 		}
 		if (e == -ENAMETOOLONG) {

@@ -84,13 +84,13 @@ struct ipe_rule {
 struct ipe_policy {
 	char *name;
 	uint16_t version[3];
-	enum ipe_action global_default;            /* IPE_ACTION_INVALID when absent */
-	enum ipe_action op_default[IPE_OP_MAX];    /* per-op DEFAULT, or IPE_ACTION_INVALID */
-	enum ipe_op op_default_order[IPE_OP_MAX];  /* the ops of op_default[], in the order they were set */
+	enum ipe_action global_default;         /* IPE_ACTION_INVALID when absent */
+	enum ipe_action op_default[IPE_OP_MAX]; /* per-op DEFAULT, or IPE_ACTION_INVALID */
+	enum ipe_op op_default_order[IPE_OP_MAX]; /* the ops of op_default[], in the order they were set */
 	size_t n_op_defaults;
-	char *comment;                             /* or NULL: written above the header line */
-	char *defaults_comment;                    /* or NULL: written above the DEFAULT lines */
-	struct ipe_rule *rules;                    /* every non-DEFAULT rule, in file order */
+	char *comment;          /* or NULL: written above the header line */
+	char *defaults_comment; /* or NULL: written above the DEFAULT lines */
+	struct ipe_rule *rules; /* every non-DEFAULT rule, in file order */
 	size_t n_rules;
 	size_t rules_cap;
 };
@@ -228,7 +228,7 @@ enum ipe_severity {
 struct ipe_diag {
 	unsigned line; /* 1-based, 0 = whole file */
 	enum ipe_severity severity;
-	int error;     /* for errors: the -errno the kernel returns; 0 for warnings */
+	int error; /* for errors: the -errno the kernel returns; 0 for warnings */
 	char *message;
 };
 
@@ -245,8 +245,8 @@ struct ipe_diag {
 #define IPE_POLICY_COPY_MAX ((4u << 20) - 1)
 
 struct ipe_check_result {
-	int kernel_errno;   /* 0 when the kernel loads the text, else its -errno (the first error) */
-	char *name;         /* NULL when no policy_name= was read */
+	int kernel_errno; /* 0 when the kernel loads the text, else its -errno (the first error) */
+	char *name;       /* NULL when no policy_name= was read */
 	uint16_t version[3];
 	bool have_version;
 	struct ipe_diag *diags; /* in line order within each severity pass */
@@ -279,18 +279,18 @@ void ipe_check_result_done(struct ipe_check_result *r);
 struct ipe_eval_ctx {
 	enum ipe_op op;
 	enum ipe_hook hook;
-	bool has_file;          /* false: anonymous memory or kernel_load_data */
-	bool initramfs;         /* the file's (visible) superblock is the initramfs */
-	bool has_dmverity;      /* the real inode's bdev carries a dm-verity root hash */
+	bool has_file;     /* false: anonymous memory or kernel_load_data */
+	bool initramfs;    /* the file's (visible) superblock is the initramfs */
+	bool has_dmverity; /* the real inode's bdev carries a dm-verity root hash */
 	const char *dmv_alg;
 	const unsigned char *dmv_digest;
 	size_t dmv_digest_len;
-	bool dmv_signed;        /* root hash signature verified when the device was set up */
-	bool has_fsverity;      /* the inode has fs-verity enabled */
+	bool dmv_signed;   /* root hash signature verified when the device was set up */
+	bool has_fsverity; /* the inode has fs-verity enabled */
 	const char *fsv_alg;
 	const unsigned char *fsv_digest;
 	size_t fsv_digest_len;
-	bool fsv_signed;        /* fs-verity builtin signature verified */
+	bool fsv_signed; /* fs-verity builtin signature verified */
 	/*
 	 * Bit (1u << IPE_PROP_*) set: the kernel was built without that
 	 * property's Kconfig, so both its TRUE and FALSE forms evaluate false.

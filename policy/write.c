@@ -110,7 +110,8 @@ int ipe_decision_rule_string(const struct ipe_decision *d, char **ret)
 		buf_rule(&b, d->rule, true);
 		break;
 	case IPE_MATCH_TABLE:
-		ipe_buf_printf(&b, "DEFAULT op=%s action=%s", ipe_op_name(d->op), ipe_action_name(d->action));
+		ipe_buf_printf(&b, "DEFAULT op=%s action=%s", ipe_op_name(d->op),
+			       ipe_action_name(d->action));
 		break;
 	case IPE_MATCH_GLOBAL:
 		ipe_buf_printf(&b, "DEFAULT action=%s", ipe_action_name(d->action));

@@ -93,7 +93,8 @@ static void print_text(const char *file, const struct ipe_check_result *res)
 		if (d->line)
 			snprintf(where, sizeof(where), "%u:", d->line);
 		if (d->severity == IPE_SEVERITY_ERROR)
-			printf("%s:%s error: %s (%s)\n", file, where, d->message, errno_name(d->error) ?: "?");
+			printf("%s:%s error: %s (%s)\n", file, where, d->message,
+			       errno_name(d->error) ?: "?");
 		else
 			printf("%s:%s warning: %s\n", file, where, d->message);
 	}
@@ -109,8 +110,10 @@ static int add_diag(struct ipe_check_result *res, int error, const char *msg)
 	if (!d)
 		return -ENOMEM;
 	res->diags = d;
-	d[res->n_diags] = (struct ipe_diag){ .severity = error ? IPE_SEVERITY_ERROR : IPE_SEVERITY_WARNING,
-					     .error = error, .message = strdup(msg) };
+	d[res->n_diags] = (struct ipe_diag){ .severity = error ? IPE_SEVERITY_ERROR
+							       : IPE_SEVERITY_WARNING,
+					     .error = error,
+					     .message = strdup(msg) };
 	if (!d[res->n_diags].message)
 		return -ENOMEM;
 	res->n_diags++;
@@ -155,12 +158,14 @@ static int check_one(const char *path, bool json)
 			return log_error_errno(r, "%s: %m", file);
 		if (!sig.error && !sig.content)
 			/* No signer in the bag checked it; the trusted key will, against no content. */
-			sig = (struct pkcs7_verdict){ .error = -EKEYREJECTED,
+			sig = (struct pkcs7_verdict){
+				.error = -EKEYREJECTED,
 				.why = "a detached signature: the kernel checks it against empty content",
-				.fix = "sign with -nodetach" };
+				.fix = "sign with -nodetach"
+			};
 		if (sig.error) {
-			snprintf(msg, sizeof(msg), "signature: %s%s%s", sig.why, sig.fix ? "; " : "",
-				 sig.fix ? sig.fix : "");
+			snprintf(msg, sizeof(msg), "signature: %s%s%s", sig.why,
+				 sig.fix ? "; " : "", sig.fix ? sig.fix : "");
 			r = add_diag(&res, sig.error, msg);
 			goto report;
 		}
@@ -214,10 +219,7 @@ const struct verb check_verb = {
 int verb_check(int argc, char *argv[])
 {
 	enum { ARG_JSON = 0x100 };
-	static const struct option options[] = {
-		{ "json", no_argument, NULL, ARG_JSON },
-		{}
-	};
+	static const struct option options[] = { { "json", no_argument, NULL, ARG_JSON }, {} };
 	bool json = false, io_error = false, refused = false;
 	int c, r;
 

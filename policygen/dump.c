@@ -61,11 +61,10 @@ const struct verb dump_verb = {
 int verb_dump(int argc, char *argv[])
 {
 	enum { ARG_JSON = VERITY_OPT_VERB };
-	static const struct option options[] = {
-		{ "json", no_argument, NULL, ARG_JSON },
-		{ "hash-offset", required_argument, NULL, VERITY_OPT_HASH_OFFSET },
-		{}
-	};
+	static const struct option options[] = { { "json", no_argument, NULL, ARG_JSON },
+						 { "hash-offset", required_argument, NULL,
+						   VERITY_OPT_HASH_OFFSET },
+						 {} };
 	struct verity_params m = { 0 };
 	char salt[2 * VERITY_MAX_SALT + 1], uuid[37];
 	_cleanup_close_ int fd = -1;

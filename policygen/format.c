@@ -70,9 +70,8 @@ static void show_progress(uint64_t done, uint64_t total, void *userdata)
 	if (percent == p->last_percent)
 		return;
 	p->last_percent = percent;
-	fprintf(stderr, "\rhashing [%.*s%*s] %3d%% %6.0f MB/s", bar,
-		"#########################", 25 - bar, "", percent,
-		secs > 0 ? (double)done * p->block_size / secs / 1e6 : 0.0);
+	fprintf(stderr, "\rhashing [%.*s%*s] %3d%% %6.0f MB/s", bar, "#########################",
+		25 - bar, "", percent, secs > 0 ? (double)done * p->block_size / secs / 1e6 : 0.0);
 	if (done == total)
 		fputc('\n', stderr);
 }
@@ -108,8 +107,14 @@ const struct verb format_verb = {
 static int parse_args(int argc, char *argv[], struct format_args *a, struct verity_params *m)
 {
 	enum {
-		ARG_UUID = VERITY_OPT_VERB, ARG_ROOT_HASH_FILE, ARG_SEED, ARG_MANIFEST, ARG_COMPACT,
-		ARG_VERIFY, ARG_NO_VERIFY, ARG_ALLOW_PARTIAL,
+		ARG_UUID = VERITY_OPT_VERB,
+		ARG_ROOT_HASH_FILE,
+		ARG_SEED,
+		ARG_MANIFEST,
+		ARG_COMPACT,
+		ARG_VERIFY,
+		ARG_NO_VERIFY,
+		ARG_ALLOW_PARTIAL,
 	};
 	static const struct option options[] = {
 		VERITY_GEOMETRY_OPTIONS,
@@ -162,7 +167,8 @@ static int parse_args(int argc, char *argv[], struct format_args *a, struct veri
 			else if (streq(optarg, "none"))
 				a->verify = VERIFY_NONE;
 			else
-				return usage_error("--verify: '%s' is not sampled, full or none", optarg);
+				return usage_error("--verify: '%s' is not sampled, full or none",
+						   optarg);
 			break;
 		case ARG_NO_VERIFY:
 			a->verify = VERIFY_NONE;
@@ -219,8 +225,8 @@ static int choose_salt_uuid(const struct format_args *a, struct verity_params *m
 struct hash_target {
 	int dir_fd;
 	char *name;
-	int fd;          /* block device or DATA itself, O_RDWR; -1 for a new file */
-	bool same;       /* DATA itself, or the same block device under another node */
+	int fd;    /* block device or DATA itself, O_RDWR; -1 for a new file */
+	bool same; /* DATA itself, or the same block device under another node */
 	bool block;
 };
 
@@ -251,7 +257,9 @@ static int open_hash_target(const struct format_args *a, int data_fd, struct has
 		 * for reading, until it turns out to be DATA itself.
 		 */
 		h->block = S_ISBLK(st.st_mode);
-		fd = openat(h->dir_fd, h->name, (h->block ? O_RDWR : O_RDONLY | O_NONBLOCK) | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+		fd = openat(h->dir_fd, h->name,
+			    (h->block ? O_RDWR : O_RDONLY | O_NONBLOCK) | O_NOFOLLOW | O_CLOEXEC |
+				    O_NOCTTY);
 		if (fd < 0)
 			return log_error_errno(-errno, "%s: cannot open: %m", a->hash_path);
 		h->fd = fd;
@@ -269,17 +277,20 @@ static int open_hash_target(const struct format_args *a, int data_fd, struct has
 
 			fd = openat(h->dir_fd, h->name, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
 			if (fd < 0)
-				return log_error_errno(-errno, "%s: cannot open for writing: %m", a->hash_path);
+				return log_error_errno(-errno, "%s: cannot open for writing: %m",
+						       a->hash_path);
 			close(h->fd);
 			h->fd = fd;
 			if (fstat(fd, &st2) < 0 || st2.st_dev != st.st_dev || st2.st_ino != st.st_ino)
-				return log_error_errno(-EBUSY, "%s: changed while being opened", a->hash_path);
+				return log_error_errno(-EBUSY, "%s: changed while being opened",
+						       a->hash_path);
 		}
 		if (!h->block && !h->same) {
 			/* A separate file is replaced, never written in place; unless DATA lives in it. */
 			r = storage_overlaps(data_fd, fd);
 			if (r > 0)
-				return log_error_errno(-EINVAL, "%s is the storage under %s (its loop device's backing file); nothing was written",
+				return log_error_errno(-EINVAL,
+						       "%s is the storage under %s (its loop device's backing file); nothing was written",
 						       a->hash_path, a->data_path);
 			h->fd = -1;
 			close(fd);
@@ -293,7 +304,8 @@ static int open_hash_target(const struct format_args *a, int data_fd, struct has
 	if (r < 0)
 		return log_error_errno(r, "%s: %m", a->hash_path);
 	if (r > 0)
-		return log_error_errno(-EINVAL, "%s and %s are on the same storage (a loop or device-mapper device over the other, or the file system on it); nothing was written (for data and hash in one place, give one name twice with --hash-offset)",
+		return log_error_errno(-EINVAL,
+				       "%s and %s are on the same storage (a loop or device-mapper device over the other, or the file system on it); nothing was written (for data and hash in one place, give one name twice with --hash-offset)",
 				       a->data_path, a->hash_path);
 	return 0;
 }
@@ -327,7 +339,8 @@ static int write_upper_levels(int fd, const struct verity_params *m,
  */
 static int copy_prefix(const struct hash_target *h, int out_fd, uint64_t len)
 {
-	_cleanup_close_ int fd = openat(h->dir_fd, h->name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	_cleanup_close_ int fd = openat(h->dir_fd, h->name,
+					O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	_cleanup_free_ char *buf = NULL;
 	struct stat st;
 	uint64_t off = 0;
@@ -365,8 +378,9 @@ static int copy_prefix(const struct hash_target *h, int out_fd, uint64_t len)
  * never touched).
  * @ret_fd: where to write; owned by @f in the first case, by the caller in the second
  */
-static int open_output(const struct format_args *a, struct hash_target *h, const struct verity_params *m,
-		       const struct verity_geometry *g, struct atomic_file *f, int *ret_fd)
+static int open_output(const struct format_args *a, struct hash_target *h,
+		       const struct verity_params *m, const struct verity_geometry *g,
+		       struct atomic_file *f, int *ret_fd)
 {
 	uint64_t size;
 	int r;
@@ -377,9 +391,11 @@ static int open_output(const struct format_args *a, struct hash_target *h, const
 			return log_output_error(r, a->hash_path, "cannot create");
 		r = m->hash_offset > 0 ? copy_prefix(h, f->fd, m->hash_offset) : 0;
 		if (r < 0)
-			return log_error_errno(r, "%s: cannot copy the bytes before the hash offset: %m", a->hash_path);
+			return log_error_errno(r, "%s: cannot copy the bytes before the hash offset: %m",
+					       a->hash_path);
 		if (ftruncate(f->fd, (off_t)g->hash_end) < 0)
-			return log_error_errno(-errno, "%s: cannot size the hash file: %m", a->hash_path);
+			return log_error_errno(-errno, "%s: cannot size the hash file: %m",
+					       a->hash_path);
 		*ret_fd = f->fd;
 		return 0;
 	}
@@ -389,7 +405,9 @@ static int open_output(const struct format_args *a, struct hash_target *h, const
 		return log_error_errno(r, "%s: %m", a->hash_path);
 	if (size < g->hash_end) {
 		if (h->block)
-			return log_error_errno(-ENOSPC, "%s: the hash area needs %" PRIu64 " bytes, the device has %" PRIu64,
+			return log_error_errno(-ENOSPC,
+					       "%s: the hash area needs %" PRIu64
+					       " bytes, the device has %" PRIu64,
 					       a->hash_path, g->hash_end, size);
 		if (ftruncate(h->fd, (off_t)g->hash_end) < 0)
 			return log_error_errno(-errno, "%s: cannot extend: %m", a->hash_path);
@@ -405,16 +423,18 @@ static int log_in_place_failure(int r, const struct format_args *a, const struct
 	char data[160] = "";
 
 	if (same)
-		snprintf(data, sizeof(data), " (the data area, bytes 0 to %" PRIu64 ", was not touched)",
+		snprintf(data, sizeof(data),
+			 " (the data area, bytes 0 to %" PRIu64 ", was not touched)",
 			 m->data_blocks * m->data_block_size - 1);
-	return log_error_errno(r, "%s: %s; bytes %" PRIu64 " to %" PRIu64 " of it (the hash area) were written or partly written, nothing else%s",
+	return log_error_errno(r,
+			       "%s: %s; bytes %" PRIu64 " to %" PRIu64
+			       " of it (the hash area) were written or partly written, nothing else%s",
 			       a->hash_path, what, m->hash_offset, g->hash_end - 1, data);
 }
 
 /* The independent check of what was written: the tree, the superblock, a sample of the data. */
-static int sampled_check(const struct format_args *a, int data_fd, const char *hash_path,
-			 bool in_place, bool same, const struct verity_params *m,
-			 const struct verity_geometry *g)
+static int sampled_check(const struct format_args *a, int data_fd, const char *hash_path, bool in_place,
+			 bool same, const struct verity_params *m, const struct verity_geometry *g)
 {
 	_cleanup_close_ int fd = open(hash_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	struct verity_selfcheck_stats st;
@@ -425,7 +445,8 @@ static int sampled_check(const struct format_args *a, int data_fd, const char *h
 	if (fd < 0)
 		return log_error_errno(-errno, "%s: cannot read back: %m", a->hash_path);
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	r = verity_selfcheck(data_fd, fd, m, in_place ? 0 : VERITY_SELFCHECK_FRESH, &st, why, sizeof(why));
+	r = verity_selfcheck(data_fd, fd, m, in_place ? 0 : VERITY_SELFCHECK_FRESH, &st, why,
+			     sizeof(why));
 	if (r == -EBADMSG && in_place) {
 		char what[200];
 
@@ -433,11 +454,13 @@ static int sampled_check(const struct format_args *a, int data_fd, const char *h
 		return log_in_place_failure(-EIO, a, m, g, same, what);
 	}
 	if (r == -EBADMSG)
-		return log_error_errno(-EIO, "%s: the written tree fails the self-check (%s); nothing was written",
+		return log_error_errno(-EIO,
+				       "%s: the written tree fails the self-check (%s); nothing was written",
 				       a->hash_path, why);
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot self-check the written tree: %m", a->hash_path);
-	log_debug("self-check: %" PRIu64 " hash blocks, %" PRIu64 " of %" PRIu64 " data blocks (one in every %" PRIu64 ", seed %016" PRIx64 ") in %.3f s",
+	log_debug("self-check: %" PRIu64 " hash blocks, %" PRIu64 " of %" PRIu64
+		  " data blocks (one in every %" PRIu64 ", seed %016" PRIx64 ") in %.3f s",
 		  st.hash_blocks, st.sampled, m->data_blocks, st.window, st.seed, elapsed(&start));
 	return 0;
 }
@@ -464,15 +487,16 @@ static int self_check(const struct format_args *a, int data_fd, const char *hash
 		return log_error_errno(-EIO, "%s: %s; nothing was written", a->hash_path, why);
 	}
 	if (r < 0)
-		return log_error_errno(r, "%s: libcryptsetup cannot verify the written tree: %m", a->hash_path);
+		return log_error_errno(r, "%s: libcryptsetup cannot verify the written tree: %m",
+				       a->hash_path);
 	log_debug("libcryptsetup verified %s in %.3f s", a->hash_path, elapsed(&start));
 	return 0;
 }
 
 /* Finish what the workers started: the rest of the tree, to disk, checked, in place. */
-static int finish_output(const struct format_args *a, bool in_place, bool same, struct atomic_file *f, int fd,
-			 int data_fd, const struct verity_params *m, const struct verity_geometry *g,
-			 const unsigned char *tree)
+static int finish_output(const struct format_args *a, bool in_place, bool same,
+			 struct atomic_file *f, int fd, int data_fd, const struct verity_params *m,
+			 const struct verity_geometry *g, const unsigned char *tree)
 {
 	int r;
 
@@ -532,7 +556,9 @@ int verb_format(int argc, char *argv[])
 		return r;
 	in_place = h.same;
 	if (in_place && m.hash_offset == 0)
-		return log_error_errno(-EINVAL, "%s: data and hash are the same file: --hash-offset must place the hash area after the data", a.hash_path);
+		return log_error_errno(-EINVAL,
+				       "%s: data and hash are the same file: --hash-offset must place the hash area after the data",
+				       a.hash_path);
 	/*
 	 * In one file, as in libcryptsetup's _crypt_format_verity(), the data
 	 * area is the whole file unless --data-blocks says otherwise, and must
@@ -541,13 +567,21 @@ int verb_format(int argc, char *argv[])
 	limit = size;
 	if (m.data_blocks) { /* --data-blocks */
 		if (m.data_blocks > limit / m.data_block_size)
-			return log_error_errno(-EINVAL, "%s: --data-blocks %" PRIu64 " is more than the %" PRIu64 " blocks of %" PRIu32 " bytes it holds",
-					       a.data_path, m.data_blocks, limit / m.data_block_size, m.data_block_size);
+			return log_error_errno(-EINVAL,
+					       "%s: --data-blocks %" PRIu64 " is more than the %" PRIu64
+					       " blocks of %" PRIu32 " bytes it holds",
+					       a.data_path, m.data_blocks,
+					       limit / m.data_block_size, m.data_block_size);
 	} else {
 		m.data_blocks = limit / m.data_block_size;
 		if (limit % m.data_block_size && !a.allow_partial)
-			return log_error_errno(-EINVAL, "%s: size %" PRIu64 " is not a multiple of the data block size %" PRIu32 "; the last %" PRIu64 " bytes would not be protected (pad the image, or pass --allow-partial)",
-					       a.data_path, limit, m.data_block_size, limit % m.data_block_size);
+			return log_error_errno(-EINVAL,
+					       "%s: size %" PRIu64
+					       " is not a multiple of the data block size %" PRIu32
+					       "; the last %" PRIu64
+					       " bytes would not be protected (pad the image, or pass --allow-partial)",
+					       a.data_path, limit, m.data_block_size,
+					       limit % m.data_block_size);
 		if (limit % m.data_block_size)
 			log_warning("%s: the last %" PRIu64 " bytes are not covered by the hash tree",
 				    a.data_path, limit % m.data_block_size);
@@ -557,17 +591,23 @@ int verb_format(int argc, char *argv[])
 				       a.data_path, m.data_block_size);
 	/* dm-verity's constructor refuses data blocks above PAGE_SIZE; the image may be for another machine. */
 	if (m.data_block_size > (uint32_t)sysconf(_SC_PAGESIZE))
-		log_warning("--data-block-size %" PRIu32 ": above this machine's page size (%ld), which is the largest data block dm-verity opens",
+		log_warning("--data-block-size %" PRIu32
+			    ": above this machine's page size (%ld), which is the largest data block dm-verity opens",
 			    m.data_block_size, sysconf(_SC_PAGESIZE));
 
 	r = verity_params_geometry(&m, &g);
 	if (r == -EINVAL)
-		return log_error_errno(r, "--hash-offset %" PRIu64 ": without a superblock it must be a multiple of the hash block size %" PRIu32,
+		return log_error_errno(r,
+				       "--hash-offset %" PRIu64
+				       ": without a superblock it must be a multiple of the hash block size %" PRIu32,
 				       m.hash_offset, m.hash_block_size);
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot lay out the hash tree: %m", a.data_path);
 	if (in_place && m.hash_offset < m.data_blocks * m.data_block_size)
-		return log_error_errno(-EINVAL, "%s: Data area overlaps with hash area: the data area (%" PRIu64 " bytes) reaches past --hash-offset %" PRIu64 " (give --data-blocks, or a larger --hash-offset); nothing was written",
+		return log_error_errno(-EINVAL,
+				       "%s: Data area overlaps with hash area: the data area (%" PRIu64
+				       " bytes) reaches past --hash-offset %" PRIu64
+				       " (give --data-blocks, or a larger --hash-offset); nothing was written",
 				       a.data_path, m.data_blocks * m.data_block_size, m.hash_offset);
 	m.hash_start = g.hash_start;
 	m.hash_blocks = g.hash_blocks;
@@ -595,10 +635,12 @@ int verb_format(int argc, char *argv[])
 	if (r < 0 && build.write_failed)
 		return log_error_errno(r, "%s: cannot write: %m", a.hash_path);
 	if (r == -EIO)
-		return log_error_errno(r, "%s: read error or file shrank while hashing: %m", a.data_path);
+		return log_error_errno(r, "%s: read error or file shrank while hashing: %m",
+				       a.data_path);
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot hash: %m", a.data_path);
-	log_debug("hashed %" PRIu64 " blocks in %.3f s on %u threads, %" PRIu64 " chunks read with O_DIRECT (not cached)",
+	log_debug("hashed %" PRIu64 " blocks in %.3f s on %u threads, %" PRIu64
+		  " chunks read with O_DIRECT (not cached)",
 		  m.data_blocks, elapsed(&prog.start), a.threads, build.direct_chunks);
 
 	r = finish_output(&a, in_place, h.same, &out, hash_fd, data_fd, &m, &g, tree);
@@ -614,8 +656,9 @@ int verb_format(int argc, char *argv[])
 	if (a.manifest) {
 		m.data_path = strdup(a.data_path);
 		m.hash_path = strdup(a.hash_path);
-		r = m.data_path && m.hash_path ? manifest_write(a.manifest, &m, NULL, NULL, a.manifest_flags)
-					       : -ENOMEM;
+		r = m.data_path && m.hash_path
+			    ? manifest_write(a.manifest, &m, NULL, NULL, a.manifest_flags)
+			    : -ENOMEM;
 		if (r < 0)
 			return log_output_error(r, a.manifest, "cannot write the manifest");
 	}

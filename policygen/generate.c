@@ -104,8 +104,10 @@ static int add_data_hash(struct gen_args *a, const char *arg)
 	hash++;
 	r = verity_image_describe(data, hash, 0, &m);
 	if (r == -EBADMSG)
-		return log_error_errno(-EINVAL, "%s: no dm-verity superblock (use --manifest or --roothash "
-					"for images formatted without one)", hash);
+		return log_error_errno(-EINVAL,
+				       "%s: no dm-verity superblock (use --manifest or --roothash "
+				       "for images formatted without one)",
+				       hash);
 	if (r < 0)
 		return log_error_errno(r, "%s: %m", hash);
 	/* dm-verity refuses a data device shorter than the tree covers: catch a wrong DATA now. */
@@ -144,7 +146,8 @@ static int add_op(struct gen_args *a, const char *name)
 
 	if (op == IPE_OP_INVALID)
 		return usage_error("--op: \"%s\" is not an IPE operation (EXECUTE, FIRMWARE, KMODULE, "
-				   "KEXEC_IMAGE, KEXEC_INITRAMFS, POLICY, X509_CERT)", name);
+				   "KEXEC_IMAGE, KEXEC_INITRAMFS, POLICY, X509_CERT)",
+				   name);
 	for (size_t i = 0; i < a->spec.n_ops; i++)
 		if (a->spec.ops[i] == op)
 			return 0;
@@ -266,8 +269,16 @@ const struct verb generate_verb = {
 int verb_generate(int argc, char *argv[])
 {
 	enum {
-		ARG_NAME = 0x100, ARG_VERSION, ARG_VERSION_FROM, ARG_MANIFEST, ARG_IMAGE, ARG_ROOTHASH,
-		ARG_DENY_ROOTHASH, ARG_OP, ARG_SIGNED, ARG_BOOT_VERIFIED,
+		ARG_NAME = 0x100,
+		ARG_VERSION,
+		ARG_VERSION_FROM,
+		ARG_MANIFEST,
+		ARG_IMAGE,
+		ARG_ROOTHASH,
+		ARG_DENY_ROOTHASH,
+		ARG_OP,
+		ARG_SIGNED,
+		ARG_BOOT_VERIFIED,
 	};
 	static const struct option options[] = {
 		{ "name", required_argument, NULL, ARG_NAME },
@@ -300,7 +311,8 @@ int verb_generate(int argc, char *argv[])
 				return usage_error("give one --version or --version-from");
 			r = ipe_version_parse(optarg, a.spec.version);
 			if (r < 0)
-				return usage_error("--version: \"%s\" is not X.Y.Z with parts up to 65535", optarg);
+				return usage_error("--version: \"%s\" is not X.Y.Z with parts up to 65535",
+						   optarg);
 			a.have_version = true;
 			break;
 		case ARG_VERSION_FROM:
@@ -321,8 +333,8 @@ int verb_generate(int argc, char *argv[])
 			break;
 		case ARG_ROOTHASH:
 		case ARG_DENY_ROOTHASH:
-			r = add_roothash(&a, c == ARG_ROOTHASH ? "--roothash" : "--deny-roothash", optarg,
-					 c == ARG_DENY_ROOTHASH);
+			r = add_roothash(&a, c == ARG_ROOTHASH ? "--roothash" : "--deny-roothash",
+					 optarg, c == ARG_DENY_ROOTHASH);
 			if (r < 0)
 				return r;
 			break;
@@ -361,19 +373,20 @@ int verb_generate(int argc, char *argv[])
 	/* What the kernel refuses, and nothing more (policy/model.c mirrors it). */
 	r = ipe_policy_name_valid(a.spec.name);
 	if (r < 0 && a.spec.name == a.name_from_previous)
-		return log_error_errno(-EINVAL, "%s: its policy name \"%s\" is one the kernel refuses (%s): %s; give --name",
+		return log_error_errno(-EINVAL,
+				       "%s: its policy name \"%s\" is one the kernel refuses (%s): %s; give --name",
 				       version_from_path, a.spec.name, errno_name(r), name_refusal(r));
 	if (r < 0)
-		return usage_error("--name: \"%s\" is a name the kernel refuses (%s): %s", a.spec.name,
-				   errno_name(r), name_refusal(r));
+		return usage_error("--name: \"%s\" is a name the kernel refuses (%s): %s",
+				   a.spec.name, errno_name(r), name_refusal(r));
 	if (a.spec.n_allow == 0 && !a.spec.signed_images && !a.spec.boot_verified)
 		return usage_error("nothing to allow: give --manifest, --image, --roothash, --signed "
 				   "or --boot-verified");
 	for (size_t i = 0; i < a.spec.n_deny; i++)
 		for (size_t j = 0; j < a.spec.n_allow; j++)
 			if (gen_image_same(&a.spec.deny[i], &a.spec.allow[j]))
-				return usage_error("%s is both allowed (%s) and denied", a.spec.deny[i].label,
-						   a.spec.allow[j].label);
+				return usage_error("%s is both allowed (%s) and denied",
+						   a.spec.deny[i].label, a.spec.allow[j].label);
 	if (a.spec.n_ops == 0)
 		a.spec.ops[a.spec.n_ops++] = IPE_OP_EXECUTE;
 

@@ -15,22 +15,22 @@
 
 /* One dm-verity image, known by the algorithm of its table and its root hash. */
 struct gen_image {
-	char *label;               /* comment above its rules: file name or "ALG:HEX" */
-	char alg[32];              /* kernel crypto API name, lower case */
+	char *label;  /* comment above its rules: file name or "ALG:HEX" */
+	char alg[32]; /* kernel crypto API name, lower case */
 	struct root_hash root_hash;
 };
 
 struct gen_spec {
 	const char *name;
 	uint16_t version[3];
-	enum ipe_op ops[IPE_OP_MAX];  /* enforced ops, in the order given */
+	enum ipe_op ops[IPE_OP_MAX]; /* enforced ops, in the order given */
 	size_t n_ops;
-	struct gen_image *allow;      /* dmverity_roothash pins */
+	struct gen_image *allow; /* dmverity_roothash pins */
 	size_t n_allow;
-	struct gen_image *deny;       /* revoked root hashes, emitted first */
+	struct gen_image *deny; /* revoked root hashes, emitted first */
 	size_t n_deny;
-	bool boot_verified;           /* trust the initramfs */
-	bool signed_images;           /* dmverity_signature=TRUE */
+	bool boot_verified; /* trust the initramfs */
+	bool signed_images; /* dmverity_signature=TRUE */
 };
 
 /**

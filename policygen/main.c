@@ -7,14 +7,8 @@
 
 /* In pipeline order. */
 static const struct verb *const verbs[] = {
-	&format_verb,
-	&verify_verb,
-	&dump_verb,
-	&manifest_verb,
-	&sign_roothash_verb,
-	&generate_verb,
-	&check_verb,
-	&sign_verb,
+	&format_verb,        &verify_verb,   &dump_verb,  &manifest_verb,
+	&sign_roothash_verb, &generate_verb, &check_verb, &sign_verb,
 };
 
 int main(int argc, char *argv[])

@@ -80,7 +80,8 @@ int verb_manifest(int argc, char *argv[])
 
 	r = verity_image_describe(argv[optind], argv[optind + 1], offset, &m);
 	if (r == -EBADMSG) {
-		log_error("%s: no valid verity superblock at offset %" PRIu64 ", or the hash file is truncated",
+		log_error("%s: no valid verity superblock at offset %" PRIu64
+			  ", or the hash file is truncated",
 			  argv[optind + 1], offset);
 		return EXIT_NEGATIVE;
 	}

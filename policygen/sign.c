@@ -59,11 +59,9 @@ const struct verb sign_verb = {
 
 int verb_sign(int argc, char *argv[])
 {
-	static const struct option options[] = {
-		SIGNER_OPTIONS,
-		{ "output", required_argument, NULL, 'o' },
-		{}
-	};
+	static const struct option options[] = { SIGNER_OPTIONS,
+						 { "output", required_argument, NULL, 'o' },
+						 {} };
 	_cleanup_(ipe_check_result_done) struct ipe_check_result res = {};
 	_cleanup_(signer_done) struct signer signer = {};
 	_cleanup_free_ char *text = NULL, *out_default = NULL;

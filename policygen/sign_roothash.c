@@ -117,15 +117,14 @@ const struct verb sign_roothash_verb = {
 int verb_sign_roothash(int argc, char *argv[])
 {
 	enum { ARG_FORMAT = SIGNER_OPT_VERB, ARG_HASH, ARG_ROOT_HASH_FILE, ARG_MANIFEST };
-	static const struct option options[] = {
-		SIGNER_OPTIONS,
-		{ "format", required_argument, NULL, ARG_FORMAT },
-		{ "hash", required_argument, NULL, ARG_HASH },
-		{ "root-hash-file", required_argument, NULL, ARG_ROOT_HASH_FILE },
-		{ "manifest", required_argument, NULL, ARG_MANIFEST },
-		{ "output", required_argument, NULL, 'o' },
-		{}
-	};
+	static const struct option options[] = { SIGNER_OPTIONS,
+						 { "format", required_argument, NULL, ARG_FORMAT },
+						 { "hash", required_argument, NULL, ARG_HASH },
+						 { "root-hash-file", required_argument, NULL,
+						   ARG_ROOT_HASH_FILE },
+						 { "manifest", required_argument, NULL, ARG_MANIFEST },
+						 { "output", required_argument, NULL, 'o' },
+						 {} };
 	_cleanup_(verity_params_done) struct verity_params m = {};
 	_cleanup_(signer_done) struct signer signer = {};
 	_cleanup_(atomic_file_discard) struct atomic_file sig_file = ATOMIC_FILE_INIT;
@@ -147,7 +146,8 @@ int verb_sign_roothash(int argc, char *argv[])
 		case ARG_FORMAT:
 			r = format_from_name(optarg);
 			if (r < 0)
-				return usage_error("--format: \"%s\" is not der, base64 or verity-sig", optarg);
+				return usage_error("--format: \"%s\" is not der, base64 or verity-sig",
+						   optarg);
 			format = (enum sig_format)r;
 			break;
 		case ARG_HASH:
@@ -190,7 +190,8 @@ int verb_sign_roothash(int argc, char *argv[])
 		if (r < 0)
 			return log_error_errno(r, "%s: %m", manifest_path);
 		if (hash_alg && !streq(hash_alg, m.hash_alg))
-			return usage_error("--hash %s, but %s says %s", hash_alg, manifest_path, m.hash_alg);
+			return usage_error("--hash %s, but %s says %s", hash_alg, manifest_path,
+					   m.hash_alg);
 		hash_alg = m.hash_alg;
 		rh.size = m.digest_size;
 		memcpy(rh.bytes, m.root_hash, rh.size);
@@ -204,15 +205,19 @@ int verb_sign_roothash(int argc, char *argv[])
 		if (r == -EFBIG)
 			return log_error_errno(-EINVAL, "%s: too large for a root hash file", source);
 		if (r == -EINVAL)
-			return log_error_errno(r, "%s: not a hex root hash (hex digits only, "
-					       "at most one trailing newline)", source);
+			return log_error_errno(r,
+					       "%s: not a hex root hash (hex digits only, "
+					       "at most one trailing newline)",
+					       source);
 		if (r < 0)
 			return log_error_errno(r, "%s: %m", source);
 		if (!hash_alg) {
 			alg = digest_alg_assumed(rh.size);
 			if (!alg)
-				return log_error_errno(-EINVAL, "%s: %zu hex digits is not the size of a "
-						       "supported digest", source, 2 * rh.size);
+				return log_error_errno(-EINVAL,
+						       "%s: %zu hex digits is not the size of a "
+						       "supported digest",
+						       source, 2 * rh.size);
 			log_info("%s: %zu hex digits, taken as a %s root hash (--hash names the algorithm)",
 				 source, 2 * rh.size, alg->name);
 		}
@@ -254,9 +259,11 @@ int verb_sign_roothash(int argc, char *argv[])
 		return log_error_errno(r, "%s: not a verity manifest (one JSON object, nothing after it); no signature written",
 				       manifest_path);
 	if (r < 0)
-		return log_output_error(r, manifest_path, "cannot record the signature; no signature written");
+		return log_output_error(r, manifest_path,
+					"cannot record the signature; no signature written");
 	r = atomic_file_commit(&sig_file);
 	if (r < 0)
-		return log_error_errno(r, "%s: cannot write: %m (%s already records it)", output, manifest_path);
+		return log_error_errno(r, "%s: cannot write: %m (%s already records it)", output,
+				       manifest_path);
 	return 0;
 }

@@ -78,9 +78,11 @@ static const char *load_strerror(int error, bool about_key)
 	switch (-error) {
 	case EACCES:
 		return about_key ? "private key is readable or writable by group or others "
-				   "(chmod 600 it)" : "permission denied";
+				   "(chmod 600 it)"
+				 : "permission denied";
 	case EBADMSG:
-		return about_key ? "not a PEM or DER private key" : "not a PEM or DER X.509 certificate";
+		return about_key ? "not a PEM or DER private key"
+				 : "not a PEM or DER X.509 certificate";
 	case EOPNOTSUPP:
 		return "encrypted private keys are not supported";
 	case EPERM:
@@ -105,10 +107,12 @@ int signer_load(struct signer *s)
 
 	r = load_pair(s->key_path, s->cert_path, &s->key, &s->cert, &failed);
 	if (r == -EKEYREJECTED)
-		return log_error_errno(r, "%s does not match the certificate %s", s->key_path, s->cert_path);
+		return log_error_errno(r, "%s does not match the certificate %s", s->key_path,
+				       s->cert_path);
 	if (r < 0) {
 		why = load_strerror(r, failed == s->key_path);
-		return why ? log_error_errno(r, "%s: %s", failed, why) : log_error_errno(r, "%s: %m", failed);
+		return why ? log_error_errno(r, "%s: %s", failed, why)
+			   : log_error_errno(r, "%s: %m", failed);
 	}
 	return 0;
 }
@@ -132,8 +136,8 @@ int signer_sign(const struct signer *s, const void *data, size_t len, bool attac
 	if (r < 0)
 		return log_error_errno(r, "verifying the new signature: %m");
 	if (v.error) {
-		log_error("the kernel would refuse the signature of %s (%s): %s", what, errno_name(v.error) ?: "?",
-			  v.why);
+		log_error("the kernel would refuse the signature of %s (%s): %s", what,
+			  errno_name(v.error) ?: "?", v.why);
 		return EXIT_NEGATIVE;
 	}
 	if (attached && (v.content_len != len || memcmp(v.content, data, len) != 0))

@@ -31,10 +31,12 @@ enum {
 	SIGNER_OPT_VERB,
 };
 
-#define SIGNER_OPTIONS                                                  \
-	{ "key", required_argument, NULL, SIGNER_OPT_KEY },             \
-	{ "cert", required_argument, NULL, SIGNER_OPT_CERT },           \
-	{ "nocerts", no_argument, NULL, SIGNER_OPT_NOCERTS }
+#define SIGNER_OPTIONS                                                \
+	{ "key", required_argument, NULL, SIGNER_OPT_KEY },           \
+		{ "cert", required_argument, NULL, SIGNER_OPT_CERT }, \
+	{                                                             \
+		"nocerts", no_argument, NULL, SIGNER_OPT_NOCERTS      \
+	}
 
 /* Apply option @c with value @arg. Return: 1 applied, 0 when @c is not a signer option. */
 int signer_parse_option(int c, const char *arg, struct signer *s);

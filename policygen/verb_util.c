@@ -47,6 +47,7 @@ int refuse_key_material(const char *path, const void *buf, size_t len, const cha
 	if (!key_material_looks_like(buf, len))
 		return 0;
 	/* Not one byte of it is quoted: diagnostics go to logs and CI output. */
-	return log_error_errno(-EINVAL, "%s: this is a private key, not %s; refusing it (nothing of it is shown)",
+	return log_error_errno(-EINVAL,
+			       "%s: this is a private key, not %s; refusing it (nothing of it is shown)",
 			       path, expected);
 }

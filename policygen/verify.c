@@ -46,11 +46,10 @@ const struct verb verify_verb = {
 static int parse_args(int argc, char *argv[], struct verify_args *a, struct verity_params *m)
 {
 	enum { ARG_ROOT_HASH_FILE = VERITY_OPT_VERB };
-	static const struct option options[] = {
-		VERITY_GEOMETRY_OPTIONS,
-		{ "root-hash-file", required_argument, NULL, ARG_ROOT_HASH_FILE },
-		{}
-	};
+	static const struct option options[] = { VERITY_GEOMETRY_OPTIONS,
+						 { "root-hash-file", required_argument, NULL,
+						   ARG_ROOT_HASH_FILE },
+						 {} };
 	const char *why;
 	int c, i = 0, r;
 
@@ -92,7 +91,8 @@ static int load_params(const struct verify_args *a, int data_fd, struct verity_p
 				return log_error_errno(r, "%s: %m", a->data_path);
 			m->data_blocks = size / m->data_block_size;
 			if (m->data_blocks == 0)
-				return log_error_errno(-EINVAL, "%s: smaller than one data block", a->data_path);
+				return log_error_errno(-EINVAL, "%s: smaller than one data block",
+						       a->data_path);
 		}
 		return 0;
 	}
@@ -101,10 +101,13 @@ static int load_params(const struct verify_args *a, int data_fd, struct verity_p
 		return log_error_errno(-errno, "%s: cannot open: %m", a->hash_path);
 	r = verity_superblock_read(fd, m->hash_offset, &from_sb);
 	if (r == -EBADMSG)
-		return log_error_errno(r, "%s: no verity superblock at offset %" PRIu64 " (--no-superblock?)",
+		return log_error_errno(r,
+				       "%s: no verity superblock at offset %" PRIu64
+				       " (--no-superblock?)",
 				       a->hash_path, m->hash_offset);
 	if (r == -EOPNOTSUPP)
-		return log_error_errno(r, "%s: unsupported hash algorithm '%s'", a->hash_path, from_sb.hash_alg);
+		return log_error_errno(r, "%s: unsupported hash algorithm '%s'", a->hash_path,
+				       from_sb.hash_alg);
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot read: %m", a->hash_path);
 	*m = from_sb;
@@ -121,7 +124,8 @@ static int read_root(const struct verify_args *a, const struct verity_params *m,
 	else
 		r = root_hash_parse(a->root_hex, strlen(a->root_hex), m->digest_size, root);
 	if (r == -EINVAL || r == -EMSGSIZE || r == -EFBIG)
-		return log_error_errno(-EINVAL, "%s: not a %s root hash (%" PRIu32 " hex digits expected)",
+		return log_error_errno(-EINVAL,
+				       "%s: not a %s root hash (%" PRIu32 " hex digits expected)",
 				       source, m->hash_alg, 2 * m->digest_size);
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot read: %m", source);
@@ -164,19 +168,22 @@ static void explain(const struct verify_args *a, const struct verity_params *m,
 	enum verity_fault fault = VERITY_FAULT_NONE;
 	uint64_t index = 0;
 	unsigned level = 0;
-	int r = hash_fd < 0 ? -errno : verity_tree_locate(data_fd, hash_fd, m, root, a->threads,
-							    &fault, &index, &level);
+	int r = hash_fd < 0 ? -errno
+			    : verity_tree_locate(data_fd, hash_fd, m, root, a->threads, &fault,
+						 &index, &level);
 
 	switch (r < 0 ? VERITY_FAULT_NONE : fault) {
 	case VERITY_FAULT_ROOT:
 		log_error("%s: corrupt: the root hash does not match the top hash block", a->hash_path);
 		return;
 	case VERITY_FAULT_HASH_BLOCK:
-		log_error("%s: corrupt: hash block %" PRIu64 " (tree level %u) does not match its parent",
+		log_error("%s: corrupt: hash block %" PRIu64
+			  " (tree level %u) does not match its parent",
 			  a->hash_path, index, level);
 		return;
 	case VERITY_FAULT_DATA_BLOCK:
-		log_error("%s: corrupt: data block %" PRIu64 " (bytes %" PRIu64 "..%" PRIu64 ") does not match its hash",
+		log_error("%s: corrupt: data block %" PRIu64 " (bytes %" PRIu64 "..%" PRIu64
+			  ") does not match its hash",
 			  a->data_path, index, index * m->data_block_size,
 			  (index + 1) * m->data_block_size - 1);
 		return;

@@ -87,8 +87,8 @@ static char *root_options(const struct verity_params *m)
 		hex_encode_to(m->salt, m->salt_size, false, salt);
 		r = asprintf(&s,
 			     "superblock=false,format=%" PRIu32 ",hash=%s,data-block-size=%" PRIu32
-			     ",hash-block-size=%" PRIu32 ",data-blocks=%" PRIu64 ",hash-offset=%" PRIu64
-			     "%s%s",
+			     ",hash-block-size=%" PRIu32 ",data-blocks=%" PRIu64
+			     ",hash-offset=%" PRIu64 "%s%s",
 			     m->hash_type, m->hash_alg, m->data_block_size, m->hash_block_size,
 			     m->data_blocks, m->hash_offset, m->salt_size ? ",salt=" : "",
 			     m->salt_size ? salt : "");
@@ -102,8 +102,9 @@ static char *shell_quote(const char *path)
 	size_t n = 3;
 	char *q, *p;
 
-	if (*path && strspn(path, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./+-:=@,") ==
-			     strlen(path))
+	if (*path &&
+	    strspn(path, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./+-:=@,") ==
+		    strlen(path))
 		return strdup(path);
 	for (const char *c = path; *c; c++)
 		n += *c == '\'' ? 4 : 1;
@@ -136,12 +137,12 @@ static char *veritysetup_command(const struct verity_params *m)
 	verity_format_uuid(m->uuid, uuid);
 	if (asprintf(&s,
 		     "veritysetup format --hash=%s --format=%" PRIu32 " --data-block-size=%" PRIu32
-		     " --hash-block-size=%" PRIu32 " --data-blocks=%" PRIu64 " --hash-offset=%" PRIu64
-		     " --salt=%s %s%s -- %s %s",
+		     " --hash-block-size=%" PRIu32 " --data-blocks=%" PRIu64
+		     " --hash-offset=%" PRIu64 " --salt=%s %s%s -- %s %s",
 		     m->hash_alg, m->hash_type, m->data_block_size, m->hash_block_size,
 		     m->data_blocks, m->hash_offset, m->salt_size ? salt : "-",
-		     m->superblock ? "--uuid=" : "--no-superblock", m->superblock ? uuid : "",
-		     data, hash) < 0)
+		     m->superblock ? "--uuid=" : "--no-superblock", m->superblock ? uuid : "", data,
+		     hash) < 0)
 		return NULL;
 	return s;
 }

@@ -43,7 +43,6 @@ struct json_object;
  *   "signatures"         [ { "path": ..., "format": ..., "sha256": <hex of the file> }, ... ]
  */
 
-
 /* Read a manifest file. Return: 0, -EBADMSG (not a manifest), -errno. */
 int manifest_load(const char *path, struct verity_params *ret);
 
@@ -59,7 +58,6 @@ void manifest_root_hash_hex(const struct verity_params *m, char *out);
  */
 int manifest_add_signature(const char *path, const char *sig_path, const char *format,
 			   const void *sig, size_t sig_len);
-
 
 /* Flags for manifest_write(). */
 #define MANIFEST_COMPACT 1u /* one line instead of pretty-printed */

@@ -112,7 +112,8 @@ static int hmac_label(const char *seed, const char *label, unsigned char out[32]
 	unsigned int len = 0;
 
 	if (!HMAC(EVP_sha256(), seed, (int)strlen(seed), (const unsigned char *)label,
-		  strlen(label), out, &len) || len != 32)
+		  strlen(label), out, &len) ||
+	    len != 32)
 		return -EIO;
 	return 0;
 }

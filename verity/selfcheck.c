@@ -26,12 +26,12 @@
 
 /* The tree as the kernel addresses it. */
 struct layout {
-	unsigned bits;                          /* hash_per_block_bits */
-	uint32_t stride;                        /* bytes from one digest to the next */
+	unsigned bits;   /* hash_per_block_bits */
+	uint32_t stride; /* bytes from one digest to the next */
 	unsigned levels;
 	uint64_t level_block[VERITY_MAX_LEVELS]; /* first block of each level, from hash_start */
 	uint64_t level_count[VERITY_MAX_LEVELS];
-	uint64_t blocks;                        /* all levels */
+	uint64_t blocks; /* all levels */
 };
 
 struct check {
@@ -121,7 +121,8 @@ static const unsigned char *entry(const struct check *c, const unsigned char *tr
 {
 	uint64_t block = c->l.level_block[level] + (k >> c->l.bits);
 
-	return tree + block * c->m->hash_block_size + (k & ((UINT64_C(1) << c->l.bits) - 1)) * c->l.stride;
+	return tree + block * c->m->hash_block_size +
+	       (k & ((UINT64_C(1) << c->l.bits) - 1)) * c->l.stride;
 }
 
 /* cryptsetup's struct verity_sb, field by field; the reserved bytes must be zero. */
@@ -142,8 +143,7 @@ static int check_superblock(struct check *c, const unsigned char *sb)
 	memcpy(alg, m->hash_alg, strnlen(m->hash_alg, sizeof(alg) - 1));
 	if (memcmp(sb + 32, alg, 32) != 0)
 		return mismatch(c, "superblock: algorithm differs");
-	if (le32_at(sb + 64) != m->data_block_size ||
-	    le32_at(sb + 68) != m->hash_block_size)
+	if (le32_at(sb + 64) != m->data_block_size || le32_at(sb + 68) != m->hash_block_size)
 		return mismatch(c, "superblock: block sizes differ");
 	if (le64_at(sb + 72) != m->data_blocks)
 		return mismatch(c, "superblock: data block count differs");
@@ -176,7 +176,8 @@ static int check_head(struct check *c, int hash_fd, uint64_t hash_start, unsigne
 		r = check_superblock(c, buf);
 		if (r < 0)
 			return r;
-		if ((flags & VERITY_SELFCHECK_FRESH) && !all_zero(buf + VERITY_SB_SIZE, head - VERITY_SB_SIZE))
+		if ((flags & VERITY_SELFCHECK_FRESH) &&
+		    !all_zero(buf + VERITY_SB_SIZE, head - VERITY_SB_SIZE))
 			return mismatch(c, "the padding after the superblock is not zero");
 	}
 	if (!(flags & VERITY_SELFCHECK_FRESH))
@@ -184,7 +185,8 @@ static int check_head(struct check *c, int hash_fd, uint64_t hash_start, unsigne
 	if (fstat(hash_fd, &st) < 0)
 		return -errno;
 	if ((uint64_t)st.st_size != end)
-		return mismatch(c, "the file is %jd bytes, the tree ends at %" PRIu64, (intmax_t)st.st_size, end);
+		return mismatch(c, "the file is %jd bytes, the tree ends at %" PRIu64,
+				(intmax_t)st.st_size, end);
 	return 0;
 }
 
@@ -198,7 +200,8 @@ static int check_hash_block(struct check *c, const unsigned char *tree, unsigned
 	const unsigned char *blk = tree + (c->l.level_block[level] + b) * hbs;
 	uint64_t items = level ? c->l.level_count[level - 1] : c->m->data_blocks;
 	uint64_t per = UINT64_C(1) << c->l.bits, used = MIN(per, items - b * per);
-	const unsigned char *want = level + 1 < c->l.levels ? entry(c, tree, level + 1, b) : c->m->root_hash;
+	const unsigned char *want = level + 1 < c->l.levels ? entry(c, tree, level + 1, b)
+							    : c->m->root_hash;
 	unsigned char got[EVP_MAX_MD_SIZE];
 	size_t pos = 0;
 	int r;
@@ -208,7 +211,9 @@ static int check_hash_block(struct check *c, const unsigned char *tree, unsigned
 		return r;
 	if (memcmp(got, want, c->ds) != 0)
 		return level + 1 < c->l.levels
-			       ? mismatch(c, "hash block %" PRIu64 " of level %u does not match its entry in level %u",
+			       ? mismatch(c,
+					  "hash block %" PRIu64
+					  " of level %u does not match its entry in level %u",
 					  b, level, level + 1)
 			       : mismatch(c, "the top hash block does not match the root hash");
 	for (uint64_t e = 0; e < used; e++) {
@@ -217,7 +222,9 @@ static int check_hash_block(struct check *c, const unsigned char *tree, unsigned
 		pos = e * c->l.stride + c->ds;
 	}
 	if (pos != (used - 1) * c->l.stride + c->ds || !all_zero(blk + pos, hbs - pos))
-		return mismatch(c, "hash block %" PRIu64 " of level %u: bytes that hold no digest are not zero",
+		return mismatch(c,
+				"hash block %" PRIu64
+				" of level %u: bytes that hold no digest are not zero",
 				b, level);
 	return 0;
 }
@@ -284,8 +291,10 @@ static int check_data_sample(struct check *c, int data_fd, const unsigned char *
 			return r;
 		stats->sampled++;
 		if (memcmp(got, want, c->ds) != 0)
-			return c->l.levels ? mismatch(c, "data block %" PRIu64 " does not match its leaf entry", b)
-					   : mismatch(c, "the data block does not match the root hash");
+			return c->l.levels
+				       ? mismatch(c, "data block %" PRIu64 " does not match its leaf entry",
+						  b)
+				       : mismatch(c, "the data block does not match the root hash");
 	}
 	return 0;
 }
@@ -328,11 +337,12 @@ int verity_selfcheck(int data_fd, int hash_fd, const struct verity_params *m, un
 	layout_compute(m, c.ds, &c.l);
 
 	/* cryptsetup's VERITY_hash_offset_block(): the superblock padded to a hash block. */
-	hash_start = m->superblock
-			     ? (m->hash_offset + VERITY_SB_SIZE + m->hash_block_size - 1) / m->hash_block_size
-			     : m->hash_offset / m->hash_block_size;
+	hash_start = m->superblock ? (m->hash_offset + VERITY_SB_SIZE + m->hash_block_size - 1) /
+					     m->hash_block_size
+				   : m->hash_offset / m->hash_block_size;
 	if (hash_start != m->hash_start)
-		return mismatch(&c, "hash_start %" PRIu64 " is not %" PRIu64, m->hash_start, hash_start);
+		return mismatch(&c, "hash_start %" PRIu64 " is not %" PRIu64, m->hash_start,
+				hash_start);
 	r = check_head(&c, hash_fd, hash_start, flags);
 	if (r < 0)
 		return r;

@@ -14,7 +14,8 @@
  */
 
 /* Flags for verity_selfcheck(). */
-#define VERITY_SELFCHECK_FRESH 1u /* a new file: the superblock's padding must be zero and
+#define VERITY_SELFCHECK_FRESH \
+	1u /* a new file: the superblock's padding must be zero and
 				   * the file must end where the tree ends */
 
 /*
@@ -28,10 +29,10 @@
 
 /* What verity_selfcheck() looked at, for the debug log. */
 struct verity_selfcheck_stats {
-	uint64_t hash_blocks;   /* hash blocks read and checked against their parents */
-	uint64_t window;        /* data blocks per sampling window */
-	uint64_t sampled;       /* data blocks read and checked against their leaf entries */
-	uint64_t seed;          /* of the sample, from getrandom() */
+	uint64_t hash_blocks; /* hash blocks read and checked against their parents */
+	uint64_t window;      /* data blocks per sampling window */
+	uint64_t sampled;     /* data blocks read and checked against their leaf entries */
+	uint64_t seed;        /* of the sample, from getrandom() */
 };
 
 /**

@@ -13,11 +13,11 @@
 #include "verity/tree.h"
 
 struct verity_sb {
-	uint8_t signature[8];   /* "verity\0\0" */
-	uint32_t version;       /* superblock version: 1 */
-	uint32_t hash_type;     /* 0 Chrome OS, 1 normal */
+	uint8_t signature[8]; /* "verity\0\0" */
+	uint32_t version;     /* superblock version: 1 */
+	uint32_t hash_type;   /* 0 Chrome OS, 1 normal */
 	uint8_t uuid[16];
-	uint8_t algorithm[32];  /* NUL-padded, lower case */
+	uint8_t algorithm[32]; /* NUL-padded, lower case */
 	uint32_t data_block_size;
 	uint32_t hash_block_size;
 	uint64_t data_blocks;

@@ -192,16 +192,16 @@ int verity_digest_one(const struct verity_params *m, const void *buf, size_t len
 
 struct leaf_job {
 	int fd;
-	int direct_fd;           /* the image opened O_DIRECT, or -1 */
+	int direct_fd; /* the image opened O_DIRECT, or -1 */
 	long page_size;
 	const EVP_MD *md;
 	const struct verity_params *m;
-	unsigned char *leaves;   /* level 0 of the tree */
-	unsigned char *level1;   /* level 1, or NULL when level 0 is the top */
-	atomic_uint *filled;     /* per leaf block: the entries hashed so far */
-	int hash_fd;             /* where level 0 goes as it is finished, or -1 */
+	unsigned char *leaves;    /* level 0 of the tree */
+	unsigned char *level1;    /* level 1, or NULL when level 0 is the top */
+	atomic_uint *filled;      /* per leaf block: the entries hashed so far */
+	int hash_fd;              /* where level 0 goes as it is finished, or -1 */
 	atomic_bool write_failed; /* the error kept in @error came from writing hash_fd */
-	uint64_t leaves_offset;  /* its byte offset in hash_fd */
+	uint64_t leaves_offset;   /* its byte offset in hash_fd */
 	uint32_t entry_size;
 	uint32_t per_block_bits;
 	uint64_t chunk_blocks;
@@ -570,7 +570,8 @@ int verity_tree_locate(int data_fd, int hash_fd, const struct verity_params *m,
 			const unsigned char *parent = stored + (g.level_start[l + 1] + b / per) * hbs +
 						      (b % per) * g.entry_size;
 
-			r = digest_block(ctx, md, m, stored + (g.level_start[l] + b) * hbs, hbs, digest);
+			r = digest_block(ctx, md, m, stored + (g.level_start[l] + b) * hbs, hbs,
+					 digest);
 			if (r < 0)
 				break;
 			if (memcmp(digest, parent, g.digest_size) != 0) {

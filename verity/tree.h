@@ -19,14 +19,14 @@
 /* Where each level of the tree lives, for given parameters. */
 struct verity_geometry {
 	uint32_t digest_size;
-	uint32_t entry_size;          /* digest stride in a hash block (format 1: next power of 2) */
-	uint32_t per_block_bits;      /* log2(digests per hash block) */
-	unsigned levels;              /* 0 when there is a single data block */
-	uint64_t level_blocks[VERITY_MAX_LEVELS];  /* level 0 = the leaves */
-	uint64_t level_start[VERITY_MAX_LEVELS];   /* first block, relative to hash_start */
-	uint64_t hash_start;          /* first tree block, in hash blocks from file offset 0 */
-	uint64_t hash_blocks;         /* total tree blocks */
-	uint64_t hash_end;            /* byte offset just past the tree */
+	uint32_t entry_size;     /* digest stride in a hash block (format 1: next power of 2) */
+	uint32_t per_block_bits; /* log2(digests per hash block) */
+	unsigned levels;         /* 0 when there is a single data block */
+	uint64_t level_blocks[VERITY_MAX_LEVELS]; /* level 0 = the leaves */
+	uint64_t level_start[VERITY_MAX_LEVELS];  /* first block, relative to hash_start */
+	uint64_t hash_start;  /* first tree block, in hash blocks from file offset 0 */
+	uint64_t hash_blocks; /* total tree blocks */
+	uint64_t hash_end;    /* byte offset just past the tree */
 };
 
 /**
@@ -48,11 +48,14 @@ struct verity_build {
 				      * in the layout) as its blocks are finished */
 	verity_progress_fn progress; /* or NULL */
 	void *userdata;
-	bool write_failed;           /* out: the error came from writing @hash_fd */
-	uint64_t direct_chunks;      /* out: chunks of the image read with O_DIRECT (not cached) */
+	bool write_failed;      /* out: the error came from writing @hash_fd */
+	uint64_t direct_chunks; /* out: chunks of the image read with O_DIRECT (not cached) */
 };
 
-#define VERITY_BUILD_IN_MEMORY(n) { .threads = (n), .hash_fd = -1 }
+#define VERITY_BUILD_IN_MEMORY(n)             \
+	{                                     \
+		.threads = (n), .hash_fd = -1 \
+	}
 
 /**
  * verity_tree_build() - hash @m->data_blocks blocks of @data_fd (from offset 0)

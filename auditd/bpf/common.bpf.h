@@ -91,7 +91,8 @@ static __always_inline struct inode *real_inode(struct dentry *dentry, struct in
 		return inode;
 	*flags |= AUDITD_F_OVERLAY;
 	if (bpf_core_type_exists(struct ovl_inode)) {
-		struct ovl_inode *oi = (void *)inode - bpf_core_field_offset(struct ovl_inode, vfs_inode);
+		struct ovl_inode *oi = (void *)inode -
+				       bpf_core_field_offset(struct ovl_inode, vfs_inode);
 		struct dentry *upper = BPF_CORE_READ(oi, __upperdentry);
 		struct ovl_entry *oe;
 		struct dentry *lower = 0;
@@ -115,7 +116,7 @@ struct walk {
 	struct vfsmount *vm;
 	struct mount *m;
 	__u32 off;
-	__u32 base;                 /* where in e->data this path goes (below AUDITD_PATH_LEN) */
+	__u32 base; /* where in e->data this path goes (below AUDITD_PATH_LEN) */
 	__u16 trunc_flag, deleted_flag;
 };
 
@@ -146,7 +147,8 @@ static long walk_step(__u64 i, void *data)
 			 */
 			name = BPF_CORE_READ(d, d_name.name);
 			n = bpf_probe_read_kernel_str(e->data + (w->base & (AUDITD_PATH_LEN - 1)) +
-							      (off & (AUDITD_PATH_LEN - 1)), AUDITD_NAME_MAX, name);
+							      (off & (AUDITD_PATH_LEN - 1)),
+						      AUDITD_NAME_MAX, name);
 			if (n > 0) {
 				w->off = off + n;
 				e->flags |= w->deleted_flag;
@@ -165,7 +167,8 @@ static long walk_step(__u64 i, void *data)
 		return 1;
 	}
 	name = BPF_CORE_READ(d, d_name.name);
-	n = bpf_probe_read_kernel_str(e->data + (w->base & (AUDITD_PATH_LEN - 1)) + (off & (AUDITD_PATH_LEN - 1)),
+	n = bpf_probe_read_kernel_str(e->data + (w->base & (AUDITD_PATH_LEN - 1)) +
+					      (off & (AUDITD_PATH_LEN - 1)),
 				      AUDITD_NAME_MAX, name);
 	if (n <= 0)
 		return 1;
@@ -183,8 +186,8 @@ static long walk_step(__u64 i, void *data)
  * AUDITD_F_PATH_TRUNC and AUDITD_F_DELETED say of the file's path.
  * Returns the bytes used.
  */
-static __always_inline __u32 walk_path(struct auditd_event *e, const struct path *p, __u32 base, __u16 trunc_flag,
-				       __u16 deleted_flag)
+static __always_inline __u32 walk_path(struct auditd_event *e, const struct path *p, __u32 base,
+				       __u16 trunc_flag, __u16 deleted_flag)
 {
 	struct task_struct *task = (void *)bpf_get_current_task();
 	struct walk w = {
@@ -216,7 +219,8 @@ static __always_inline __u32 read_argv(struct auditd_event *e, __u32 off)
 		e->flags |= AUDITD_F_ARGV_TRUNC;
 	}
 	len &= AUDITD_ARGV_LEN - 1;
-	if (len == 0 || bpf_probe_read_user(e->data + (off & (2 * AUDITD_PATH_LEN - 1)), len, (void *)start) < 0)
+	if (len == 0 ||
+	    bpf_probe_read_user(e->data + (off & (2 * AUDITD_PATH_LEN - 1)), len, (void *)start) < 0)
 		return 0;
 	return len;
 }
@@ -302,7 +306,8 @@ static __always_inline bool cached(const struct auditd_event *e, struct auditd_c
 /* Send @e (counted as lost when the ring buffer is full). */
 static __always_inline void event_send(struct auditd_event *e, struct auditd_counters *c)
 {
-	__u64 size = __builtin_offsetof(struct auditd_event, data) + (__u64)e->path_len + e->exe_len + e->argv_len;
+	__u64 size = __builtin_offsetof(struct auditd_event, data) + (__u64)e->path_len +
+		     e->exe_len + e->argv_len;
 
 	if (size > sizeof(*e))
 		size = sizeof(*e);
@@ -357,13 +362,14 @@ static __always_inline void emit_file(__u32 op, __u32 hook, struct file *file, _
 			char fs[8] = {};
 
 			bpf_probe_read_kernel_str(fs, sizeof(fs), BPF_CORE_READ(mnt_sb, s_type, name));
-			if (fs[0] == 'r' && fs[1] == 'o' && fs[2] == 'o' && fs[3] == 't' && fs[4] == 'f' &&
-			    fs[5] == 's' && fs[6] == 0)
+			if (fs[0] == 'r' && fs[1] == 'o' && fs[2] == 'o' && fs[3] == 't' &&
+			    fs[4] == 'f' && fs[5] == 's' && fs[6] == 0)
 				e->flags |= AUDITD_F_INITRAMFS;
 		}
 		t = bpf_map_lookup_elem(&trusted_volumes, &e->dev);
 		if (t && op < 32 &&
-		    ((e->flags & AUDITD_F_INITRAMFS ? t->allow_ops_initramfs : t->allow_ops) & (1u << op))) {
+		    ((e->flags & AUDITD_F_INITRAMFS ? t->allow_ops_initramfs : t->allow_ops) &
+		     (1u << op))) {
 			__sync_fetch_and_add(&c->trusted, 1);
 			return;
 		}
@@ -374,7 +380,8 @@ static __always_inline void emit_file(__u32 op, __u32 hook, struct file *file, _
 		e->sb_magic = BPF_CORE_READ(sb, s_magic);
 		name = BPF_CORE_READ(sb, s_type, name);
 		bpf_probe_read_kernel_str(e->fstype, sizeof(e->fstype), name);
-		bpf_probe_read_kernel_str(e->sb_id, sizeof(e->sb_id), BPF_CORE_READ(file, f_inode, i_sb, s_id));
+		bpf_probe_read_kernel_str(e->sb_id, sizeof(e->sb_id),
+					  BPF_CORE_READ(file, f_inode, i_sb, s_id));
 		/* d_unlinked(): unhashed and not a root, as d_path() tests before adding " (deleted)" */
 		if (!BPF_CORE_READ(dentry, d_hash.pprev) && BPF_CORE_READ(dentry, d_parent) != dentry)
 			e->flags |= AUDITD_F_DELETED;

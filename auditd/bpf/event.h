@@ -53,8 +53,10 @@ enum auditd_kind {
 #define AUDITD_ARGV_LEN 1024 /* argv bytes kept: AUDITD_ARGV_LEN - 1 at most (masked with it) */
 
 /* struct auditd_event.flags */
-#define AUDITD_F_HAS_FILE (1u << 0)   /* a file is evaluated (else anonymous memory / kernel_load_data) */
-#define AUDITD_F_OVERLAY (1u << 1)    /* the file's dentry is on overlayfs; the identity is the real inode's */
+#define AUDITD_F_HAS_FILE \
+	(1u << 0) /* a file is evaluated (else anonymous memory / kernel_load_data) */
+#define AUDITD_F_OVERLAY \
+	(1u << 1) /* the file's dentry is on overlayfs; the identity is the real inode's */
 #define AUDITD_F_INITRAMFS (1u << 2)  /* the mount's superblock is the initramfs (boot_verified) */
 #define AUDITD_F_PATH_TRUNC (1u << 3) /* the path walk stopped early (too deep or too long) */
 #define AUDITD_F_ARGV_TRUNC (1u << 4) /* argv longer than AUDITD_ARGV_LEN */
@@ -75,27 +77,27 @@ enum auditd_kind {
  * walk found nothing (the file system root itself).
  */
 struct auditd_event {
-	__u32 kind;         /* AUDITD_KIND_EVENT */
-	__u8 op;            /* enum auditd_op */
-	__u8 hook;          /* enum auditd_hook */
-	__u16 flags;        /* AUDITD_F_* */
-	__u64 time_ns;      /* bpf_ktime_get_boot_ns(): CLOCK_BOOTTIME */
-	__u32 pid;          /* thread id */
-	__u32 tgid;         /* process id */
-	__u32 ppid;         /* real_parent's tgid */
-	__u32 uid;          /* current's real uid */
-	__u32 dev;          /* real inode's i_sb->s_bdev->bd_dev, else i_sb->s_dev (kernel dev_t: major << 20 | minor) */
-	__u32 prot;         /* mmap/mprotect: the requested prot; kernel reads: the id */
-	__u64 ino;          /* real inode's i_ino */
-	__u64 file_ino;     /* file_inode()'s i_ino: what IPE's 1420 record prints as ino= */
-	__u32 sb_magic;     /* real inode's i_sb->s_magic */
-	__u16 path_len;     /* bytes of data[] that are the path */
-	__u16 argv_len;     /* bytes of data[] after the path and exe that are argv */
-	__u16 exe_len;      /* bytes of data[] after the path that are the executable's path */
+	__u32 kind;    /* AUDITD_KIND_EVENT */
+	__u8 op;       /* enum auditd_op */
+	__u8 hook;     /* enum auditd_hook */
+	__u16 flags;   /* AUDITD_F_* */
+	__u64 time_ns; /* bpf_ktime_get_boot_ns(): CLOCK_BOOTTIME */
+	__u32 pid;     /* thread id */
+	__u32 tgid;    /* process id */
+	__u32 ppid;    /* real_parent's tgid */
+	__u32 uid;     /* current's real uid */
+	__u32 dev; /* real inode's i_sb->s_bdev->bd_dev, else i_sb->s_dev (kernel dev_t: major << 20 | minor) */
+	__u32 prot;     /* mmap/mprotect: the requested prot; kernel reads: the id */
+	__u64 ino;      /* real inode's i_ino */
+	__u64 file_ino; /* file_inode()'s i_ino: what IPE's 1420 record prints as ino= */
+	__u32 sb_magic; /* real inode's i_sb->s_magic */
+	__u16 path_len; /* bytes of data[] that are the path */
+	__u16 argv_len; /* bytes of data[] after the path and exe that are argv */
+	__u16 exe_len;  /* bytes of data[] after the path that are the executable's path */
 	__u16 reserved;
 	char comm[AUDITD_COMM_LEN];
 	char fstype[AUDITD_FSTYPE_LEN]; /* real inode's i_sb->s_type->name */
-	char sb_id[AUDITD_SID_LEN];     /* file_inode()'s i_sb->s_id: what IPE's 1420 record prints as dev= */
+	char sb_id[AUDITD_SID_LEN]; /* file_inode()'s i_sb->s_id: what IPE's 1420 record prints as dev= */
 	char data[2 * AUDITD_PATH_LEN + AUDITD_NAME_MAX + AUDITD_ARGV_LEN];
 };
 
@@ -105,12 +107,12 @@ struct auditd_event {
 
 /* A dm-verity volume told the LSMs its root hash or signature state. */
 struct auditd_volume_event {
-	__u32 kind;        /* AUDITD_KIND_VOLUME */
-	__u32 what;        /* AUDITD_VOLUME_* */
-	__u32 dev;         /* the block device's bd_dev (kernel dev_t) */
-	__u32 sig_valid;   /* AUDITD_VOLUME_SIG_VALID: 1 when the root-hash signature was verified */
-	__u32 digest_len;  /* bytes of digest[] (0 with no value: the volume was torn down) */
-	char alg[32];      /* struct dm_verity_digest.alg: the crypto API name, e.g. "sha256" */
+	__u32 kind;       /* AUDITD_KIND_VOLUME */
+	__u32 what;       /* AUDITD_VOLUME_* */
+	__u32 dev;        /* the block device's bd_dev (kernel dev_t) */
+	__u32 sig_valid;  /* AUDITD_VOLUME_SIG_VALID: 1 when the root-hash signature was verified */
+	__u32 digest_len; /* bytes of digest[] (0 with no value: the volume was torn down) */
+	char alg[32];     /* struct dm_verity_digest.alg: the crypto API name, e.g. "sha256" */
 	__u8 digest[64];
 };
 
@@ -155,10 +157,10 @@ struct auditd_counters {
 #define AUDITD_KEY_ANON 1u      /* auditd_key.kind: anonymous memory, keyed by comm */
 #define AUDITD_KEY_INITRAMFS 2u /* auditd_key.kind: the mount is the initramfs */
 struct auditd_key {
-	__u64 ino;      /* files: the real inode's i_ino */
-	__u32 dev;      /* files: struct auditd_event.dev */
+	__u64 ino; /* files: the real inode's i_ino */
+	__u32 dev; /* files: struct auditd_event.dev */
 	__u8 op, hook;
-	__u8 kind;      /* AUDITD_KEY_* */
+	__u8 kind; /* AUDITD_KEY_* */
 	__u8 pad;
 	char comm[AUDITD_COMM_LEN]; /* anonymous memory only, else zero */
 };

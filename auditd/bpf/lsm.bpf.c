@@ -38,7 +38,7 @@ struct linux_binprm___check { /* Linux 6.14+: execveat(AT_EXECVE_CHECK) */
 } __attribute__((preserve_access_index));
 
 enum kernel_read_file_id___compressed { /* newer trees: IPE maps it to KMODULE too */
-	READING_MODULE_COMPRESSED___compressed = 7,
+					READING_MODULE_COMPRESSED___compressed = 7,
 };
 
 SEC("lsm/bprm_check_security")
@@ -89,8 +89,8 @@ int lsm_mmap_file(unsigned long long *ctx)
 }
 
 SEC("lsm/file_mprotect")
-int BPF_PROG(lsm_file_mprotect, struct vm_area_struct *vma, unsigned long reqprot, unsigned long prot,
-	     int ret)
+int BPF_PROG(lsm_file_mprotect, struct vm_area_struct *vma, unsigned long reqprot,
+	     unsigned long prot, int ret)
 {
 	if (BPF_CORE_READ(vma, vm_flags) & VM_EXEC) /* "Already Executable" */
 		return 0;
@@ -141,7 +141,8 @@ static __always_inline __u32 load_op(__u32 id)
 }
 
 SEC("lsm/kernel_read_file")
-int BPF_PROG(lsm_kernel_read_file, struct file *file, enum kernel_read_file_id id, bool contents, int ret)
+int BPF_PROG(lsm_kernel_read_file, struct file *file, enum kernel_read_file_id id, bool contents,
+	     int ret)
 {
 	emit_file(read_op(id), AUDITD_HOOK_KERNEL_READ, file, id);
 	return 0;

@@ -54,7 +54,7 @@ static __always_inline struct file *fd_file(int fd)
 }
 
 struct vma_probe {
-	bool exec;         /* the VMA is already VM_EXEC */
+	bool exec; /* the VMA is already VM_EXEC */
 	bool found;
 	struct file *file; /* its file, or NULL */
 };
@@ -83,7 +83,8 @@ int tp_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 
 		if (!(prot & PROT_EXEC))
 			return 0;
-		emit_file(AUDITD_OP_EXECUTE, AUDITD_HOOK_MMAP, flags & MAP_ANONYMOUS ? 0 : fd_file(fd), prot);
+		emit_file(AUDITD_OP_EXECUTE, AUDITD_HOOK_MMAP,
+			  flags & MAP_ANONYMOUS ? 0 : fd_file(fd), prot);
 	} else if (id == NR_mprotect || id == NR_pkey_mprotect) {
 		unsigned long addr = BPF_CORE_READ(regs, di);
 		unsigned long prot = BPF_CORE_READ(regs, dx);
@@ -96,7 +97,8 @@ int tp_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 			return 0;
 		emit_file(AUDITD_OP_EXECUTE, AUDITD_HOOK_MPROTECT, v.file, prot);
 	} else if (id == NR_finit_module) {
-		emit_file(AUDITD_OP_KMODULE, AUDITD_HOOK_KERNEL_READ, fd_file((int)BPF_CORE_READ(regs, di)), 0);
+		emit_file(AUDITD_OP_KMODULE, AUDITD_HOOK_KERNEL_READ,
+			  fd_file((int)BPF_CORE_READ(regs, di)), 0);
 	} else if (id == NR_init_module) {
 		emit_file(AUDITD_OP_KMODULE, AUDITD_HOOK_KERNEL_LOAD, 0, 0);
 	} else if (id == NR_kexec_load) {
@@ -106,7 +108,8 @@ int tp_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 
 		if (flags & KEXEC_FILE_UNLOAD)
 			return 0;
-		emit_file(AUDITD_OP_KEXEC_IMAGE, AUDITD_HOOK_KERNEL_READ, fd_file((int)BPF_CORE_READ(regs, di)), 0);
+		emit_file(AUDITD_OP_KEXEC_IMAGE, AUDITD_HOOK_KERNEL_READ,
+			  fd_file((int)BPF_CORE_READ(regs, di)), 0);
 		if (!(flags & KEXEC_FILE_NO_INITRAMFS))
 			emit_file(AUDITD_OP_KEXEC_INITRAMFS, AUDITD_HOOK_KERNEL_READ,
 				  fd_file((int)BPF_CORE_READ(regs, si)), 0);

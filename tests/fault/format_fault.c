@@ -76,7 +76,8 @@ static int wrong_padding(struct verity_params *m, const struct verity_geometry *
 		uint64_t k = g->level_blocks[l] - 1;
 
 		r = verity_digest_one(m, tree + (g->level_start[l] + k) * hbs, hbs,
-				      tree + (g->level_start[l + 1] + k / per) * hbs + (k % per) * g->entry_size);
+				      tree + (g->level_start[l + 1] + k / per) * hbs +
+					      (k % per) * g->entry_size);
 		if (r < 0)
 			return r;
 	}
@@ -126,7 +127,8 @@ int format_fault_written(int fd, const struct verity_params *m, const struct ver
 	else if (sscanf(fault(), "shift:%u", &level) == 1 && level < g->levels)
 		return pwrite_all(fd, tree + g->level_start[level] * hbs, g->level_blocks[level] * hbs,
 				  (off_t)((g->hash_start + g->level_start[level] + 1) * hbs));
-	else if (sscanf(fault(), "misplace:%" SCNu64, &block) == 1 && g->levels && block < g->level_blocks[0])
+	else if (sscanf(fault(), "misplace:%" SCNu64, &block) == 1 && g->levels &&
+		 block < g->level_blocks[0])
 		return pwrite_all(fd, tree + (g->level_start[0] + block) * hbs, hbs,
 				  (off_t)((g->hash_start + g->level_start[0] + block + 1) * hbs));
 	else

@@ -12,12 +12,12 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
-#define REQUIRE(e)                                                                  \
-	do {                                                                        \
-		if (!(e)) {                                                         \
+#define REQUIRE(e)                                                                                \
+	do {                                                                                      \
+		if (!(e)) {                                                                       \
 			fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #e); \
-			abort();                                                    \
-		}                                                                   \
+			abort();                                                                  \
+		}                                                                                 \
 	} while (0)
 
 /*

@@ -58,13 +58,18 @@ static void write_seeds(const char *dir)
 		"2b5e5b44 I--Q---     1 perm 3f010000     0     0 asymmetric ipe-tools: a1b2c3: X509.rsa 1a2b []\n";
 	EVP_PKEY *ca_key, *leaf_key;
 	X509 *ca, *leaf;
-	struct cert_params p = { .cn = "ipe-tools fuzz CA", .days = 30, .not_before = 1700000000, .ca = true };
+	struct cert_params p = {
+		.cn = "ipe-tools fuzz CA", .days = 30, .not_before = 1700000000, .ca = true
+	};
 
 	REQUIRE(key_generate(KEY_ALG_EC_P256, &ca_key) == 0);
 	REQUIRE(key_generate(KEY_ALG_EC_P256, &leaf_key) == 0);
 	REQUIRE(cert_build(ca_key, &p, &ca) == 0);
-	p = (struct cert_params){ .cn = "ipe-tools fuzz signer", .days = 30, .not_before = 1700000000,
-				  .issuer_cert = ca, .issuer_key = ca_key };
+	p = (struct cert_params){ .cn = "ipe-tools fuzz signer",
+				  .days = 30,
+				  .not_before = 1700000000,
+				  .issuer_cert = ca,
+				  .issuer_key = ca_key };
 	REQUIRE(cert_build(leaf_key, &p, &leaf) == 0);
 	write_cert_seeds(dir, "ca", ca);
 	write_cert_seeds(dir, "leaf", leaf);
@@ -155,7 +160,8 @@ static void fuzz_proc_keys(const uint8_t *data, size_t size)
 			key_serial_t id = 0;
 
 			if (proc_keys_line_matches(line, names[i], &id)) {
-				size_t colon = (size_t)(strrchr(line, ':') - line), n = strlen(names[i]);
+				size_t colon = (size_t)(strrchr(line, ':') - line),
+				       n = strlen(names[i]);
 
 				/* The type said keyring, and the name runs up to the last colon. */
 				REQUIRE(strstr(line, "keyring"));

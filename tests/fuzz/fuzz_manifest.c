@@ -44,11 +44,11 @@ static bool manifest_same(const struct verity_params *a, const struct verity_par
 {
 	return streq_null(a->data_path, b->data_path) && streq_null(a->hash_path, b->hash_path) &&
 	       streq(a->hash_alg, b->hash_alg) && a->hash_type == b->hash_type &&
-	       a->data_block_size == b->data_block_size && a->hash_block_size == b->hash_block_size &&
-	       a->data_blocks == b->data_blocks && a->hash_offset == b->hash_offset &&
-	       a->hash_start == b->hash_start && a->salt_size == b->salt_size &&
-	       memcmp(a->salt, b->salt, a->salt_size) == 0 && memcmp(a->uuid, b->uuid, 16) == 0 &&
-	       a->digest_size == b->digest_size &&
+	       a->data_block_size == b->data_block_size &&
+	       a->hash_block_size == b->hash_block_size && a->data_blocks == b->data_blocks &&
+	       a->hash_offset == b->hash_offset && a->hash_start == b->hash_start &&
+	       a->salt_size == b->salt_size && memcmp(a->salt, b->salt, a->salt_size) == 0 &&
+	       memcmp(a->uuid, b->uuid, 16) == 0 && a->digest_size == b->digest_size &&
 	       memcmp(a->root_hash, b->root_hash, a->digest_size) == 0 &&
 	       a->superblock == b->superblock && a->hash_blocks == b->hash_blocks;
 }

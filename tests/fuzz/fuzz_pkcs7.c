@@ -96,8 +96,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 static bool verify_errno_ok(int r)
 {
 	/* The kernel's answers (crypto/pkcs7_verify.h), or a limit of ours. */
-	return r == 0 || r == -EBADMSG || r == -ENOKEY || r == -EKEYREJECTED || r == -EINVAL || r == -ENOPKG ||
-	       r == -ENODATA || r == -EFBIG || r == -ENOMEM || r == -EOPNOTSUPP;
+	return r == 0 || r == -EBADMSG || r == -ENOKEY || r == -EKEYREJECTED || r == -EINVAL ||
+	       r == -ENOPKG || r == -ENODATA || r == -EFBIG || r == -ENOMEM || r == -EOPNOTSUPP;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

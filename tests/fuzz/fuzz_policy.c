@@ -20,10 +20,18 @@ static void evaluate_some(const struct ipe_policy *p)
 	for (int op = 0; op <= IPE_OP_MAX; op++)
 		for (int bits = 0; bits < 16; bits++) {
 			struct ipe_eval_ctx ctx = {
-				.op = (enum ipe_op)op, .has_file = bits & 1, .initramfs = bits & 2,
-				.has_dmverity = bits & 4, .dmv_alg = "sha256", .dmv_digest = digest,
-				.dmv_digest_len = 32, .dmv_signed = bits & 8, .has_fsverity = bits & 8,
-				.fsv_alg = "sha256", .fsv_digest = digest, .fsv_digest_len = 32,
+				.op = (enum ipe_op)op,
+				.has_file = bits & 1,
+				.initramfs = bits & 2,
+				.has_dmverity = bits & 4,
+				.dmv_alg = "sha256",
+				.dmv_digest = digest,
+				.dmv_digest_len = 32,
+				.dmv_signed = bits & 8,
+				.has_fsverity = bits & 8,
+				.fsv_alg = "sha256",
+				.fsv_digest = digest,
+				.fsv_digest_len = 32,
 			};
 			struct ipe_decision d;
 			char *s = NULL;

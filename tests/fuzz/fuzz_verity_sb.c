@@ -30,10 +30,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 static bool manifest_same(const struct verity_params *a, const struct verity_params *b)
 {
 	return streq(a->hash_alg, b->hash_alg) && a->hash_type == b->hash_type &&
-	       a->data_block_size == b->data_block_size && a->hash_block_size == b->hash_block_size &&
-	       a->data_blocks == b->data_blocks && a->salt_size == b->salt_size &&
-	       memcmp(a->salt, b->salt, a->salt_size) == 0 && memcmp(a->uuid, b->uuid, 16) == 0 &&
-	       a->superblock == b->superblock;
+	       a->data_block_size == b->data_block_size &&
+	       a->hash_block_size == b->hash_block_size && a->data_blocks == b->data_blocks &&
+	       a->salt_size == b->salt_size && memcmp(a->salt, b->salt, a->salt_size) == 0 &&
+	       memcmp(a->uuid, b->uuid, 16) == 0 && a->superblock == b->superblock;
 }
 
 static void check_values(const struct verity_params *m)
@@ -48,7 +48,8 @@ static void check_values(const struct verity_params *m)
 	REQUIRE(m->salt_size <= VERITY_MAX_SALT);
 	REQUIRE(alg_len > 0 && alg_len < sizeof(m->hash_alg));
 	for (size_t i = 0; i < alg_len; i++)
-		REQUIRE(isgraph((unsigned char)m->hash_alg[i]) && !isupper((unsigned char)m->hash_alg[i]));
+		REQUIRE(isgraph((unsigned char)m->hash_alg[i]) &&
+			!isupper((unsigned char)m->hash_alg[i]));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -35,7 +35,8 @@ static void table(const uint8_t *data, size_t size)
 			REQUIRE((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'));
 		REQUIRE(volume_parse_verity_table(line, &b) == 0);
 		REQUIRE(strcmp(a.roothash, b.roothash) == 0);
-		REQUIRE(a.roothash_signed == b.roothash_signed && a.ignore_corruption == b.ignore_corruption &&
+		REQUIRE(a.roothash_signed == b.roothash_signed &&
+			a.ignore_corruption == b.ignore_corruption &&
 			a.check_at_most_once == b.check_at_most_once);
 	}
 	free(line);
@@ -48,7 +49,8 @@ static void uevent(const uint8_t *data, size_t size)
 
 	REQUIRE(r == -EINVAL || r == 0 || r == 1);
 	if (r == 1)
-		REQUIRE(u.action == VOLUME_ADD || u.action == VOLUME_CHANGE || u.action == VOLUME_REMOVE);
+		REQUIRE(u.action == VOLUME_ADD || u.action == VOLUME_CHANGE ||
+			u.action == VOLUME_REMOVE);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -21,12 +21,11 @@ static struct ipe_policy *must_parse(const char *text)
 	return p;
 }
 
-static const char pol[] =
-	"policy_name=cand policy_version=0.0.1\n"
-	"DEFAULT action=ALLOW\n"
-	"DEFAULT op=EXECUTE action=DENY\n"
-	"op=EXECUTE dmverity_roothash=sha256:deadbeef00000000000000000000000000000000000000000000000000000001 action=ALLOW\n"
-	"op=EXECUTE dmverity_signature=TRUE action=ALLOW\n";
+static const char pol[] = "policy_name=cand policy_version=0.0.1\n"
+			  "DEFAULT action=ALLOW\n"
+			  "DEFAULT op=EXECUTE action=DENY\n"
+			  "op=EXECUTE dmverity_roothash=sha256:deadbeef00000000000000000000000000000000000000000000000000000001 action=ALLOW\n"
+			  "op=EXECUTE dmverity_signature=TRUE action=ALLOW\n";
 
 static struct auditd_volume volume(unsigned char first, bool sig)
 {
@@ -41,8 +40,12 @@ static struct auditd_volume volume(unsigned char first, bool sig)
 
 static struct auditd_event file_event(void)
 {
-	struct auditd_event e = { .kind = AUDITD_KIND_EVENT, .op = AUDITD_OP_EXECUTE, .hook = AUDITD_HOOK_BPRM_CHECK,
-				  .flags = AUDITD_F_HAS_FILE, .dev = 253u << 20, .ino = 12 };
+	struct auditd_event e = { .kind = AUDITD_KIND_EVENT,
+				  .op = AUDITD_OP_EXECUTE,
+				  .hook = AUDITD_HOOK_BPRM_CHECK,
+				  .flags = AUDITD_F_HAS_FILE,
+				  .dev = 253u << 20,
+				  .ino = 12 };
 
 	strcpy(e.comm, "sh");
 	return e;
@@ -59,7 +62,8 @@ TEST(allowed_volume_rule_string_is_ipes)
 	ASSERT_OK(auditd_evaluate(p, &e, &v, NULL, &r));
 	ASSERT_EQ(r.decision.action, IPE_ACTION_ALLOW);
 	/* security/ipe/audit.c: the algorithm as an untrusted string, the digest in upper-case hex */
-	ASSERT_STREQ(r.rule, "op=EXECUTE dmverity_roothash=\"sha256\":DEADBEEF00000000000000000000000000000000000000000000000000000001 action=ALLOW");
+	ASSERT_STREQ(r.rule,
+		     "op=EXECUTE dmverity_roothash=\"sha256\":DEADBEEF00000000000000000000000000000000000000000000000000000001 action=ALLOW");
 	ASSERT_TRUE(r.reason == NULL && r.hint == NULL);
 	auditd_verdict_done(&r);
 }
@@ -75,7 +79,9 @@ TEST(reasons_and_hints)
 	ASSERT_OK(auditd_evaluate(p, &e, &other, NULL, &r));
 	ASSERT_STREQ(r.rule, "DEFAULT op=EXECUTE action=DENY");
 	ASSERT_STREQ(r.reason, "unsigned");
-	ASSERT_TRUE(strstr(r.hint, "op=EXECUTE dmverity_roothash=sha256:1100000000000000000000000000000000000000000000000000000000000001 action=ALLOW") != NULL);
+	ASSERT_TRUE(strstr(r.hint,
+			   "op=EXECUTE dmverity_roothash=sha256:1100000000000000000000000000000000000000000000000000000000000001 action=ALLOW") !=
+		    NULL);
 	auditd_verdict_done(&r);
 
 	/* signed: allowed by dmverity_signature=TRUE */
@@ -120,7 +126,9 @@ TEST(kernel_load_reason)
 {
 	_cleanup_(ipe_policy_freep) struct ipe_policy *p = must_parse(
 		"policy_name=x policy_version=0.0.1\nDEFAULT action=ALLOW\nDEFAULT op=KMODULE action=DENY\n");
-	struct auditd_event e = { .kind = AUDITD_KIND_EVENT, .op = AUDITD_OP_KMODULE, .hook = AUDITD_HOOK_KERNEL_LOAD };
+	struct auditd_event e = { .kind = AUDITD_KIND_EVENT,
+				  .op = AUDITD_OP_KMODULE,
+				  .hook = AUDITD_HOOK_KERNEL_LOAD };
 	struct auditd_verdict r;
 
 	ASSERT_OK(auditd_evaluate(p, &e, NULL, NULL, &r));
@@ -150,7 +158,9 @@ TEST(fsverity_missing)
 	_cleanup_(ipe_policy_freep) struct ipe_policy *p = must_parse(
 		"policy_name=x policy_version=0.0.1\nDEFAULT action=DENY\nop=EXECUTE fsverity_signature=TRUE action=ALLOW\n");
 	struct auditd_event e = file_event();
-	struct auditd_fsverity f = { .enabled = true, .builtin_sig = true, .alg = "sha256", .digest_len = 32 };
+	struct auditd_fsverity f = {
+		.enabled = true, .builtin_sig = true, .alg = "sha256", .digest_len = 32
+	};
 	struct auditd_verdict r;
 
 	ASSERT_OK(auditd_evaluate(p, &e, NULL, NULL, &r));
@@ -169,7 +179,8 @@ TEST(trust_bits)
 		"op=KMODULE dmverity_signature=TRUE action=ALLOW\n");
 	_cleanup_(ipe_policy_freep) struct ipe_policy *fsv = must_parse(
 		"policy_name=x policy_version=0.0.1\nDEFAULT action=ALLOW\nop=EXECUTE fsverity_signature=FALSE action=DENY\n");
-	struct auditd_volume allowed = volume(0xde, false), other = volume(0x11, false), sig = volume(0x22, true);
+	struct auditd_volume allowed = volume(0xde, false), other = volume(0x11, false),
+			     sig = volume(0x22, true);
 	struct auditd_trust t;
 
 	allowed.digest[1] = 0xad, allowed.digest[2] = 0xbe, allowed.digest[3] = 0xef;
@@ -270,7 +281,8 @@ TEST(event_record)
 	ASSERT_TRUE(n > 0 && buf[n - 1] == '\n' && memchr(buf, '\n', n) == buf + n - 1);
 	ASSERT_OK(json_parse_document(buf, n, &j));
 	ASSERT_STREQ(json_object_get_string(json_object_object_get(j, "type")), "event");
-	ASSERT_STREQ(json_object_get_string(json_object_object_get(j, "time")), "1970-01-01T00:00:01.000000005Z");
+	ASSERT_STREQ(json_object_get_string(json_object_object_get(j, "time")),
+		     "1970-01-01T00:00:01.000000005Z");
 	ASSERT_EQ(json_object_get_int64(json_object_object_get(j, "seq")), 1);
 	ASSERT_STREQ(json_object_get_string(json_object_object_get(j, "hook")), "MMAP");
 	ASSERT_STREQ(json_object_get_string(json_object_object_get(j, "path")), "/x/a\nb");
@@ -278,13 +290,17 @@ TEST(event_record)
 	ASSERT_STREQ(json_object_get_string(json_object_object_get(j, "dev")), "253:3");
 	ASSERT_STREQ(json_object_get_string(json_object_object_get(j, "audit_dev")), "dm-3");
 	ASSERT_STREQ(json_object_get_string(json_object_object_get(j, "reason")), "unsigned");
-	ASSERT_TRUE(!json_object_get_boolean(json_object_object_get(json_object_object_get(j, "verity"), "signed")));
-	ASSERT_STREQ(json_object_get_string(json_object_object_get(json_object_object_get(j, "verity"), "roothash")),
+	ASSERT_TRUE(!json_object_get_boolean(
+		json_object_object_get(json_object_object_get(j, "verity"), "signed")));
+	ASSERT_STREQ(json_object_get_string(
+			     json_object_object_get(json_object_object_get(j, "verity"), "roothash")),
 		     "sha256:1100000000000000000000000000000000000000000000000000000000000001");
 	ASSERT_EQ(json_object_array_length(json_object_object_get(j, "argv")), 2);
 	/* "-c\xff" is not UTF-8: an array of byte values that decodes to the same bytes */
-	ASSERT_TRUE(json_object_is_type(json_object_array_get_idx(json_object_object_get(j, "argv"), 1), json_type_array));
-	ASSERT_OK(json_bytes_get(json_object_array_get_idx(json_object_object_get(j, "argv"), 1), &arg1, &n));
+	ASSERT_TRUE(json_object_is_type(json_object_array_get_idx(json_object_object_get(j, "argv"), 1),
+					json_type_array));
+	ASSERT_OK(json_bytes_get(json_object_array_get_idx(json_object_object_get(j, "argv"), 1),
+				 &arg1, &n));
 	ASSERT_EQ(n, 3);
 	ASSERT_MEMEQ(arg1, "-c\xff", 3);
 }

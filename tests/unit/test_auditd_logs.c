@@ -52,7 +52,8 @@ TEST(coverage_gaps_and_lost)
 	ASSERT_OK(analysis_init(&a, 0, NSEC_INFINITY));
 	ASSERT_OK(add(&a, LOG_RECORD_START, "{\"stats_interval\":60}", "2026-11-30T08:00:00Z"));
 	ASSERT_OK(add(&a, LOG_RECORD_STATS, "{\"c\":[{\"lost\":1}]}", "2026-11-30T08:01:00Z"));
-	ASSERT_OK(add(&a, LOG_RECORD_STATS, "{\"c\":[{\"lost\":4},{\"lost\":1}]}", "2026-11-30T08:02:01Z"));
+	ASSERT_OK(add(&a, LOG_RECORD_STATS, "{\"c\":[{\"lost\":4},{\"lost\":1}]}",
+		      "2026-11-30T08:02:01Z"));
 	ASSERT_OK(add(&a, LOG_RECORD_STATS, "{\"c\":[]}", "2026-11-30T08:04:30Z")); /* a gap */
 	ASSERT_OK(add(&a, LOG_RECORD_START, "{\"stats_interval\":60}", "2026-11-30T08:05:00Z"));
 	ASSERT_OK(add(&a, LOG_RECORD_STATS, "{\"lost\":2}", "2026-11-30T08:06:00Z"));
@@ -92,18 +93,26 @@ TEST(display_bytes_escapes)
 
 TEST(explain_names_errno_and_cause)
 {
-	struct ipe_explain_ctx c = { .step = IPE_STEP_UPDATE, .name = "p", .version = "1.0.0", .old_version = "1.0.0" };
+	struct ipe_explain_ctx c = {
+		.step = IPE_STEP_UPDATE, .name = "p", .version = "1.0.0", .old_version = "1.0.0"
+	};
 	_cleanup_free_ char *stale = ipe_explain(-ESTALE, &c), *key = NULL, *act = NULL;
 
-	ASSERT_STREQ(stale, "update of p 1.0.0 refused by the kernel with ESTALE: version 1.0.0 is not "
-			    "higher than the loaded p 1.0.0 (an update needs a strictly higher version)");
+	ASSERT_STREQ(stale,
+		     "update of p 1.0.0 refused by the kernel with ESTALE: version 1.0.0 is not "
+		     "higher than the loaded p 1.0.0 (an update needs a strictly higher version)");
 	c.step = IPE_STEP_NEW_POLICY;
 	key = ipe_explain(-ENOKEY, &c);
-	ASSERT_TRUE(strstr(key, "ENOKEY") && strstr(key, ".secondary_trusted_keys") && strstr(key, ".platform"));
-	c = (struct ipe_explain_ctx){ .step = IPE_STEP_ACTIVATE, .name = "low", .version = "1.0.0",
-				      .active_name = "high", .active_version = "2.0.0" };
+	ASSERT_TRUE(strstr(key, "ENOKEY") && strstr(key, ".secondary_trusted_keys") &&
+		    strstr(key, ".platform"));
+	c = (struct ipe_explain_ctx){ .step = IPE_STEP_ACTIVATE,
+				      .name = "low",
+				      .version = "1.0.0",
+				      .active_name = "high",
+				      .active_version = "2.0.0" };
 	act = ipe_explain(-EINVAL, &c);
-	ASSERT_TRUE(strstr(act, "EINVAL") && strstr(act, "active policy high has the higher version 2.0.0"));
+	ASSERT_TRUE(strstr(act, "EINVAL") &&
+		    strstr(act, "active policy high has the higher version 2.0.0"));
 }
 
 /* EEXIST needs another loader racing enforce (which takes update for a loaded
@@ -113,6 +122,7 @@ TEST(explain_eexist_and_eperm)
 	struct ipe_explain_ctx c = { .step = IPE_STEP_NEW_POLICY, .name = "p", .version = "2.0.0" };
 	_cleanup_free_ char *exist = ipe_explain(-EEXIST, &c), *perm = ipe_explain(-EPERM, &c);
 
-	ASSERT_STREQ(exist, "new_policy of p 2.0.0 refused by the kernel with EEXIST: a policy of this name is already loaded");
+	ASSERT_STREQ(exist,
+		     "new_policy of p 2.0.0 refused by the kernel with EEXIST: a policy of this name is already loaded");
 	ASSERT_TRUE(strstr(perm, "EPERM") && strstr(perm, "CAP_MAC_ADMIN"));
 }

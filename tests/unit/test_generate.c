@@ -33,7 +33,8 @@ TEST(roothash_argument)
 	ASSERT_EQ(img.root_hash.bytes[31], 0xff);
 	free(img.label);
 	/* Upper-case hex is the same root hash. */
-	ASSERT_OK(gen_image_from_roothash("sha256:00112233445566778899AABBCCDDEEFF00112233445566778899AABBCCDDEEFF", &img));
+	ASSERT_OK(gen_image_from_roothash("sha256:00112233445566778899AABBCCDDEEFF00112233445566778899AABBCCDDEEFF",
+					  &img));
 	ASSERT_EQ(img.root_hash.bytes[10], 0xaa);
 	free(img.label);
 	ASSERT_OK(gen_image_from_roothash("sha3-256:" H64, &img));

@@ -13,10 +13,10 @@ TEST(utf8_valid_cases)
 	ASSERT_TRUE(utf8_valid("a\0b", 3));
 	ASSERT_TRUE(utf8_valid("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", 9));
 	ASSERT_TRUE(!utf8_valid("\xff", 1));
-	ASSERT_TRUE(!utf8_valid("\xc0\xaf", 2));             /* overlong '/' */
-	ASSERT_TRUE(!utf8_valid("\xed\xa0\x80", 3));         /* surrogate */
-	ASSERT_TRUE(!utf8_valid("\xf4\x90\x80\x80", 4));     /* above U+10FFFF */
-	ASSERT_TRUE(!utf8_valid("\xe2\x82", 2));             /* truncated */
+	ASSERT_TRUE(!utf8_valid("\xc0\xaf", 2));         /* overlong '/' */
+	ASSERT_TRUE(!utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
+	ASSERT_TRUE(!utf8_valid("\xf4\x90\x80\x80", 4)); /* above U+10FFFF */
+	ASSERT_TRUE(!utf8_valid("\xe2\x82", 2));         /* truncated */
 }
 
 TEST(bytes_roundtrip_invalid_utf8_and_controls)
@@ -100,7 +100,8 @@ TEST(format_layouts)
 	ASSERT_OK(json_add(o, "p", json_str_new("x/y")));
 	ASSERT_OK(json_add(o, "e", json_object_new_array()));
 	ASSERT_STREQ(json_format(o, 0), "{\"a\":1,\"p\":\"x/y\",\"e\":[]}");
-	ASSERT_STREQ(json_format(o, JSON_PRETTY), "{\n  \"a\": 1,\n  \"p\": \"x/y\",\n  \"e\": [\n  ]\n}");
+	ASSERT_STREQ(json_format(o, JSON_PRETTY),
+		     "{\n  \"a\": 1,\n  \"p\": \"x/y\",\n  \"e\": [\n  ]\n}");
 	ASSERT_STREQ(json_format(o, JSON_PRETTY | JSON_NO_SPACE),
 		     "{\n  \"a\":1,\n  \"p\":\"x/y\",\n  \"e\":[\n  ]\n}");
 }

@@ -72,8 +72,8 @@ TEST(siglist_layout)
 	ASSERT_OK(efi_siglist_x509(&IPE_TOOLS_OWNER_GUID, der, sizeof(der), &esl, &len));
 	ASSERT_EQ(len, 28 + 16 + sizeof(der));
 	ASSERT_MEMEQ(esl, EFI_CERT_X509_GUID.b, 16);
-	ASSERT_EQ(le32(esl + 16), len);          /* SignatureListSize */
-	ASSERT_EQ(le32(esl + 20), 0);            /* SignatureHeaderSize */
+	ASSERT_EQ(le32(esl + 16), len);              /* SignatureListSize */
+	ASSERT_EQ(le32(esl + 20), 0);                /* SignatureHeaderSize */
 	ASSERT_EQ(le32(esl + 24), 16 + sizeof(der)); /* SignatureSize */
 	ASSERT_MEMEQ(esl + 28, IPE_TOOLS_OWNER_GUID.b, 16);
 	ASSERT_MEMEQ(esl + 44, der, sizeof(der));
@@ -88,9 +88,8 @@ TEST(auth2_unsigned_layout)
 	size_t len;
 
 	ASSERT_OK(efi_time_parse("2030-12-31 23:59:58", &ts));
-	ASSERT_OK(efi_auth2_build("db", &EFI_IMAGE_SECURITY_DATABASE_GUID,
-				  EFI_SECURE_VARIABLE_ATTRIBUTES, &ts, NULL, NULL, data, sizeof(data),
-				  &out, &len));
+	ASSERT_OK(efi_auth2_build("db", &EFI_IMAGE_SECURITY_DATABASE_GUID, EFI_SECURE_VARIABLE_ATTRIBUTES,
+				  &ts, NULL, NULL, data, sizeof(data), &out, &len));
 	ASSERT_EQ(len, 16 + 24 + sizeof(data));
 	ASSERT_EQ(out[0] | out[1] << 8, 2030);
 	ASSERT_EQ(out[2], 12);
@@ -109,8 +108,8 @@ TEST(varfs_payload_layout)
 	_cleanup_free_ unsigned char *out = NULL;
 	size_t len;
 
-	ASSERT_OK(efi_varfs_payload(EFI_SECURE_VARIABLE_ATTRIBUTES | EFI_VARIABLE_APPEND_WRITE, data,
-				    sizeof(data), &out, &len));
+	ASSERT_OK(efi_varfs_payload(EFI_SECURE_VARIABLE_ATTRIBUTES | EFI_VARIABLE_APPEND_WRITE,
+				    data, sizeof(data), &out, &len));
 	ASSERT_EQ(len, 4 + sizeof(data));
 	ASSERT_EQ(le32(out), 0x67); /* little-endian attributes first */
 	ASSERT_MEMEQ(out + 4, data, sizeof(data));
@@ -175,7 +174,8 @@ TEST(ca_issues_leaf)
 	ASSERT_EQ(X509_verify(leaf, ca_key), 1);
 	ASSERT_TRUE(X509_verify(leaf, key) != 1);
 	ASSERT_EQ(X509_check_issued(ca, leaf), X509_V_OK);
-	ASSERT_EQ(ASN1_OCTET_STRING_cmp(X509_get0_subject_key_id(ca), X509_get0_authority_key_id(leaf)), 0);
+	ASSERT_EQ(ASN1_OCTET_STRING_cmp(X509_get0_subject_key_id(ca), X509_get0_authority_key_id(leaf)),
+		  0);
 	ASSERT_EQ(X509_get_signature_nid(leaf), NID_sha256WithRSAEncryption);
 
 	/* Serials come from the CSPRNG: two certificates never share one. */
@@ -225,7 +225,8 @@ static X509 *named_cert(EVP_PKEY *key, const char *o, const char *cn, bool skid)
 	if (o)
 		X509_NAME_add_entry_by_txt(n, "O", MBSTRING_UTF8, (const unsigned char *)o, -1, -1, 0);
 	if (cn)
-		X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1, -1, 0);
+		X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1,
+					   -1, 0);
 	X509_set_issuer_name(x, n);
 	X509_gmtime_adj(X509_getm_notBefore(x), 0);
 	X509_gmtime_adj(X509_getm_notAfter(x), 86400);
@@ -249,7 +250,7 @@ TEST(kernel_description)
 		const char *o, *cn, *want;
 	} cases[] = {
 		{ NULL, "Signer", "Signer: 0102abcd" },
-		{ "Acme", "Acme Signing", "Acme Signing: 0102abcd" },   /* CN starts with O */
+		{ "Acme", "Acme Signing", "Acme Signing: 0102abcd" }, /* CN starts with O */
 		{ "Acme Corp", "Signer", "Acme Corp: Signer: 0102abcd" },
 		{ "Example Org", "Example key", "Example key: 0102abcd" }, /* same first 7 bytes */
 		{ "Only O", NULL, "Only O: 0102abcd" },

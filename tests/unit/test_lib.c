@@ -221,8 +221,11 @@ TEST(chase_protected_symlinks_rule)
 TEST(escape_text_terminal)
 {
 	_cleanup_free_ char *a = escape_text("CN=evil\x1b]0;owned\a\nfake line\x7f\\\"");
-	_cleanup_free_ char *b = escape_text("M\xc3\xbcller \xc2\x9b" "31m \xff");
-	_cleanup_free_ char *c = escape_text_prefix("abcd\xc3\xbc" "ef", 7, 5);
+	_cleanup_free_ char *b = escape_text("M\xc3\xbcller \xc2\x9b"
+					     "31m \xff");
+	_cleanup_free_ char *c = escape_text_prefix("abcd\xc3\xbc"
+						    "ef",
+						    7, 5);
 	_cleanup_free_ char *d = escape_text_prefix("abc", 3, 5);
 
 	ASSERT_STREQ(a, "CN=evil\\e]0;owned\\a\\nfake line\\x7f\\\\\\\"");
@@ -256,8 +259,8 @@ TEST(atomic_file_removed_on_signal)
 	if (pid == 0) {
 		struct atomic_file f = ATOMIC_FILE_INIT;
 
-		if (atomic_file_cleanup_on_signal() < 0 || atomic_file_open(&f, path, 0644, 0) < 0 ||
-		    write_all(f.fd, "partial", 7) < 0)
+		if (atomic_file_cleanup_on_signal() < 0 ||
+		    atomic_file_open(&f, path, 0644, 0) < 0 || write_all(f.fd, "partial", 7) < 0)
 			_exit(1);
 		raise(SIGTERM);
 		_exit(2);

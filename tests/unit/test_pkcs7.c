@@ -132,7 +132,8 @@ TEST(detached_tampering_fails)
 	/* A mismatch is what public_key_verify_signature() says: -EKEYREJECTED. */
 	ASSERT_EQ(pkcs7_verify(der, len, cert, other, strlen(other), NULL, NULL), -EKEYREJECTED);
 	/* Uppercase hex or a trailing newline is different content. */
-	ASSERT_EQ(pkcs7_verify(der, len, cert, roothash, strlen(roothash) - 1, NULL, NULL), -EKEYREJECTED);
+	ASSERT_EQ(pkcs7_verify(der, len, cert, roothash, strlen(roothash) - 1, NULL, NULL),
+		  -EKEYREJECTED);
 
 	/* The last bytes of the DER are the RSA signature value. */
 	der[len - 1] ^= 0x01;
@@ -221,7 +222,8 @@ TEST(signed_attributes_are_checked)
 	ASSERT_TRUE(p7);
 	len = i2d_PKCS7(p7, &der);
 	ASSERT_TRUE(len > 0);
-	ASSERT_EQ(pkcs7_verify(der, (size_t)len, cert, roothash, strlen(roothash), NULL, NULL), -EKEYREJECTED);
+	ASSERT_EQ(pkcs7_verify(der, (size_t)len, cert, roothash, strlen(roothash), NULL, NULL),
+		  -EKEYREJECTED);
 	OPENSSL_free(der);
 	der = NULL;
 	PKCS7_free(p7);
@@ -236,7 +238,8 @@ TEST(signed_attributes_are_checked)
 	ASSERT_OK(pkcs7_verify(der, (size_t)len, cert, roothash, strlen(roothash), NULL, NULL));
 	memcpy(other, roothash, sizeof(roothash));
 	other[0] = '5';
-	ASSERT_EQ(pkcs7_verify(der, (size_t)len, cert, other, strlen(other), NULL, NULL), -EKEYREJECTED);
+	ASSERT_EQ(pkcs7_verify(der, (size_t)len, cert, other, strlen(other), NULL, NULL),
+		  -EKEYREJECTED);
 	OPENSSL_free(der);
 	PKCS7_free(p7);
 	BIO_free(in);
@@ -244,8 +247,8 @@ TEST(signed_attributes_are_checked)
 
 TEST(looks_like)
 {
-	static const unsigned char sd[] = { 0x30, 0x82, 0x01, 0x00, 0x06, 0x09, 0x2a, 0x86, 0x48,
-					    0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02 };
+	static const unsigned char sd[] = { 0x30, 0x82, 0x01, 0x00, 0x06, 0x09, 0x2a, 0x86,
+					    0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02 };
 	static const unsigned char data_oid[] = { 0x30, 0x82, 0x01, 0x00, 0x06, 0x09, 0x2a, 0x86,
 						  0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01 };
 
@@ -266,8 +269,7 @@ TEST(content_only_where_looks_like)
 {
 	EVP_PKEY *key;
 	X509 *cert;
-	_cleanup_free_ unsigned char *der = NULL, *padded = NULL, *high_tag = NULL,
-				     *content = NULL;
+	_cleanup_free_ unsigned char *der = NULL, *padded = NULL, *high_tag = NULL, *content = NULL;
 	size_t len, clen;
 
 	make_cert("signer", 7, &key, &cert);
@@ -403,7 +405,8 @@ TEST(ecdsa_p256)
 }
 
 /* A CMS SignedData over @data by @key/@cert with OpenSSL's defaults and @flags, DER. */
-static unsigned char *cms_sign(EVP_PKEY *key, X509 *cert, const char *data, unsigned flags, size_t *ret_len)
+static unsigned char *cms_sign(EVP_PKEY *key, X509 *cert, const char *data, unsigned flags,
+			       size_t *ret_len)
 {
 	BIO *in = BIO_new_mem_buf(data, (int)strlen(data));
 	CMS_ContentInfo *cms = CMS_sign(cert, key, NULL, in, CMS_BINARY | flags);

@@ -19,7 +19,8 @@ static void check(const char *text, struct ipe_check_result *res)
 }
 
 /* Is there a diagnostic of @sev on @line whose message contains @needle? */
-static bool has(const struct ipe_check_result *r, enum ipe_severity sev, unsigned line, const char *needle)
+static bool has(const struct ipe_check_result *r, enum ipe_severity sev, unsigned line,
+		const char *needle)
 {
 	for (size_t i = 0; i < r->n_diags; i++)
 		if (r->diags[i].severity == sev && r->diags[i].line == line &&
@@ -51,8 +52,10 @@ static void assert_diag(const struct ipe_check_result *r, enum ipe_severity sev,
 		     r->n_diags ? all : " nothing");
 }
 
-#define ASSERT_WARN(r, line, needle) assert_diag(r, IPE_SEVERITY_WARNING, line, needle, __FILE__, __LINE__)
-#define ASSERT_ERR(r, line, needle) assert_diag(r, IPE_SEVERITY_ERROR, line, needle, __FILE__, __LINE__)
+#define ASSERT_WARN(r, line, needle) \
+	assert_diag(r, IPE_SEVERITY_WARNING, line, needle, __FILE__, __LINE__)
+#define ASSERT_ERR(r, line, needle) \
+	assert_diag(r, IPE_SEVERITY_ERROR, line, needle, __FILE__, __LINE__)
 
 TEST(clean_policy_has_no_diagnostics)
 {
@@ -104,7 +107,8 @@ TEST(whole_file_errors)
 
 	check("policy_name=t policy_version=0.0.0\nDEFAULT op=EXECUTE action=ALLOW\n", &r);
 	ASSERT_EQ(r.kernel_errno, -EBADMSG);
-	ASSERT_ERR(&r, 0, "missing for FIRMWARE, KMODULE, KEXEC_IMAGE, KEXEC_INITRAMFS, POLICY, X509_CERT");
+	ASSERT_ERR(&r, 0,
+		   "missing for FIRMWARE, KMODULE, KEXEC_IMAGE, KEXEC_INITRAMFS, POLICY, X509_CERT");
 	ipe_check_result_done(&r);
 
 	check("# only a comment\n", &r);
@@ -120,7 +124,8 @@ TEST(whole_file_errors)
 
 TEST(binary_garbage)
 {
-	static const unsigned char elf[] = { 0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0x3e, 0 };
+	static const unsigned char elf[] = { 0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0,    0,
+					     0,    0,   0,   0,   0, 0, 3, 0, 0x3e, 0 };
 	unsigned char noise[4096];
 	struct ipe_check_result r = {};
 	unsigned s = 12345;
@@ -170,17 +175,18 @@ TEST(warn_rules_that_never_match)
 {
 	struct ipe_check_result r = {};
 
-	check(HDR "op=EXECUTE boot_verified=TRUE boot_verified=FALSE action=DENY\n"                 /* 3 */
-		  "op=EXECUTE dmverity_roothash=sha256:" H64 " dmverity_roothash=sha256:" H64 "00 action=DENY\n" /* 4 */
-		  "op=KMODULE dmverity_signature=TRUE action=ALLOW\n"                                /* 5 */
-		  "op=KMODULE dmverity_signature=TRUE action=ALLOW\n"                                /* 6 dup */
-		  "op=KMODULE dmverity_signature=TRUE action=DENY\n"                                 /* 7 */
-		  "op=KMODULE fsverity_signature=TRUE dmverity_signature=TRUE action=DENY\n"         /* 8 */
-		  "op=FIRMWARE dmverity_signature=TRUE action=DENY\n"                                /* 9 other op */
-		  "op=FIRMWARE fsverity_signature=FALSE fsverity_signature=FALSE action=DENY\n"      /* 10 */
-		  "op=POLICY action=DENY\n"                                                          /* 11 */
-		  "op=POLICY boot_verified=FALSE action=ALLOW\n"                                     /* 12 */
-		  "op=EXECUTE boot_verified=TRUE action=DENY\n",                                     /* 13 */
+	check(HDR "op=EXECUTE boot_verified=TRUE boot_verified=FALSE action=DENY\n" /* 3 */
+		  "op=EXECUTE dmverity_roothash=sha256:" H64 " dmverity_roothash=sha256:" H64
+		  "00 action=DENY\n"                                  /* 4 */
+		  "op=KMODULE dmverity_signature=TRUE action=ALLOW\n" /* 5 */
+		  "op=KMODULE dmverity_signature=TRUE action=ALLOW\n" /* 6 dup */
+		  "op=KMODULE dmverity_signature=TRUE action=DENY\n"  /* 7 */
+		  "op=KMODULE fsverity_signature=TRUE dmverity_signature=TRUE action=DENY\n" /* 8 */
+		  "op=FIRMWARE dmverity_signature=TRUE action=DENY\n" /* 9 other op */
+		  "op=FIRMWARE fsverity_signature=FALSE fsverity_signature=FALSE action=DENY\n" /* 10 */
+		  "op=POLICY action=DENY\n"                      /* 11 */
+		  "op=POLICY boot_verified=FALSE action=ALLOW\n" /* 12 */
+		  "op=EXECUTE boot_verified=TRUE action=DENY\n", /* 13 */
 	      &r);
 	ASSERT_EQ(r.kernel_errno, 0);
 	ASSERT_WARN(&r, 3, "'boot_verified=TRUE' and 'boot_verified=FALSE' contradict");
@@ -199,7 +205,8 @@ TEST(warn_rules_that_never_match)
 TEST(warn_risky_rules_and_text)
 {
 	struct ipe_check_result r = {};
-	static const char nul[] = "policy_name=t policy_version=0.0.0\nDEFAULT action=DENY\n\0op=EXECUTE action=ALLOW\n";
+	static const char nul[] =
+		"policy_name=t policy_version=0.0.0\nDEFAULT action=DENY\n\0op=EXECUTE action=ALLOW\n";
 
 	check("policy_name=t policy_version=0.0.0\r\nDEFAULT action=DENY\r\n"
 	      "op=EXECUTE boot_verified=TRUE action=ALLOW\r\n"
@@ -249,7 +256,8 @@ TEST(many_rules_bounded)
 	for (size_t i = 0; i < n; i++)
 		/* every other rule duplicates its predecessor */
 		len += (size_t)snprintf(text + len, cap - len,
-					"op=EXECUTE fsverity_digest=sha256:%064zx action=ALLOW\n", i / 2);
+					"op=EXECUTE fsverity_digest=sha256:%064zx action=ALLOW\n",
+					i / 2);
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	ASSERT_OK(ipe_policy_check(text, len, &r));
 	clock_gettime(CLOCK_MONOTONIC, &b);

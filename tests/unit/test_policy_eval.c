@@ -34,10 +34,10 @@ static char *decide(const struct ipe_policy *p, const struct ipe_eval_ctx *ctx)
 	return out;
 }
 
-#define ASSERT_DECISION(p, ctx, want)                  \
-	do {                                           \
+#define ASSERT_DECISION(p, ctx, want)                     \
+	do {                                              \
 		_cleanup_free_ char *_d = decide(p, ctx); \
-		ASSERT_STREQ(_d, want);                \
+		ASSERT_STREQ(_d, want);                   \
 	} while (0)
 
 static const unsigned char root_a[32] = { 0xde, 0xad, 0xbe, 0xef, [31] = 0x01 };
@@ -64,9 +64,14 @@ TEST(first_match_then_op_default_then_global)
 		"op=EXECUTE dmverity_roothash=sha256:deadbeef00000000000000000000000000000000000000000000000000000001 action=DENY\n"
 		"op=EXECUTE dmverity_signature=TRUE action=ALLOW\n"
 		"op=KMODULE boot_verified=TRUE action=DENY\n");
-	struct ipe_eval_ctx ctx = { .op = IPE_OP_EXECUTE, .hook = IPE_HOOK_BPRM_CHECK, .has_file = true,
-				    .has_dmverity = true, .dmv_alg = "sha256", .dmv_digest = root_a,
-				    .dmv_digest_len = 32, .dmv_signed = true };
+	struct ipe_eval_ctx ctx = { .op = IPE_OP_EXECUTE,
+				    .hook = IPE_HOOK_BPRM_CHECK,
+				    .has_file = true,
+				    .has_dmverity = true,
+				    .dmv_alg = "sha256",
+				    .dmv_digest = root_a,
+				    .dmv_digest_len = 32,
+				    .dmv_signed = true };
 
 	/* signed and pinned: the earlier DENY wins */
 	ASSERT_DECISION(p, &ctx,
@@ -131,8 +136,12 @@ TEST(signature_false_semantics)
 	ctx.has_file = false;
 	ASSERT_DECISION(p, &ctx, "DENY op=EXECUTE dmverity_signature=FALSE action=DENY");
 	/* an unsigned verity device */
-	ctx = (struct ipe_eval_ctx){ .op = IPE_OP_EXECUTE, .has_file = true, .has_dmverity = true,
-				     .dmv_alg = "sha256", .dmv_digest = root_a, .dmv_digest_len = 32 };
+	ctx = (struct ipe_eval_ctx){ .op = IPE_OP_EXECUTE,
+				     .has_file = true,
+				     .has_dmverity = true,
+				     .dmv_alg = "sha256",
+				     .dmv_digest = root_a,
+				     .dmv_digest_len = 32 };
 	ASSERT_DECISION(p, &ctx, "DENY op=EXECUTE dmverity_signature=FALSE action=DENY");
 	/* a signed one: FALSE no longer matches */
 	ctx.dmv_signed = true;
@@ -170,8 +179,12 @@ TEST(digest_match_rules)
 		"op=EXECUTE fsverity_digest=sha256:DEADBEEF00000000000000000000000000000000000000000000000000000001 action=ALLOW\n"
 		"op=KMODULE dmverity_roothash=SHA256:deadbeef00000000000000000000000000000000000000000000000000000001 action=ALLOW\n"
 		"op=FIRMWARE dmverity_roothash=sha256:deadbeef action=ALLOW\n");
-	struct ipe_eval_ctx ctx = { .op = IPE_OP_EXECUTE, .has_file = true, .has_fsverity = true,
-				    .fsv_alg = "sha256", .fsv_digest = root_a, .fsv_digest_len = 32 };
+	struct ipe_eval_ctx ctx = { .op = IPE_OP_EXECUTE,
+				    .has_file = true,
+				    .has_fsverity = true,
+				    .fsv_alg = "sha256",
+				    .fsv_digest = root_a,
+				    .fsv_digest_len = 32 };
 
 	/* same alg, length and bytes; the policy's hex case does not matter */
 	ASSERT_DECISION(p, &ctx,
@@ -184,8 +197,12 @@ TEST(digest_match_rules)
 	ctx.has_fsverity = false;
 	ASSERT_DECISION(p, &ctx, "DENY DEFAULT action=DENY");
 	/* algorithm names are compared exactly: SHA256 never matches the kernel's sha256 */
-	ctx = (struct ipe_eval_ctx){ .op = IPE_OP_KMODULE, .has_file = true, .has_dmverity = true,
-				     .dmv_alg = "sha256", .dmv_digest = root_a, .dmv_digest_len = 32 };
+	ctx = (struct ipe_eval_ctx){ .op = IPE_OP_KMODULE,
+				     .has_file = true,
+				     .has_dmverity = true,
+				     .dmv_alg = "sha256",
+				     .dmv_digest = root_a,
+				     .dmv_digest_len = 32 };
 	ASSERT_DECISION(p, &ctx, "DENY DEFAULT action=DENY");
 	ctx.dmv_alg = "SHA256";
 	ASSERT_DECISION(p, &ctx,
@@ -195,7 +212,8 @@ TEST(digest_match_rules)
 	ctx.dmv_alg = "sha256";
 	ASSERT_DECISION(p, &ctx, "DENY DEFAULT action=DENY");
 	ctx.dmv_digest_len = 4;
-	ASSERT_DECISION(p, &ctx, "ALLOW op=FIRMWARE dmverity_roothash=\"sha256\":DEADBEEF action=ALLOW");
+	ASSERT_DECISION(p, &ctx,
+			"ALLOW op=FIRMWARE dmverity_roothash=\"sha256\":DEADBEEF action=ALLOW");
 }
 
 TEST(rule_string_property_order_and_escaping)
@@ -208,9 +226,11 @@ TEST(rule_string_property_order_and_escaping)
 	ASSERT_EQ(p->n_rules, 1);
 	ASSERT_OK(ipe_rule_to_string(&p->rules[0], true, &audit));
 	/* an algorithm name with a byte above 0x7e is written as hex, without quotes */
-	ASSERT_STREQ(audit, "op=KEXEC_IMAGE fsverity_signature=TRUE boot_verified=FALSE dmverity_roothash=736861E9:0A action=DENY");
+	ASSERT_STREQ(audit,
+		     "op=KEXEC_IMAGE fsverity_signature=TRUE boot_verified=FALSE dmverity_roothash=736861E9:0A action=DENY");
 	ASSERT_OK(ipe_rule_to_string(&p->rules[0], false, &text));
-	ASSERT_STREQ(text, "op=KEXEC_IMAGE fsverity_signature=TRUE boot_verified=FALSE dmverity_roothash=sha\xe9:0a action=DENY");
+	ASSERT_STREQ(text,
+		     "op=KEXEC_IMAGE fsverity_signature=TRUE boot_verified=FALSE dmverity_roothash=sha\xe9:0a action=DENY");
 }
 
 TEST(format_roundtrip)
@@ -248,7 +268,8 @@ TEST(builder_api)
 	char sha256[] = "sha256", bad[] = "sha:256";
 	unsigned char digest[32];
 	struct ipe_prop props[2] = {
-		{ .type = IPE_PROP_DMV_ROOTHASH, .digest = { .alg = sha256, .bytes = digest, .len = 32 } },
+		{ .type = IPE_PROP_DMV_ROOTHASH,
+		  .digest = { .alg = sha256, .bytes = digest, .len = 32 } },
 		{ .type = IPE_PROP_DMV_SIG_TRUE },
 	};
 
@@ -266,10 +287,11 @@ TEST(builder_api)
 	props[0].digest.alg = bad;
 	ASSERT_EQ(ipe_policy_add_rule(p, IPE_OP_EXECUTE, IPE_ACTION_ALLOW, props, 1), -EINVAL);
 	ASSERT_OK(ipe_policy_format(p, &text, NULL));
-	ASSERT_STREQ(text, "policy_name=spectrum policy_version=2.0.7\n"
-			   "DEFAULT action=DENY\n"
-			   "DEFAULT op=KMODULE action=ALLOW\n"
-			   "op=EXECUTE dmverity_roothash=sha256:deadbeef00000000000000000000000000000000000000000000000000000001 dmverity_signature=TRUE action=ALLOW\n");
+	ASSERT_STREQ(text,
+		     "policy_name=spectrum policy_version=2.0.7\n"
+		     "DEFAULT action=DENY\n"
+		     "DEFAULT op=KMODULE action=ALLOW\n"
+		     "op=EXECUTE dmverity_roothash=sha256:deadbeef00000000000000000000000000000000000000000000000000000001 dmverity_signature=TRUE action=ALLOW\n");
 	ASSERT_OK(ipe_policy_parse(text, strlen(text), &q, NULL));
 	ASSERT_TRUE(ipe_policy_equal(p, q));
 }
@@ -293,7 +315,8 @@ TEST(format_comments_and_default_order)
 	ASSERT_OK(ipe_policy_add_rule(p, IPE_OP_KMODULE, IPE_ACTION_ALLOW,
 				      &(struct ipe_prop){ .type = IPE_PROP_BOOT_VERIFIED_TRUE }, 1));
 	/* a carriage return or any control byte would end the comment early in the parser */
-	ASSERT_OK(ipe_policy_set_comment(p, IPE_COMMENT_RULE, 1, "cr\r here\x01 op=EXECUTE action=DENY"));
+	ASSERT_OK(ipe_policy_set_comment(p, IPE_COMMENT_RULE, 1,
+					 "cr\r here\x01 op=EXECUTE action=DENY"));
 	ASSERT_OK(ipe_policy_format(p, &text, NULL));
 	ASSERT_STREQ(text, "# top\n"
 			   "policy_name=t policy_version=1.0.0\n"

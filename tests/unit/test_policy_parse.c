@@ -53,8 +53,10 @@ static const struct {
 } kunit[] = {
 	{ "basic", "policy_name=allowall policy_version=0.0.0\nDEFAULT action=ALLOW", 0 },
 	{ "trailing comment",
-	  "policy_name=trailing_comment policy_version=152.0.0 #This is comment\nDEFAULT action=ALLOW", 0 },
-	{ "trailing newline", "policy_name=allowallnewline policy_version=0.2.0\nDEFAULT action=ALLOW\n\n", 0 },
+	  "policy_name=trailing_comment policy_version=152.0.0 #This is comment\nDEFAULT action=ALLOW",
+	  0 },
+	{ "trailing newline",
+	  "policy_name=allowallnewline policy_version=0.2.0\nDEFAULT action=ALLOW\n\n", 0 },
 	{ "clrf newline",
 	  "policy_name=carriagereturnlinefeed policy_version=0.0.1\nDEFAULT action=ALLOW\n\r\n", 0 },
 	{ "various whitespaces and nested default",
@@ -66,16 +68,19 @@ static const struct {
 	  "DEFAULT \t op=KMODULE\t\t\t  action=DENY\r\n"
 	  "op=KMODULE boot_verified=TRUE action=ALLOW\n",
 	  0 },
-	{ "negative version", "policy_name=boot_verified policy_version=-1236.0.0\nDEFAULT\taction=ALLOW\n",
-	  -EINVAL },
-	{ "special characters", "policy_name=$@!*&^%%\\:;{}() policy_version=0.0.0\nDEFAULT action=ALLOW", 0 },
-	{ "overflow version", "policy_name=test policy_version=999999.0.0\nDEFAULT action=ALLOW", -ERANGE },
+	{ "negative version",
+	  "policy_name=boot_verified policy_version=-1236.0.0\nDEFAULT\taction=ALLOW\n", -EINVAL },
+	{ "special characters",
+	  "policy_name=$@!*&^%%\\:;{}() policy_version=0.0.0\nDEFAULT action=ALLOW", 0 },
+	{ "overflow version", "policy_name=test policy_version=999999.0.0\nDEFAULT action=ALLOW",
+	  -ERANGE },
 	{ "incomplete version", "policy_name=test policy_version=255.0\nDEFAULT action=ALLOW", -EBADMSG },
 	{ "extra version", "policy_name=test policy_version=111.0.0.0\nDEFAULT action=ALLOW", -EBADMSG },
 	{ "0-length policy", "", -EBADMSG },
-	{ "random null in header", "policy_name=test\0policy_version=0.0.0\nDEFAULT action=ALLOW", -EBADMSG },
-	{ "incomplete policy from NULL", "policy_name=test policy_version=0.0.0\n\0DEFAULT action=ALLOW",
+	{ "random null in header", "policy_name=test\0policy_version=0.0.0\nDEFAULT action=ALLOW",
 	  -EBADMSG },
+	{ "incomplete policy from NULL",
+	  "policy_name=test policy_version=0.0.0\n\0DEFAULT action=ALLOW", -EBADMSG },
 	{ "NULL truncates policy",
 	  "policy_name=test policy_version=0.0.0\nDEFAULT action=DENY\n\0"
 	  "op=EXECUTE dmverity_signature=TRUE action=ALLOW\n",
@@ -102,8 +107,8 @@ static const struct {
 	  "policy_name=test policy_version=0.0.0\nDEFAULT action=ALLOW\n"
 	  "op=UNKNOWN dmverity_signature=TRUE action=ALLOW",
 	  -EBADMSG },
-	{ "missing space after policy name", "policy_name=asdvpolicy_version=0.0.0\nDEFAULT action=ALLOW\n",
-	  -EBADMSG },
+	{ "missing space after policy name",
+	  "policy_name=asdvpolicy_version=0.0.0\nDEFAULT action=ALLOW\n", -EBADMSG },
 	{ "expanded ascii",
 	  "policy_name=test\xFF\xEF policy_version=0.0.0\nDEFAULT action=ALLOW\n"
 	  "op=EXECUTE dmverity_signature=TRUE action=ALLOW",
@@ -115,7 +120,8 @@ static const struct {
 	{ "double header",
 	  "policy_name=test policy_version=0.0.0\npolicy_name=test policy_version=0.1.0\nDEFAULT action=ALLOW",
 	  -EBADMSG },
-	{ "double default", "policy_name=test policy_version=0.0.0\nDEFAULT action=ALLOW\nDEFAULT action=ALLOW\n",
+	{ "double default",
+	  "policy_name=test policy_version=0.0.0\nDEFAULT action=ALLOW\nDEFAULT action=ALLOW\n",
 	  -EBADMSG },
 	{ "double operation default",
 	  "policy_name=test policy_version=0.0.0\nDEFAULT action=ALLOW\n"
@@ -128,7 +134,8 @@ static const struct {
 	  "policy_name=test policy_version=0.0.0\nDEFAULT action=ALLOW\nDEFAULT op=EXECUTE action\n",
 	  -EBADMSG },
 	{ "unrecognized statement",
-	  "policy_name=test policy_version=0.0.0\nDEFAULT action=ALLOW\nUNKNOWN value=true\n", -EBADMSG },
+	  "policy_name=test policy_version=0.0.0\nDEFAULT action=ALLOW\nUNKNOWN value=true\n",
+	  -EBADMSG },
 	{ "old-style digest",
 	  "policy_name=test policy_version=0.0.0\nDEFAULT action=ALLOW\n"
 	  "op=EXECUTE dmverity_roothash=1c0d7ee1f8343b7fbe418378e8eb22c061d7dec7 action=DENY\n",
@@ -211,7 +218,8 @@ static void run_tsv(const char *dir, size_t want_min)
 		r = parse_len(text, tlen);
 		got = r ? errno_name(r) : "0";
 		if (!got || !streq(got, tab + 1))
-			harness_fail(__FILE__, __LINE__, "%s: got %s, want %s", line, got ? got : "?", tab + 1);
+			harness_fail(__FILE__, __LINE__, "%s: got %s, want %s", line,
+				     got ? got : "?", tab + 1);
 		ASSERT_EQ(check_errno(text, tlen), r);
 		free(text);
 		n++;
@@ -252,7 +260,8 @@ TEST(corpus_names_unique)
 		if (res.name) {
 			for (size_t i = 0; i < n; i++)
 				if (streq(names[i], res.name))
-					harness_fail(__FILE__, __LINE__, "%s: name '%s' used twice", line, res.name);
+					harness_fail(__FILE__, __LINE__, "%s: name '%s' used twice",
+						     line, res.name);
 			ASSERT_TRUE(n < ELEMENTSOF(names));
 			names[n++] = TAKE_PTR(res.name);
 		}
@@ -295,7 +304,7 @@ TEST(version_parse)
 	ASSERT_EQ(ipe_version_parse("65536.0.0", v), -ERANGE);
 	ASSERT_EQ(ipe_version_parse("99999999999999999999999.0.0", v), -ERANGE);
 	ASSERT_EQ(ipe_version_parse("99999999999999999999999x.0.0", v), -ERANGE); /* overflow first */
-	ASSERT_EQ(ipe_version_parse("99999x.0.0", v), -EINVAL);                  /* junk before range */
+	ASSERT_EQ(ipe_version_parse("99999x.0.0", v), -EINVAL); /* junk before range */
 	ASSERT_EQ(ipe_version_parse("1.2", v), -EBADMSG);
 	ASSERT_EQ(ipe_version_parse("1", v), -EBADMSG);
 	ASSERT_EQ(ipe_version_parse("1.2.3.4", v), -EBADMSG);
@@ -314,7 +323,8 @@ TEST(version_parse)
 TEST(anti_rollback_sequence)
 {
 	/* microsoft/ipe test-suite test_anti_rollback: each update must be strictly newer */
-	static const char *const seq[] = { "0.0.0", "0.0.1", "5.6.898", "6.8.28", "6.8.123", "6.8.124", "7.0.0" };
+	static const char *const seq[] = { "0.0.0",   "0.0.1",   "5.6.898", "6.8.28",
+					   "6.8.123", "6.8.124", "7.0.0" };
 	uint16_t cur[3], next[3], old[3];
 
 	ASSERT_OK(ipe_version_parse(seq[0], cur));
@@ -358,7 +368,8 @@ TEST(rule_grammar)
 {
 #define P "policy_name=a policy_version=0.0.0\nDEFAULT action=ALLOW\n"
 	ASSERT_OK(parse(P "op=EXECUTE action=DENY"));
-	ASSERT_OK(parse(P "op=X509_CERT boot_verified=FALSE dmverity_signature=FALSE fsverity_signature=TRUE action=DENY"));
+	ASSERT_OK(parse(
+		P "op=X509_CERT boot_verified=FALSE dmverity_signature=FALSE fsverity_signature=TRUE action=DENY"));
 	ASSERT_EQ(parse(P "op=execute action=DENY"), -EBADMSG);
 	ASSERT_EQ(parse(P "op=EXECUTE action=deny"), -EBADMSG);
 	ASSERT_EQ(parse(P "op=EXECUTE boot_verified=true action=DENY"), -EBADMSG);
@@ -427,8 +438,10 @@ TEST(defaults)
 	ASSERT_EQ(p->op_default[IPE_OP_EXECUTE], IPE_ACTION_DENY);
 	ASSERT_EQ(p->op_default[IPE_OP_X509], IPE_ACTION_ALLOW);
 	/* six of seven is not enough */
-	ASSERT_EQ(parse_len(all7, strlen(all7) - strlen("DEFAULT op=X509_CERT action=ALLOW\n")), -EBADMSG);
-	static const char twice[] = "policy_name=a policy_version=0.0.0\nDEFAULT action=ALLOW\nDEFAULT action=DENY";
+	ASSERT_EQ(parse_len(all7, strlen(all7) - strlen("DEFAULT op=X509_CERT action=ALLOW\n")),
+		  -EBADMSG);
+	static const char twice[] =
+		"policy_name=a policy_version=0.0.0\nDEFAULT action=ALLOW\nDEFAULT action=DENY";
 
 	ipe_policy_free(TAKE_PTR(p));
 	ASSERT_EQ(ipe_policy_parse(twice, sizeof(twice) - 1, &p, &err), -EBADMSG);
@@ -447,7 +460,8 @@ TEST(names_at_load_time)
 	ASSERT_OK(parse("policy_name=... policy_version=0.0.0\nDEFAULT action=ALLOW"));
 	ASSERT_OK(parse("policy_name=.a policy_version=0.0.0\nDEFAULT action=ALLOW"));
 	/* a syntax error wins over the name: the kernel never gets to create the directory */
-	ASSERT_EQ(parse("policy_name=. policy_version=0.0.0\nDEFAULT action=ALLOW\nop=X action=DENY"), -EBADMSG);
+	ASSERT_EQ(parse("policy_name=. policy_version=0.0.0\nDEFAULT action=ALLOW\nop=X action=DENY"),
+		  -EBADMSG);
 
 	memset(name, 'n', 255);
 	name[255] = 0;
@@ -501,8 +515,10 @@ TEST(names_tables)
 /* The digest table against the kernel's lists (ipe.rst, fs/verity/hash_algs.c) and the sizes. */
 TEST(digest_table)
 {
-	static const char *const ipe_algs[] = { "blake2b-512", "blake2s-256", "sha256", "sha384", "sha512",
-						"sha3-224", "sha3-256", "sha3-384", "sha3-512", "sm3", "rmd160" };
+	static const char *const ipe_algs[] = { "blake2b-512", "blake2s-256", "sha256",
+						"sha384",      "sha512",      "sha3-224",
+						"sha3-256",    "sha3-384",    "sha3-512",
+						"sm3",         "rmd160" };
 	const struct digest_alg *a;
 
 	for (size_t i = 0; i < ELEMENTSOF(ipe_algs); i++) {

@@ -121,9 +121,14 @@ TEST(geometry_rejects)
 
 TEST(superblock_roundtrip)
 {
-	struct verity_params m = { .hash_alg = "sha512", .hash_type = 1, .data_block_size = 1024,
-				     .hash_block_size = 512, .data_blocks = 123456, .salt_size = 3,
-				     .salt = { 1, 2, 3 }, .uuid = { 0xde, 0xad } };
+	struct verity_params m = { .hash_alg = "sha512",
+				   .hash_type = 1,
+				   .data_block_size = 1024,
+				   .hash_block_size = 512,
+				   .data_blocks = 123456,
+				   .salt_size = 3,
+				   .salt = { 1, 2, 3 },
+				   .uuid = { 0xde, 0xad } };
 	struct verity_params back = { 0 };
 	unsigned char sb[VERITY_SB_SIZE];
 
@@ -203,15 +208,20 @@ static char *tmp_path(const char *name)
 /* A 300-block image formatted in-process, then described, written and loaded back. */
 TEST(describe_manifest_roundtrip)
 {
-	_cleanup_free_ char *data = tmp_path("data"), *hash = tmp_path("hash"), *json = tmp_path("m.json"),
-			    *sig = tmp_path("sig.p7s");
+	_cleanup_free_ char *data = tmp_path("data"), *hash = tmp_path("hash"),
+			    *json = tmp_path("m.json"), *sig = tmp_path("sig.p7s");
 	_cleanup_free_ unsigned char *img = malloc((size_t)300 * 4096);
 	_cleanup_hugemem_ unsigned char *tree = NULL;
 	struct verity_build build = VERITY_BUILD_IN_MEMORY(3);
-	struct verity_params m = { .hash_alg = "sha256", .digest_size = 32, .hash_type = 1,
-				     .data_block_size = 4096, .hash_block_size = 4096,
-				     .data_blocks = 300, .superblock = true, .salt_size = 2,
-				     .salt = { 0xab, 0xcd } };
+	struct verity_params m = { .hash_alg = "sha256",
+				   .digest_size = 32,
+				   .hash_type = 1,
+				   .data_block_size = 4096,
+				   .hash_block_size = 4096,
+				   .data_blocks = 300,
+				   .superblock = true,
+				   .salt_size = 2,
+				   .salt = { 0xab, 0xcd } };
 	struct verity_params d = { 0 }, l = { 0 };
 	struct verity_geometry g;
 	unsigned char sb[VERITY_SB_SIZE];
@@ -263,7 +273,8 @@ TEST(describe_manifest_roundtrip)
 	free(text);
 	text = NULL;
 	ASSERT_OK(read_full_file(json, 1 << 20, &text, &len));
-	ASSERT_TRUE(strstr(text, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad") != NULL);
+	ASSERT_TRUE(strstr(text, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad") !=
+		    NULL);
 	ASSERT_TRUE(strstr(text, "\"format\": \"pkcs7-der\"") != NULL);
 	ASSERT_TRUE(strstr(strstr(text, "pkcs7-der") + 1, "pkcs7-der") == NULL);
 	/* ... and the rest still loads. */
@@ -327,11 +338,12 @@ TEST(manifest_load_rejects)
 
 	/* The same with a valid block size loads (paths are optional). */
 	{
-		const char *ok = "{\"manifest_version\": 1, \"hash_algorithm\": \"sha256\", \"format\": 1, "
-				 "\"data_block_size\": 4096, \"hash_block_size\": 4096, \"data_blocks\": 1, "
-				 "\"hash_offset\": 0, \"hash_start\": 0, \"superblock\": false, \"salt\": \"\", "
-				 "\"uuid\": null, \"root_hash\": "
-				 "\"00000000000000000000000000000000000000000000000000000000000000ff\"}";
+		const char *ok =
+			"{\"manifest_version\": 1, \"hash_algorithm\": \"sha256\", \"format\": 1, "
+			"\"data_block_size\": 4096, \"hash_block_size\": 4096, \"data_blocks\": 1, "
+			"\"hash_offset\": 0, \"hash_start\": 0, \"superblock\": false, \"salt\": \"\", "
+			"\"uuid\": null, \"root_hash\": "
+			"\"00000000000000000000000000000000000000000000000000000000000000ff\"}";
 
 		ASSERT_OK(write_file_atomic(json, ok, strlen(ok), 0644, 0));
 		ASSERT_OK(manifest_load(json, &l));
@@ -355,10 +367,11 @@ TEST(root_hash_parse_and_read)
 		size_t after_len;
 		int err; /* 0, or the errno root_hash_read_file() gives */
 	} files[] = {
-		{ "", 64, "", 0, 0 },          { "", 64, "\n", 1, 0 },         { "", 64, "\r\n", 2, 0 },
-		{ "", 64, "\n\n", 2, EINVAL }, { "", 64, "\r", 1, EINVAL },   { "", 64, " ", 1, EINVAL },
-		{ "\n", 64, "", 0, EINVAL },    { "", 64, "\n\r\n", 3, EINVAL }, { "", 62, "\n", 1, EMSGSIZE },
-		{ "", 64, "\0\n", 2, EINVAL },
+		{ "", 64, "", 0, 0 },          { "", 64, "\n", 1, 0 },
+		{ "", 64, "\r\n", 2, 0 },      { "", 64, "\n\n", 2, EINVAL },
+		{ "", 64, "\r", 1, EINVAL },   { "", 64, " ", 1, EINVAL },
+		{ "\n", 64, "", 0, EINVAL },   { "", 64, "\n\r\n", 3, EINVAL },
+		{ "", 62, "\n", 1, EMSGSIZE }, { "", 64, "\0\n", 2, EINVAL },
 	};
 
 	ASSERT_OK(root_hash_parse(hex, 64, 32, &h));
@@ -387,7 +400,8 @@ TEST(root_hash_parse_and_read)
 		else {
 			ASSERT_OK(root_hash_read_file(path, 32, &h));
 			root_hash_hex(&h, out);
-			ASSERT_STREQ(out, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+			ASSERT_STREQ(out,
+				     "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
 		}
 	}
 	ASSERT_ERRNO(root_hash_read_file("/nonexistent/roothash", 32, &h), ENOENT);

@@ -10,14 +10,14 @@
 #include "auditd/volumes.h"
 #include "tests/harness.h"
 
-#define SIGNED_LINE                                                                     \
-	"1 254:32 254:48 4096 4096 485 1 sha256 "                                       \
-	"d77ab0852838b8e9514874bc80da99ef3870d8f5d08dbc5dd9552995054113d7 "             \
-	"10095789c023d225a874b89475fdd3aab4bf97f5c9618315059d20dccfd21e11 "             \
+#define SIGNED_LINE                                                         \
+	"1 254:32 254:48 4096 4096 485 1 sha256 "                           \
+	"d77ab0852838b8e9514874bc80da99ef3870d8f5d08dbc5dd9552995054113d7 " \
+	"10095789c023d225a874b89475fdd3aab4bf97f5c9618315059d20dccfd21e11 " \
 	"2 root_hash_sig_key_desc cryptsetup:e80db2fe-9423-4733-b344-ed87e8bf55b0-ero"
-#define UNSIGNED_LINE                                                                   \
-	"1 254:0 254:16 4096 4096 254 1 sha256 "                                        \
-	"4e0a3ec077e2da50e7cd83591589f75dd40261a5c78145493929451dafee0cb2 "             \
+#define UNSIGNED_LINE                                                       \
+	"1 254:0 254:16 4096 4096 254 1 sha256 "                            \
+	"4e0a3ec077e2da50e7cd83591589f75dd40261a5c78145493929451dafee0cb2 " \
 	"218b16b3938335e5335cc3afcdb15409e48fa77fb679754fb2ff17eebfa85f5c"
 
 TEST(table_signed)
@@ -25,7 +25,8 @@ TEST(table_signed)
 	struct verity_volume v = { 0 };
 
 	ASSERT_OK(volume_parse_verity_table(SIGNED_LINE, &v));
-	ASSERT_STREQ(v.roothash, "sha256:d77ab0852838b8e9514874bc80da99ef3870d8f5d08dbc5dd9552995054113d7");
+	ASSERT_STREQ(v.roothash,
+		     "sha256:d77ab0852838b8e9514874bc80da99ef3870d8f5d08dbc5dd9552995054113d7");
 	ASSERT_TRUE(v.roothash_signed);
 	ASSERT_TRUE(!v.ignore_corruption && !v.check_at_most_once);
 }
@@ -35,7 +36,8 @@ TEST(table_unsigned)
 	struct verity_volume v = { .roothash_signed = true };
 
 	ASSERT_OK(volume_parse_verity_table(UNSIGNED_LINE, &v));
-	ASSERT_STREQ(v.roothash, "sha256:4e0a3ec077e2da50e7cd83591589f75dd40261a5c78145493929451dafee0cb2");
+	ASSERT_STREQ(v.roothash,
+		     "sha256:4e0a3ec077e2da50e7cd83591589f75dd40261a5c78145493929451dafee0cb2");
 	ASSERT_TRUE(!v.roothash_signed);
 }
 
@@ -45,15 +47,20 @@ TEST(table_options)
 	struct verity_volume v = { 0 };
 
 	ASSERT_OK(volume_parse_verity_table(UNSIGNED_LINE " 3 ignore_corruption check_at_most_once"
-					    " ignore_zero_blocks", &v));
+							  " ignore_zero_blocks",
+					    &v));
 	ASSERT_TRUE(v.ignore_corruption && v.check_at_most_once && !v.roothash_signed);
-	ASSERT_OK(volume_parse_verity_table(UNSIGNED_LINE " 10 use_fec_from_device 254:2 fec_roots 2"
-					    " fec_blocks 10 fec_start 10 root_hash_sig_key_desc k", &v));
+	ASSERT_OK(volume_parse_verity_table(UNSIGNED_LINE
+					    " 10 use_fec_from_device 254:2 fec_roots 2"
+					    " fec_blocks 10 fec_start 10 root_hash_sig_key_desc k",
+					    &v));
 	ASSERT_TRUE(v.roothash_signed && !v.ignore_corruption);
 	/* a key description that reads like an option stays a value */
-	ASSERT_OK(volume_parse_verity_table(UNSIGNED_LINE " 2 root_hash_sig_key_desc ignore_corruption", &v));
+	ASSERT_OK(volume_parse_verity_table(UNSIGNED_LINE " 2 root_hash_sig_key_desc ignore_corruption",
+					    &v));
 	ASSERT_TRUE(v.roothash_signed && !v.ignore_corruption);
-	ASSERT_OK(volume_parse_verity_table(UNSIGNED_LINE " 2 use_fec_from_device root_hash_sig_key_desc", &v));
+	ASSERT_OK(volume_parse_verity_table(UNSIGNED_LINE " 2 use_fec_from_device root_hash_sig_key_desc",
+					    &v));
 	ASSERT_TRUE(!v.roothash_signed);
 	/* no salt */
 	ASSERT_OK(volume_parse_verity_table("1 254:0 254:16 4096 4096 254 1 sha512 00ff -", &v));
@@ -66,11 +73,15 @@ TEST(table_refused)
 
 	ASSERT_EQ(volume_parse_verity_table("", &v), -EINVAL);
 	ASSERT_EQ(volume_parse_verity_table("0 254:0 254:16 4096 4096 254 1 sha256 4e0a", &v), -EINVAL);
-	ASSERT_EQ(volume_parse_verity_table("1 254:0 254:16 4096 4096 254 1 sha256 4E0A -", &v), -EINVAL);
-	ASSERT_EQ(volume_parse_verity_table("1 254:0 254:16 4096 4096 254 1 sha256 4e0 -", &v), -EINVAL);
-	ASSERT_EQ(volume_parse_verity_table("1 254:0 254:16 4096 4096 254 1 sha256 4e0a zz", &v), -EINVAL);
+	ASSERT_EQ(volume_parse_verity_table("1 254:0 254:16 4096 4096 254 1 sha256 4E0A -", &v),
+		  -EINVAL);
+	ASSERT_EQ(volume_parse_verity_table("1 254:0 254:16 4096 4096 254 1 sha256 4e0 -", &v),
+		  -EINVAL);
+	ASSERT_EQ(volume_parse_verity_table("1 254:0 254:16 4096 4096 254 1 sha256 4e0a zz", &v),
+		  -EINVAL);
 	/* "alg:hex" must split at the one colon */
-	ASSERT_EQ(volume_parse_verity_table("1 254:0 254:16 4096 4096 254 1 sha2:56 4e0a -", &v), -EINVAL);
+	ASSERT_EQ(volume_parse_verity_table("1 254:0 254:16 4096 4096 254 1 sha2:56 4e0a -", &v),
+		  -EINVAL);
 	/* fewer option words than the count says */
 	ASSERT_EQ(volume_parse_verity_table(UNSIGNED_LINE " 2 root_hash_sig_key_desc", &v), -EINVAL);
 	/* an option's value cut off by the count */
@@ -78,8 +89,9 @@ TEST(table_refused)
 	ASSERT_EQ(volume_parse_verity_table(UNSIGNED_LINE " x", &v), -EINVAL);
 }
 
-static const char ADD_DM1[] = "add@/devices/virtual/block/dm-1\0ACTION=add\0DEVPATH=/devices/virtual/block/dm-1\0"
-			      "SUBSYSTEM=block\0MAJOR=253\0MINOR=1\0DEVNAME=dm-1\0DEVTYPE=disk\0DISKSEQ=12\0SEQNUM=901";
+static const char ADD_DM1[] =
+	"add@/devices/virtual/block/dm-1\0ACTION=add\0DEVPATH=/devices/virtual/block/dm-1\0"
+	"SUBSYSTEM=block\0MAJOR=253\0MINOR=1\0DEVNAME=dm-1\0DEVTYPE=disk\0DISKSEQ=12\0SEQNUM=901";
 
 TEST(uevent_dm)
 {

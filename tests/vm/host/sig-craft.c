@@ -44,7 +44,8 @@ static EVP_PKEY *load_key(const char *path)
 }
 
 /* The OID 1.2.840.113549.1.9.99, one byte away from signingTime (…1.9.5). */
-static const unsigned char time_like_oid[] = { 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x63 };
+static const unsigned char time_like_oid[] = { 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86,
+					       0xf7, 0x0d, 0x01, 0x09, 0x63 };
 
 static int add_time_like(CMS_SignerInfo *si)
 {
