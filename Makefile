@@ -2,7 +2,7 @@
 # ipe-tools top-level build. GNU make only.
 #
 #   make [O=DIR] [V=1]          build everything into DIR (default: build)
-#   make check                  install test dependencies, build, run every test
+#   make check                  install test dependencies, lint, build, run every test
 #   make demo                   the end-to-end demonstration (boots an IPE kernel)
 #   make lint                   clang-tidy, cppcheck, clang-format --dry-run, shellcheck
 #   make install [DESTDIR=] [prefix=] [sysconfdir=] [unitdir=] ...  (dist/build.mk)
@@ -82,9 +82,11 @@ $(O)/.dirs:
 all: $(PROGRAMS)
 
 # The dependencies are installed first, then a sub-make builds with the
-# pkg-config answers they make possible.
+# pkg-config answers they make possible. Any lint finding stops the run
+# before the tests.
 check:
 	$(Q)tests/deps.sh check
+	$(Q)$(MAKE) --no-print-directory lint
 	$(Q)$(MAKE) --no-print-directory all tests
 	$(Q)O=$(O) tests/run.sh
 
