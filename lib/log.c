@@ -71,7 +71,9 @@ int log_full_errno(enum log_level level, int error, const char *fmt, ...)
 	return error;
 }
 
-int(usage_error)(const char *fmt, ...)
+/* The function behind log.h's usage_error() macro. */
+#undef usage_error
+int usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
