@@ -2,7 +2,7 @@
 # ipe-tools top-level build. GNU make only.
 #
 #   make [O=DIR] [V=1]          build everything into DIR (default: build)
-#   make check                  install test dependencies, build, run every test
+#   make check                  install test dependencies, lint, build, run every test
 #   make demo                   the end-to-end demonstration (boots an IPE kernel)
 #   make lint                   clang-tidy, cppcheck, clang-format --dry-run, shellcheck
 #   make install [DESTDIR=] [prefix=] [sysconfdir=] [unitdir=] ...  (dist/build.mk)
@@ -82,9 +82,11 @@ $(O)/.dirs:
 all: $(PROGRAMS)
 
 # The dependencies are installed first, then a sub-make builds with the
-# pkg-config answers they make possible.
+# pkg-config answers they make possible. Any lint finding stops the run
+# before the tests.
 check:
 	$(Q)tests/deps.sh check
+	$(Q)$(MAKE) --no-print-directory lint
 	$(Q)$(MAKE) --no-print-directory all tests
 	$(Q)O=$(O) tests/run.sh
 
@@ -95,9 +97,13 @@ demo:
 
 # The configurations are .clang-tidy, .cppcheck-suppressions, .clang-format and
 # .shellcheckrc; tests/lint.sh prints each finding and a count per tool.
+# clang-tidy reads the generated BPF headers, so a sub-make generates them first.
 lint:
 	$(Q)tests/deps.sh lint
-	$(Q)tests/lint.sh
+	$(Q)$(MAKE) --no-print-directory lint-headers
+	$(Q)O=$(O) tests/lint.sh
+
+lint-headers: $(AUDITD_SKELS)
 
 bench:
 	$(Q)tests/deps.sh check
@@ -108,7 +114,7 @@ bench:
 clean:
 	rm -rf $(O)
 
-.PHONY: all check demo lint bench clean tests
+.PHONY: all check demo lint lint-headers bench clean tests
 .DELETE_ON_ERROR:
 .SECONDARY:
 

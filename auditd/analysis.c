@@ -466,11 +466,13 @@ int analysis_sorted(const struct analysis *a, enum group_kind kind, struct group
 	struct group **v;
 	size_t n = 0;
 
+	/* NOLINTBEGIN(bugprone-sizeof-expression): the elements are pointers, as meant. */
 	v = malloc(((size_t)lh_table_length(a->groups[kind]) + 1) * sizeof(*v));
 	if (!v)
 		return -ENOMEM;
 	lh_foreach(a->groups[kind], e) v[n++] = lh_entry_v(e);
 	qsort(v, n, sizeof(*v), group_cmp);
+	/* NOLINTEND(bugprone-sizeof-expression) */
 	*ret = v;
 	*ret_n = n;
 	return 0;

@@ -95,7 +95,7 @@ static int judge(struct analysis *a, const struct policy_file *pf, const char *p
 				   "%s: the logs were made with policy %s %s (sha256 %s), not %s (sha256 %s)",
 				   mn, p->name ?: "?", p->version ?: "?", p->sha256, policy_path,
 				   pf->sha256);
-		else if (!pf && first_sha && strcasecmp(first_sha, p->sha256))
+		else if (!pf && first_sha && strcasecmp(first_sha, p->sha256) != 0)
 			r = reason(reasons,
 				   "%s: the logs were made with more than one policy (sha256 %s and %s)",
 				   mn, first_sha, p->sha256);

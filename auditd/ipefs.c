@@ -21,6 +21,7 @@ static int read_small(const char *path, char *buf, size_t size)
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
 
+	buf[0] = 0; /* a string on every return */
 	if (fd < 0)
 		return -errno;
 	n = read(fd, buf, size - 1);

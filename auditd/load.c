@@ -346,7 +346,8 @@ int verb_load(int argc, char *argv[])
 		if (r < 0)
 			return r;
 	}
-	qsort(list.files, list.n, sizeof(*list.files), policy_file_cmp);
+	if (list.n > 0) /* files is NULL then, and qsort() wants an array */
+		qsort(list.files, list.n, sizeof(*list.files), policy_file_cmp);
 	for (size_t i = 0; i < list.n; i++) {
 		if (!list.files[i].path) {
 			masked++;

@@ -566,7 +566,7 @@ int output_stats(struct output *o, const struct auditd_stats *st, bool final)
 		     final ? "final: " : "", (unsigned long long)total.seen,
 		     (unsigned long long)total.allowed, (unsigned long long)total.denied,
 		     (unsigned long long)total.deduplicated,
-		     (unsigned long long)(total.lost + st->volume_lost)) < 0)
+		     (unsigned long long)total.lost + st->volume_lost) < 0)
 		return -ENOMEM;
 	return write_record(o, j, text);
 }

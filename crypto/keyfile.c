@@ -129,6 +129,7 @@ int key_load_private(const char *path, EVP_PKEY **ret)
 	b.size = len + 1;
 	if (len == 0)
 		return -EBADMSG;
+	/* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult): clang-analyzer 14 cannot tell that -errno after a failed call is negative (secret_open() filled st). */
 	if (len > (uint64_t)st.st_size) /* the file grew while being read */
 		return -EBUSY;
 

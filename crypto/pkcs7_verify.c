@@ -669,8 +669,10 @@ static int sinfo_kid(struct ksinfo *s, struct kid *ret)
 
 	if (CMS_SignerInfo_get0_signer_id(s->si, &keyid, &issuer, &serial) != 1)
 		return -EBADMSG;
-	*ret = keyid ? (struct kid){ .skid = keyid }
-		     : (struct kid){ .issuer = issuer, .serial = serial };
+	if (keyid)
+		*ret = (struct kid){ .skid = keyid };
+	else
+		*ret = (struct kid){ .issuer = issuer, .serial = serial };
 	return 0;
 }
 

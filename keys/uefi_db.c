@@ -57,6 +57,8 @@ int db_update_payload(const struct db_update *u, enum db_format format, unsigned
 	struct efi_time ts = u->timestamp;
 	int r;
 
+	*ret = NULL; /* defined on every return, as callers may pass them on */
+	*ret_len = 0;
 	r = load_cert_logged(u->cert_path, &cert);
 	if (r < 0)
 		return r;

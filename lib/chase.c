@@ -121,6 +121,7 @@ int chase_parent(const char *path, unsigned flags, int *ret_dirfd, char **ret_na
 			r = splice_link(dir, name, (size_t)st.st_size, rest, &next);
 			if (r < 0)
 				return r;
+			/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): clang-analyzer 14 cannot tell that -errno after a failed call is negative, so next is set here. */
 			if (*next == '/') {
 				close(dir);
 				dir = open_root_or_cwd(true);

@@ -31,7 +31,9 @@ void *hugemem_alloc(size_t size)
 	start = mmap(NULL, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (start == MAP_FAILED)
 		return NULL;
-	p = (unsigned char *)(((uintptr_t)start + sizeof(*m) + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1));
+	/* The first huge page boundary past the header, reached from start (no int-to-pointer cast). */
+	p = start + sizeof(*m);
+	p += -(uintptr_t)p & (HUGE_PAGE - 1);
 	m = (struct mapping *)p - 1;
 	*m = (struct mapping){ start, length };
 	/* Advice only: without THP (or with "never") the buffer still works. */

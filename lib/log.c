@@ -71,6 +71,8 @@ int log_full_errno(enum log_level level, int error, const char *fmt, ...)
 	return error;
 }
 
+/* The function behind log.h's usage_error() macro. */
+#undef usage_error
 int usage_error(const char *fmt, ...)
 {
 	va_list ap;
@@ -110,7 +112,7 @@ static void usage_operands(const struct verb *v, unsigned got)
 		snprintf(need, sizeof(need), "needs at least %u operand%s", lo, lo == 1 ? "" : "s");
 	else
 		snprintf(need, sizeof(need), "needs %u to %u operands", lo, hi);
-	usage_error("%s %s, got %u: %s %s", v->name, need, got, log_program(), v->synopsis);
+	(void)usage_error("%s %s, got %u: %s %s", v->name, need, got, log_program(), v->synopsis);
 }
 
 int log_verb_dispatch(const struct verb_dispatch *d, const struct verb *const *verbs, unsigned n,
@@ -131,10 +133,10 @@ int log_verb_dispatch(const struct verb_dispatch *d, const struct verb *const *v
 		printf("%s %s\n", log_program(), IPE_TOOLS_VERSION);
 		break;
 	case VERB_MISSING:
-		usage_error("no verb given (try --help)");
+		(void)usage_error("no verb given (try --help)");
 		break;
 	case VERB_UNKNOWN:
-		usage_error("unknown verb '%s' (try --help)", d->name);
+		(void)usage_error("unknown verb '%s' (try --help)", d->name);
 		break;
 	case VERB_OPERANDS:
 		usage_operands(d->verb, d->operands);

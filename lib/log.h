@@ -24,6 +24,8 @@ int log_full_errno(enum log_level level, int error, const char *fmt, ...) _print
 
 /* "PROG: usage: MESSAGE" for a usage error of the current verb. Return: -EINVAL. */
 int usage_error(const char *fmt, ...) _printf_(1, 2);
+/* Always -EINVAL; the macro lets static analysers see that without reading log.c. */
+#define usage_error(...) (usage_error(__VA_ARGS__), -EINVAL)
 
 #define log_error_errno(e, ...) log_full_errno(LOG_LEVEL_ERROR, (e), __VA_ARGS__)
 #define log_warning_errno(e, ...) log_full_errno(LOG_LEVEL_WARNING, (e), __VA_ARGS__)

@@ -17,11 +17,12 @@ build_pkgs=(make gcc pkg-config libcryptsetup-dev libssl-dev libkeyutils-dev lib
 # the peak memory bench/auditd_report.sh measures; systemd-analyze and man-db
 # to verify the units, skalibs/execline/s6 to build the vendored s6-rc and
 # supervise the daemon, nix-bin to parse and evaluate nix/, zsh to check its
-# completion.
+# completion; make check runs make lint first, so it needs the analysers too.
 check_pkgs=("${build_pkgs[@]}" cryptsetup-bin dmsetup openssl keyutils efitools python3 clang libclang-rt-14-dev
 	libasan8 libubsan1 libtsan2 qemu-system-x86 ovmf busybox-static squashfs-tools erofs-utils cpio kmod xz-utils
 	zstd ca-certificates time
-	systemd man-db skalibs-dev libexecline-dev libs6-dev execline s6 nix-bin zsh)
+	systemd man-db skalibs-dev libexecline-dev libs6-dev execline s6 nix-bin zsh
+	clang-tidy clang-format cppcheck shellcheck git)
 demo_pkgs=("${check_pkgs[@]}")
 # make lint: the analysers, and the headers clang-tidy reads.
 lint_pkgs=("${build_pkgs[@]}" clang-tidy clang-format cppcheck shellcheck git)

@@ -12,7 +12,7 @@
 # The last line is "N passed, N failed, N skipped"; the exit status is 1 when
 # anything failed.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 O=${O:-build}
 export O TOP=$PWD
 case $O in /*) export PATH="$O:$PATH" ;; *) export PATH="$PWD/$O:$PATH" ;; esac

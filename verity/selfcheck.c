@@ -256,11 +256,15 @@ static int check_data_sample(struct check *c, int data_fd, const unsigned char *
 {
 	uint32_t dbs = c->m->data_block_size;
 	uint64_t n = c->m->data_blocks, w = sample_window(c), windows = DIV_ROUND_UP(n, w), state;
-	_cleanup_free_ unsigned char *buf = malloc(dbs);
-	_cleanup_free_ uint64_t *sample = calloc(windows, sizeof(*sample));
+	_cleanup_free_ unsigned char *buf = NULL;
+	_cleanup_free_ uint64_t *sample = NULL;
 	unsigned char got[EVP_MAX_MD_SIZE];
 	int r;
 
+	if (n == 0) /* nothing to sample, and calloc(0) may return NULL */
+		return 0;
+	buf = malloc(dbs);
+	sample = calloc(windows, sizeof(*sample));
 	if (!buf || !sample)
 		return -ENOMEM;
 	if (getrandom(&state, sizeof(state), 0) != sizeof(state))
@@ -353,14 +357,14 @@ int verity_selfcheck(int data_fd, int hash_fd, const struct verity_params *m, un
 			      (off_t)(hash_start * m->hash_block_size));
 		if (r < 0)
 			return r;
+		/* Top-down, as the kernel walks it: each block is trusted only once its parent is. */
+		for (unsigned level = c.l.levels; level-- > 0;)
+			for (uint64_t b = 0; b < c.l.level_count[level]; b++) {
+				r = check_hash_block(&c, tree, level, b);
+				if (r < 0)
+					return r;
+				stats->hash_blocks++;
+			}
 	}
-	/* Top-down, as the kernel walks it: each block is trusted only once its parent is. */
-	for (unsigned level = c.l.levels; level-- > 0;)
-		for (uint64_t b = 0; b < c.l.level_count[level]; b++) {
-			r = check_hash_block(&c, tree, level, b);
-			if (r < 0)
-				return r;
-			stats->hash_blocks++;
-		}
 	return check_data_sample(&c, data_fd, tree, stats);
 }

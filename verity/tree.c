@@ -393,7 +393,7 @@ static int run_leaf_pool(struct leaf_job *j, unsigned threads, verity_progress_f
 	r = 0; /* fewer threads than asked still hash every chunk */
 	if (progress)
 		while (atomic_load(&j->finished) < started) {
-			struct timespec ts = { 0, 100 * 1000 * 1000 };
+			struct timespec ts = { 0, 100L * 1000 * 1000 };
 
 			progress(atomic_load(&j->done_blocks), j->m->data_blocks, userdata);
 			nanosleep(&ts, NULL);

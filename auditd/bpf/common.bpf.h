@@ -159,7 +159,7 @@ static long walk_step(__u64 i, void *data)
 			return 1; /* the top of a mount tree, or a detached dentry */
 		w->d = BPF_CORE_READ(m, mnt_mountpoint);
 		w->m = mp;
-		w->vm = (void *)mp + bpf_core_field_offset(struct mount, mnt);
+		w->vm = (void *)((char *)mp + bpf_core_field_offset(struct mount, mnt));
 		return 0;
 	}
 	if (off > AUDITD_PATH_LEN - AUDITD_NAME_MAX) {

@@ -82,6 +82,7 @@ int lsm_mmap_file(unsigned long long *ctx)
 
 	if (!(prot & PROT_EXEC))
 		return 0;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): the pointer itself is read, as meant. */
 	bpf_probe_read_kernel(&file, sizeof(file), &ctx[0]);
 	emit_file(AUDITD_OP_EXECUTE, AUDITD_HOOK_MMAP, file, prot);
 	return 0;

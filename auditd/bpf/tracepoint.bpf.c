@@ -48,6 +48,7 @@ static __always_inline struct file *fd_file(int fd)
 
 	if (fd < 0 || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
 		return 0;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): the pointer itself is read, as meant. */
 	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
 	return f;
 }

@@ -22,8 +22,8 @@
 #include "crypto/keyfile.h"
 #include "tests/fuzz/fuzz.h"
 
-/* The /proc/keys line matcher is private to the keyring code. */
-#include "keys/keyring.c"
+/* The /proc/keys line matcher is private to the keyring code, so its file is included whole. */
+#include "keys/keyring.c" // NOLINT(bugprone-suspicious-include)
 
 static int fd = -1;
 static char path[32];

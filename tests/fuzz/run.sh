@@ -68,14 +68,17 @@ libs() {
 	esac
 }
 
-cflags=(-g -O1 -std=gnu11 -D_GNU_SOURCE -I. -fsanitize=address,undefined
-	-fno-sanitize-recover=undefined $(pkg-config --cflags libcrypto json-c libcryptsetup libkeyutils 2>/dev/null || true))
+pc_cflags=()
+read -ra pc_cflags < <(pkg-config --cflags libcrypto json-c libcryptsetup libkeyutils 2>/dev/null) || true
+cflags=(-g -O1 -std=gnu11 -D_GNU_SOURCE -I. '-fsanitize=address,undefined'
+	-fno-sanitize-recover=undefined "${pc_cflags[@]}")
 
 # An object is rebuilt when it or anything its .d file names is newer.
 stale() {
-	local obj=$1 src=$2 dep
+	local obj=$1 src=$2 dep deps=()
 	[ -e "$obj" ] && [ -e "${obj%.o}.d" ] && [ ! "$src" -nt "$obj" ] || return 0
-	for dep in $(sed -e 's/\\$//' -e 's/^[^:]*://' "${obj%.o}.d"); do
+	read -rd '' -a deps < <(sed -e 's/\\$//' -e 's/^[^:]*://' "${obj%.o}.d") || true
+	for dep in "${deps[@]}"; do
 		[ "$dep" -nt "$obj" ] && return 0
 	done
 	return 1
@@ -93,11 +96,12 @@ toolchain_missing() {
 
 # Compile every object the targets need (two at a time), then link each target.
 build() {
-	local srcs=() src obj t n=0 failed=0
+	local srcs=() src obj t n=0 failed=0 more ldlibs
 	mkdir -p "$out/obj"
 	: >"$build_log"
 	for t in "${targets[@]}"; do
-		srcs+=($(sources "$t") "tests/fuzz/fuzz_$t.c")
+		read -ra more < <(sources "$t")
+		srcs+=("${more[@]}" "tests/fuzz/fuzz_$t.c")
 	done
 	for src in $(printf '%s\n' "${srcs[@]}" | sort -u); do
 		obj=$out/obj/${src%.c}.o
@@ -111,7 +115,9 @@ build() {
 	for t in "${targets[@]}"; do
 		local objs=()
 		for src in $(sources "$t") "tests/fuzz/fuzz_$t.c"; do objs+=("$out/obj/${src%.c}.o"); done
-		"$CLANG" "${cflags[@]}" -fsanitize=fuzzer -o "$out/fuzz_$t" "${objs[@]}" $(libs "$t") \
+		ldlibs=()
+		read -rd '' -a ldlibs < <(libs "$t") || true
+		"$CLANG" "${cflags[@]}" -fsanitize=fuzzer -o "$out/fuzz_$t" "${objs[@]}" "${ldlibs[@]}" \
 			2>>"$build_log" || toolchain_missing
 	done
 }
@@ -171,7 +177,8 @@ seed_audit_record() {
 }
 
 run_target() {
-	local t=$1 secs=$2 made=$out/seeds/$t max_len=4096 args=() seeds
+	local t=$1 secs=$2 made max_len=4096 args=() seeds
+	made=$out/seeds/$t
 	rm -rf "$made" "$out/artifacts/$t"
 	mkdir -p "$made" "$out/corpus/$t" "$out/artifacts/$t"
 	seeds=("$made")

@@ -75,6 +75,7 @@ fi
 check_exit io_error_beats_invalid 2 $P check bad.pol /nonexistent/x.pol
 
 # --- JSON ---
+# shellcheck disable=SC2094 # good.pol is read twice (by name and as stdin), never written
 $P check --json good.pol bad.pol warn.pol - <good.pol >out.json
 rc=$?
 if [ "$rc" = 1 ] && python3 - out.json <<'EOF'; then pass json_valid; else fail json_valid "exit $rc: $(head -c 600 out.json)"; fi

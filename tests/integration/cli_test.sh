@@ -36,7 +36,7 @@ done
 
 # Every option a verb's help lists is one the verb accepts (no stale help text).
 for verb in check format verify dump manifest sign-roothash generate sign; do
-	bad= n=0
+	bad='' n=0
 	for opt in $($P "$verb" --help | grep -oE '^  (-o, )?--[a-z-]+' | grep -oE -- '--[a-z-]+$'); do
 		$P "$verb" "$opt" >out 2>err </dev/null
 		grep -q "unrecognized option" err && bad+=" $opt"
@@ -46,12 +46,13 @@ for verb in check format verify dump manifest sign-roothash generate sign; do
 done
 
 # format, verify, dump and manifest share one parser for the verity options: one message each.
-usage_line() { "$@" 2>&1 >/dev/null; echo "exit $?"; }
+usage_line() { { "$@" >/dev/null; } 2>&1; echo "exit $?"; }
 for args in "--data-block-size 1000" "--hash-block-size 256" "--hash md4x" "--salt zz" \
 	"--hash-offset 100" "--data-blocks 0" "--format 2" "--threads 0"; do
 	opt=${args%% *} val=${args#* }
-	msg_f=$(usage_line $P format $args data hash)
-	msg_v=$(usage_line $P verify $args data hash 00)
+	read -ra argv <<<"$args"
+	msg_f=$(usage_line $P format "${argv[@]}" data hash)
+	msg_v=$(usage_line $P verify "${argv[@]}" data hash 00)
 	if [[ $msg_f == "$P: usage: $opt: '$val' is"*$'\n'"exit 2" ]] && [ "$msg_v" = "$msg_f" ]; then
 		pass "verity_option_message_$opt"
 	else

@@ -57,6 +57,7 @@ if grep -rl '@[a-z]*dir@' "$root" >"$T/left"; then
 else
 	pass install-paths-filled
 fi
+# shellcheck disable=SC2016 # the unit's own ${IPE_AUDITD_POLICY}, matched literally
 check_exit unit-execstart-bindir 0 grep -q '^ExecStart=/usr/bin/ipe-auditd run --policy ${IPE_AUDITD_POLICY}' \
 	"$root/usr/lib/systemd/system/ipe-auditd.service"
 check_exit unit-config-sysconfdir 0 grep -q '^EnvironmentFile=-/etc/ipe-tools/ipe-auditd.conf$' \
@@ -73,7 +74,9 @@ check_exit installed-binary-runs 0 "$root/usr/bin/ipe-policygen" --version
 complete_words() { # complete_words WORD...: what bash completion offers for the last word
 	(
 		PATH=$root/usr/bin:$PATH
+		# shellcheck disable=SC2317 # called by the completion script sourced next
 		complete() { :; }
+		# shellcheck source=/dev/null # the installed copy, which this test checks
 		. "$root/usr/share/bash-completion/completions/ipe-policygen"
 		COMP_WORDS=("$@")
 		COMP_CWORD=$((${#COMP_WORDS[@]} - 1))

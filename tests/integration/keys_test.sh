@@ -233,6 +233,7 @@ fi
 
 # --- enroll / list against the host kernel's keyrings -------------------------------
 asym_ok=0
+# shellcheck disable=SC2016 # $1 and $(...) are the inner sh's
 if command -v keyctl >/dev/null &&
 	keyctl session - sh -c 'r=$(keyctl newring probe @s) && keyctl padd asymmetric "" "$r" <"$1" >/dev/null' _ out/leaf/signing.der 2>/dev/null; then
 	asym_ok=1

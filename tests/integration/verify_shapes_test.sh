@@ -9,6 +9,7 @@
 # errno before the policy's.
 . "$(dirname "$0")/lib.sh"
 VM_DIR=$TOP/tests/vm
+# shellcheck source=tests/vm/sig_shapes.sh
 . "$VM_DIR/sig_shapes.sh"
 
 table=$TOP/tests/data/sigs/kernel-6.12.tsv

@@ -152,7 +152,7 @@ rc=$?
 if [ $rc = 143 ] && [ "$(ls -A "$T/int")" = tree ] && [ "$(cat "$T/int/tree")" = old ]; then
 	pass format_sigterm_leaves_nothing
 else
-	fail format_sigterm_leaves_nothing "exit $rc, left: $(ls -A "$T/int" | tr '\n' ' ')"
+	fail format_sigterm_leaves_nothing "exit $rc, left: $(find "$T/int" -mindepth 1 -maxdepth 1 -printf '%f ')"
 fi
 
 # An image not in the page cache is read around it with O_DIRECT (its chunks are counted

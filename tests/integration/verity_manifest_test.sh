@@ -147,7 +147,7 @@ check_exit format_missing_data 2 ipe-policygen format "$T/nonexistent" "$T/x"
 check_exit format_bad_offset 2 ipe-policygen format --no-superblock --hash-offset 512 "$T/data" "$T/x"
 mkdir "$T/dir"
 check_exit format_output_is_directory 2 ipe-policygen format --seed s "$T/data" "$T/dir"
-[ -z "$(ls -A "$T/dir" "$T" | grep '^\.')" ] && pass format_no_temp_files_left || fail format_no_temp_files_left
+[ -z "$(find "$T/dir" "$T" -mindepth 1 -maxdepth 1 -name '.*')" ] && pass format_no_temp_files_left || fail format_no_temp_files_left
 [ ! -e "$T/x" ] && pass format_errors_write_nothing || fail format_errors_write_nothing
 
 finish

@@ -16,8 +16,15 @@ attach() { # attach VAR FILE [OPTION]: set VAR to a new loop device on FILE
 	printf -v "$1" %s "$dev"
 }
 MOUNTED=
-trap 'for l in "${LOOPS[@]}"; do losetup -d "$l" 2>/dev/null; done
-	[ -z "$MOUNTED" ] || umount "$MOUNTED"; rm -rf "$T"' EXIT
+cleanup() {
+	local l
+	for l in "${LOOPS[@]}"; do losetup -d "$l" 2>/dev/null; done
+	[ -z "$MOUNTED" ] || umount "$MOUNTED"
+	rm -rf "$T"
+}
+trap cleanup EXIT
+# The loop devices, set by attach.
+ours_dev='' theirs_dev='' data_dev='' small_dev=''
 
 random_file "$T/data" $((1000 * 4096))
 # Both hash devices start with the same non-zero bytes, so bytes that neither
@@ -91,7 +98,7 @@ if mount -t tmpfs -o size=128k tmpfs "$T/full" 2>/dev/null; then
 		[ "$(cat "$T/full/tree")" = old ] && [ "$(ls -A "$T/full")" = tree ]; then
 		pass format_enospc
 	else
-		fail format_enospc "exit $rc, '$err', left: $(ls -A "$T/full" | tr '\n' ' ')"
+		fail format_enospc "exit $rc, '$err', left: $(find "$T/full" -mindepth 1 -maxdepth 1 -printf '%f ')"
 	fi
 else
 	fail format_enospc "cannot mount a tmpfs"

@@ -17,6 +17,7 @@ check_exit verify_root_hash_file 0 ipe-policygen verify --root-hash-file "$T/rh"
 flip() {
 	local b
 	b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+	# shellcheck disable=SC2059 # the format is the byte to write, as an octal escape
 	printf "$(printf '\\%03o' $((b ^ 0x5a)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
 }
 

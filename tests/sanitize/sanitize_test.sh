@@ -22,6 +22,7 @@ if build "$O/asan" "-fsanitize=address,undefined -fno-sanitize-recover=all"; the
 	for group in unit integration; do
 		# Indented in the log, so the nested result lines are not counted twice.
 		out=$(O="$O/asan" tests/run.sh "tests/$group/" 2>&1)
+		# shellcheck disable=SC2001 # a prefix on every line, which ${//} cannot do
 		sed 's/^/    /' <<<"$out"
 		summary=$(tail -n 1 <<<"$out")
 		case $summary in

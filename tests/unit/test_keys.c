@@ -206,10 +206,10 @@ TEST(expired_is_reported)
 	_cleanup_(X509_freep) X509 *x = NULL;
 
 	ASSERT_OK(key_generate(KEY_ALG_EC_P256, &key));
-	x = make_cert(key, true, NULL, NULL, time(NULL) - 10 * 86400, 2);
+	x = make_cert(key, true, NULL, NULL, time(NULL) - 10L * 86400, 2);
 	ASSERT_TRUE(cert_profile_problems(x, time(NULL)) & CERT_EXPIRED);
-	ASSERT_TRUE(cert_profile_problems(x, time(NULL) - 9 * 86400) == CERT_NO_DIGITALSIG);
-	ASSERT_TRUE(cert_profile_problems(x, time(NULL) - 20 * 86400) & CERT_NOT_YET_VALID);
+	ASSERT_TRUE(cert_profile_problems(x, time(NULL) - 9L * 86400) == CERT_NO_DIGITALSIG);
+	ASSERT_TRUE(cert_profile_problems(x, time(NULL) - 20L * 86400) & CERT_NOT_YET_VALID);
 }
 
 /* A self-signed certificate with the given subject entries and no SKID. */

@@ -210,7 +210,7 @@ TEST(describe_manifest_roundtrip)
 {
 	_cleanup_free_ char *data = tmp_path("data"), *hash = tmp_path("hash"),
 			    *json = tmp_path("m.json"), *sig = tmp_path("sig.p7s");
-	_cleanup_free_ unsigned char *img = malloc(300 * 4096);
+	_cleanup_free_ unsigned char *img = malloc((size_t)300 * 4096);
 	_cleanup_hugemem_ unsigned char *tree = NULL;
 	struct verity_build build = VERITY_BUILD_IN_MEMORY(3);
 	struct verity_params m = { .hash_alg = "sha256",
@@ -230,9 +230,9 @@ TEST(describe_manifest_roundtrip)
 	size_t len;
 	int fd;
 
-	for (size_t i = 0; i < 300 * 4096; i++)
+	for (size_t i = 0; i < (size_t)300 * 4096; i++)
 		img[i] = (unsigned char)(i * 2654435761u >> 13);
-	ASSERT_OK(write_file_atomic(data, img, 300 * 4096, 0644, 0));
+	ASSERT_OK(write_file_atomic(data, img, (size_t)300 * 4096, 0644, 0));
 	fd = open(data, O_RDONLY);
 	ASSERT_TRUE(fd >= 0);
 	ASSERT_OK(verity_params_geometry(&m, &g));

@@ -73,7 +73,8 @@ if [ ! -r "$dest/vmlinuz" ]; then
 	vm_say "downloading $pkg $ver ($((size / 1048576)) MiB) from $VM_MIRROR"
 	(cd "$apt/archives" && apt-get "${aptopts[@]}" download "$pkg=$ver" >&2) ||
 		skip "downloading $pkg failed"
-	deb=$(ls "$apt/archives/${pkg}_"*.deb | head -n 1)
+	debs=("$apt/archives/${pkg}_"*.deb)
+	deb=${debs[0]}
 	vm_say "unpacking $deb"
 	tmp=$(mktemp -d "$kdir/.unpack.XXXXXX")
 	trap 'rm -rf "$tmp"' EXIT
@@ -81,7 +82,8 @@ if [ ! -r "$dest/vmlinuz" ]; then
 	# trixie ships modules under /usr/lib/modules (merged /usr)
 	mods=$tmp/root/usr/lib/modules
 	[ -d "$mods" ] || mods=$tmp/root/lib/modules
-	kver=$(ls "$mods" | head -n 1)
+	kvers=("$mods"/*)
+	kver=${kvers[0]##*/}
 	mkdir -p "$tmp/out/lib/modules"
 	mv "$tmp/root/boot/vmlinuz-$kver" "$tmp/out/vmlinuz"
 	mv "$tmp/root/boot/config-$kver" "$tmp/out/config" 2>/dev/null || true

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
 # Shared settings of the IPE kernel VM scripts (sourced, never run).
 #
 # Cache:   $IPE_TOOLS_CACHE, else $XDG_CACHE_HOME/ipe-tools, else ~/.cache/ipe-tools
@@ -10,7 +11,9 @@ case $O in /*) ;; *) O=$TOP/$O ;; esac
 VM_CACHE=${IPE_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ipe-tools}
 
 # The Debian suite whose kernel has IPE built in (6.12, CONFIG_SECURITY_IPE=y).
+# shellcheck disable=SC2034 # read by the scripts that source this file, as VM_MIRROR and VM_MODULES
 VM_SUITE=${IPE_TEST_SUITE:-trixie}
+# shellcheck disable=SC2034
 VM_MIRROR=${IPE_TEST_MIRROR:-http://deb.debian.org/debian}
 
 OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
@@ -18,6 +21,7 @@ OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
 
 # Modules the guest loads, in dependency order. Missing ones are fine when the
 # kernel has the driver built in.
+# shellcheck disable=SC2034
 VM_MODULES=(virtio_blk loop dm-mod dm-bufio reed_solomon dm-verity squashfs crc32c_generic
 	libcrc32c erofs efivarfs overlay)
 

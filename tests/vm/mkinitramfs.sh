@@ -52,6 +52,7 @@ if [ -n "$moddir" ] && [ -r "$moddir/modules.dep" ]; then
 		local path=$1 dep
 		[ -n "${seen[$path]:-}" ] && return
 		seen[$path]=1
+		# shellcheck disable=SC2013 # modules.dep gives a module's dependencies as words of one line
 		for dep in $(sed -n "s|^$path: *||p" "$moddir/modules.dep"); do
 			add_module "$dep"
 		done

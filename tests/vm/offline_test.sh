@@ -6,8 +6,9 @@
 . "$(dirname "$0")/../integration/lib.sh"
 
 rc=0
-out=$(IPE_TOOLS_CACHE=$T/cache IPE_TEST_MIRROR=http://127.0.0.1:9/debian IPE_TEST_KERNEL= \
+out=$(IPE_TOOLS_CACHE=$T/cache IPE_TEST_MIRROR=http://127.0.0.1:9/debian IPE_TEST_KERNEL='' \
 	bash "$TOP/tests/vm/verity_test.sh" 2>&1) || rc=$?
+# shellcheck disable=SC2001 # a prefix on every line, which ${//} cannot do
 sed "s/^/  inner: /" <<<"$out" # the inner SKIP is not this test's result
 results=$(grep -E '^(PASS|FAIL|SKIP) ' <<<"$out")
 if grep -q '^SKIP .*no network' <<<"$results" && ! grep -qE '^(PASS|FAIL) ' <<<"$results"; then

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
 # The image build pipeline as the scenarios run it (sourced by tests/vm/lib.sh),
 # with the project's tools: format a verity image, sign its root hash,
 # generate and sign a policy. Their outputs are judged in the VM by the

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
 # The corpus of signature shapes (sourced, never run): sig_shapes_keys makes
 # the keys, sig_shapes DIR POLICY ROOTHASH_FILE writes DIR/p-NAME.p7b
 # (attached, for new_policy) and DIR/r-NAME.p7s (detached, for

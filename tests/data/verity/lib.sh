@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
 # Sourced by tests/integration/verity_*_test.sh.
 
+# shellcheck disable=SC2034 # read by the scripts that source this file
 UUID=12345678-1234-4234-9234-123456789abc
 SALT_SHORT=a1b2c3d4
 SALT_LONG=$(printf '%02x' $(seq 0 255))

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=dash # busybox ash: POSIX sh with local, as dash
 # Sourced by the guest side of each scenario (/payload/run.sh). Result lines
 # go to stdout (the result port), diagnostics to stderr (the console).
 IPE=/sys/kernel/security/ipe

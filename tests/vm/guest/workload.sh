@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=dash # busybox ash: POSIX sh with local, as dash
 # The auditor's workload in the VM (sourced by tests/vm/auditd_test.sh's guest
 # side): one of each way IPE's hooks see a file or memory made executable.
 # /mnt/sq is the dm-verity volume.

@@ -78,7 +78,7 @@ static int parse_event(char *line, struct event *e)
 
 	if (!file || strlen(label) >= sizeof(e->label))
 		return -EINVAL;
-	strcpy(e->label, label);
+	memcpy(e->label, label, strlen(label) + 1);
 	e->ctx.op = ipe_op_from_name(op);
 	if (e->ctx.op == IPE_OP_INVALID || parse_hook(hook, &e->ctx.hook) < 0)
 		return -EINVAL;
