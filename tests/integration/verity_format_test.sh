@@ -141,9 +141,16 @@ echo old >"$T/int/tree"
 truncate -s 8G "$T/holes"
 ipe-policygen format --threads 1 --no-verify --salt - --uuid "$UUID" "$T/holes" "$T/int/tree" >/dev/null 2>&1 &
 pid=$!
+# open_in_int: the output is open (an unnamed O_TMPFILE file in $T/int, or a temporary name there).
+open_in_int() {
+	local fd
+	for fd in "/proc/$pid/fd/"*; do
+		[[ $(readlink "$fd" 2>/dev/null) == "$T/int/"* ]] && return 0
+	done
+	return 1
+}
 for _ in $(seq 500); do
-	# the output is open (an unnamed O_TMPFILE file in $T/int, or a temporary name there)
-	ls -l "/proc/$pid/fd" 2>/dev/null | grep -q -- "-> $T/int/" && break
+	open_in_int && break
 	sleep 0.02
 done
 kill -TERM $pid
@@ -185,10 +192,10 @@ timeout 10 ipe-policygen format --seed side --root-hash-file "$T/side_out/rh" --
 	"$T/side" "$T/side_out/tree" 2>/dev/null
 rc2=$?
 if [ $rc1 = 2 ] && [ $rc2 = 2 ] && [ "$(cat "$T/side_out/tree")" = old ] && [ ! -e "$T/side_out/m.json" ] &&
-	[ "$(ls -A "$T/side_out" | sort | tr '\n' ' ')" = "dir.json rh tree " ]; then
+	[ "$(find "$T/side_out" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | tr '\n' ' ')" = "dir.json rh tree " ]; then
 	pass format_side_output_failure_keeps_hash
 else
-	fail format_side_output_failure_keeps_hash "exit $rc1/$rc2, tree: $(head -c 8 "$T/side_out/tree" | od -c | head -1), left: $(ls -A "$T/side_out" | tr '\n' ' ')"
+	fail format_side_output_failure_keeps_hash "exit $rc1/$rc2, tree: $(head -c 8 "$T/side_out/tree" | od -c | head -1), left: $(find "$T/side_out" -mindepth 1 -maxdepth 1 -printf '%f ')"
 fi
 
 # DATA that is a FIFO (or a directory) is refused at once: nothing waits for a writer.

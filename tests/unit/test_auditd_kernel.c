@@ -174,7 +174,7 @@ static struct xcheck_item item(enum xcheck_side side, const char *dev, uint64_t 
 
 	if (dev) {
 		it.key.has_file = true;
-		strcpy(it.key.dev, dev);
+		snprintf(it.key.dev, sizeof(it.key.dev), "%s", dev);
 		it.key.ino = ino;
 		it.path = strdup("/x");
 		it.path_len = 2;
