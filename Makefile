@@ -99,6 +99,13 @@ lint:
 	$(Q)tests/deps.sh lint
 	$(Q)tests/lint.sh
 
+# Every fuzz target for FUZZ_SECONDS each (tests/fuzz/run.sh), FUZZ_JOBS at once.
+FUZZ_SECONDS ?= 600
+FUZZ_JOBS ?= 1
+fuzz:
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)O=$(O) FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) tests/fuzz/run.sh all
+
 bench:
 	$(Q)tests/deps.sh check
 	$(Q)$(MAKE) --no-print-directory all
@@ -108,7 +115,7 @@ bench:
 clean:
 	rm -rf $(O)
 
-.PHONY: all check demo lint bench clean tests
+.PHONY: all check demo lint fuzz bench clean tests
 .DELETE_ON_ERROR:
 .SECONDARY:
 

@@ -35,6 +35,7 @@
 #include "auditd/evaluate.h"
 #include "auditd/output.h"
 #include "auditd/policy_file.h"
+#include "auditd/record.h"
 #include "auditd/service.h"
 #include "auditd/verbs.h"
 #include "auditd/volumes.h"
@@ -295,18 +296,17 @@ static int on_event(struct run *r, const struct auditd_event *e)
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct run *r = ctx;
-	const struct auditd_event *e = data;
-	size_t head = offsetof(struct auditd_event, data);
 
-	if (size >= sizeof(__u32) && *(const __u32 *)data == AUDITD_KIND_VOLUME &&
-	    size >= sizeof(struct auditd_volume_event))
+	switch (auditd_record_kind(data, size)) {
+	case AUDITD_KIND_VOLUME:
 		on_volume(r, data);
-	else if (size >= head && e->kind == AUDITD_KIND_EVENT &&
-		 (size_t)e->path_len + e->exe_len + e->argv_len <= size - head && e->path_len <= AUDITD_PATH_LEN &&
-		 e->exe_len <= AUDITD_PATH_LEN && e->argv_len <= AUDITD_ARGV_LEN)
-		on_event(r, e);
-	else
+		break;
+	case AUDITD_KIND_EVENT:
+		on_event(r, data);
+		break;
+	default:
 		r->st.dropped++;
+	}
 	return r->error;
 }
 
