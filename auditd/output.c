@@ -2,6 +2,7 @@
 /* JSON Lines and text records of `ipe-auditd run`. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -80,11 +81,27 @@ static struct json_object *strv_json(const char *const *v)
 	return a;
 }
 
+/*
+ * One record. When it could not be written whole (a full disk), a regular
+ * file is cut back to its size before, so that the log holds whole lines
+ * only; the daemon is the log's one writer.
+ */
 static int write_record(struct output *o, struct json_object *j, const char *text)
 {
+	struct stat st;
+	off_t before = fstat(o->fd, &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : -1;
+	int r;
+
 	if (o->text)
-		return text ? write_all(o->fd, text, strlen(text)) : 0;
-	return json_write_line(o->fd, j);
+		r = text ? write_all(o->fd, text, strlen(text)) : 0;
+	else
+		r = json_write_line(o->fd, j);
+	if (r < 0 && r != -ENOMEM && before >= 0) {
+		int t = ftruncate(o->fd, before); /* nothing more to do if it fails: @r is reported */
+
+		(void)t;
+	}
+	return r;
 }
 
 /* The first line of a small file such as /etc/machine-id into @buf. Return: 0 or -ENOENT. */

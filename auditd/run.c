@@ -51,6 +51,7 @@ static inline void closedirp(DIR **d)
 
 struct run {
 	const char *policy_path;
+	const char *out_name;              /* --output, or "standard output" */
 	struct policy_file pf;
 	struct backend be;
 	struct ring_buffer *rb;
@@ -63,7 +64,26 @@ struct run {
 	size_t n_vols;
 	uint32_t generation;               /* of the kernel's verdict cache; 0 = off (--no-dedup) */
 	int error;                         /* the first error that must stop the run (output failed) */
+	bool out_full;                     /* the output's file system is full: events are counted as lost */
 };
+
+/* The output's file system is full: not a reason to stop (space may come back), the loss is counted. */
+static bool disk_full(int k)
+{
+	return k == -ENOSPC || k == -EDQUOT || k == -EFBIG;
+}
+
+/* After writing a record: say once when the output fills up, and when it takes records again. */
+static void output_state(struct run *r, int k)
+{
+	if (disk_full(k) && !r->out_full)
+		log_warning_errno(k, "%s: %m: events are counted as lost until there is room again",
+				  r->out_name);
+	else if (k == 0 && r->out_full)
+		log_info("%s: writable again", r->out_name);
+	if (k == 0 || disk_full(k))
+		r->out_full = k != 0;
+}
 
 static struct auditd_volume *volume_find(struct run *r, uint32_t dev)
 {
@@ -273,7 +293,8 @@ static int on_event(struct run *r, const struct auditd_event *e)
 			row->deduplicated++;
 		else {
 			k = output_event(&r->out, e, &v, vol);
-			if (k == -ENOMEM) {
+			output_state(r, k);
+			if (k == -ENOMEM || disk_full(k)) {
 				/* not reported: counted as lost, and not remembered, so the next sighting is */
 				r->ulost[op][e->hook]++;
 				auditd_verdict_done(&v);
@@ -538,7 +559,12 @@ static int run_loop(struct run *r, const struct options *o, int sfd, int tfd, in
 			case TAG_STATS: {
 				uint64_t ticks;
 
-				if (read(tfd, &ticks, sizeof(ticks)) > 0 && (k = write_stats(r, false)) < 0 && !r->error)
+				if (read(tfd, &ticks, sizeof(ticks)) <= 0)
+					break;
+				/* a stats record that finds no room is not missed: the next one has the totals */
+				k = write_stats(r, false);
+				output_state(r, k);
+				if (k < 0 && !disk_full(k) && !r->error)
 					r->error = k;
 				break;
 			}
@@ -632,6 +658,7 @@ int verb_run(int argc, char *argv[])
 		}
 	}
 	r.out.fd = out_fd >= 0 ? out_fd : STDOUT_FILENO;
+	r.out_name = o.output ?: "standard output";
 	r.out.text = o.format < 0 ? isatty(r.out.fd) : o.format;
 	clock_gettime(CLOCK_REALTIME, &real);
 	clock_gettime(CLOCK_BOOTTIME, &boot);

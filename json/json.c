@@ -143,7 +143,13 @@ int json_write_line(int fd, struct json_object *o)
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
-	return (size_t)n == len ? 0 : -EIO;
+	if ((size_t)n == len)
+		return 0;
+	/* A short write (a full disk, a quota, a file size limit): one more for the rest says why. */
+	n = write(fd, line + n, len - (size_t)n);
+	if (n < 0)
+		return -errno;
+	return -EIO;
 }
 
 int json_parse_document(const char *buf, size_t len, struct json_object **ret)

@@ -66,8 +66,11 @@ const char *json_format(struct json_object *o, unsigned flags);
 
 /**
  * json_write_line() - @o as one line plus "\n" in a single write() to @fd, so
- * a reader (or a process killed mid-run) never sees a partial record.
- * Return: 0, -ENOMEM, -EIO (short write), -errno of write().
+ * a reader (or a process killed mid-run) never sees a partial record. After
+ * a short write, the rest is written once more to learn the reason, and the
+ * caller decides what to do with the partial line (see auditd/output.c).
+ * Return: 0, -ENOMEM, -errno of write() (-ENOSPC, -EDQUOT, -EFBIG, …),
+ * -EIO (a short write without an errno).
  */
 int json_write_line(int fd, struct json_object *o);
 
