@@ -99,6 +99,12 @@ lint:
 	$(Q)tests/deps.sh lint
 	$(Q)tests/lint.sh
 
+# memcheck over the tools' command-line paths, helgrind over the hashing threads (tests/valgrind/).
+check-valgrind:
+	$(Q)tests/deps.sh valgrind
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)O=$(O) tests/valgrind/valgrind.sh
+
 # Every fuzz target for FUZZ_SECONDS each (tests/fuzz/run.sh), FUZZ_JOBS at once.
 FUZZ_SECONDS ?= 600
 FUZZ_JOBS ?= 1
@@ -115,7 +121,7 @@ bench:
 clean:
 	rm -rf $(O)
 
-.PHONY: all check demo lint fuzz bench clean tests
+.PHONY: all check check-valgrind demo lint fuzz bench clean tests
 .DELETE_ON_ERROR:
 .SECONDARY:
 

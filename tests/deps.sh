@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Install the Debian packages a target needs, when they are missing.
 #
-#   tests/deps.sh build|check|demo|lint|list [TARGET]|wait
+#   tests/deps.sh build|check|demo|lint|valgrind|list [TARGET]|wait
 #
 # The one list of what ipe-tools needs from Debian 12. Nothing is installed
 # when everything is already there, so repeated runs are quick and offline.
@@ -58,6 +58,8 @@ check_pkgs=("${build_pkgs[@]}" cryptsetup-bin dmsetup openssl keyutils efitools 
 	zstd ca-certificates time
 	systemd man-db skalibs-dev libexecline-dev libs6-dev execline s6 nix-bin zsh)
 demo_pkgs=("${check_pkgs[@]}")
+# make check-valgrind: memcheck and helgrind.
+valgrind_pkgs=("${build_pkgs[@]}" valgrind)
 # make lint: the analysers, and the headers clang-tidy reads.
 lint_pkgs=("${build_pkgs[@]}" clang-tidy clang-format cppcheck shellcheck git)
 
@@ -67,6 +69,7 @@ build) pkgs=("${build_pkgs[@]}") ;;
 check) pkgs=("${check_pkgs[@]}") ;;
 demo) pkgs=("${demo_pkgs[@]}") ;;
 lint) pkgs=("${lint_pkgs[@]}") ;;
+valgrind) pkgs=("${valgrind_pkgs[@]}") ;;
 list)
 	eval "printf '%s\n' \"\${${2:-check}_pkgs[@]}\""
 	exit 0
@@ -76,7 +79,7 @@ wait)
 	exit 0
 	;;
 *)
-	echo "usage: $0 build|check|demo|lint|list [TARGET]|wait" >&2
+	echo "usage: $0 build|check|demo|lint|valgrind|list [TARGET]|wait" >&2
 	exit 2
 	;;
 esac
