@@ -4,7 +4,8 @@
 # backend): an exec storm that overflows a small ring buffer (the loss is
 # counted and reported, gate refuses), the output's file system full (events
 # counted as lost, the log keeps whole lines only, no crash), a restart onto
-# the same log, and the log created 0640 or stricter under any umask. Needs root.
+# the same log, SIGKILL mid-storm (whole lines only), and the log created 0640
+# or stricter under any umask. Needs root.
 source "$(dirname "$0")/../integration/lib.sh"
 
 [ "$(id -u)" = 0 ] || { echo "needs root (BPF)"; exit 77; }
@@ -42,13 +43,29 @@ for line in data.split(b"\n")[:-1]:
 PY
 }
 
-# --- a ring buffer too small for the storm: the loss is counted, the totals add up, gate refuses
-start ring.jsonl --ring-size 16384 --no-dedup --stats-interval 0 || exit 1
-storm 3000
-stop
-rc=$?
-[ "$rc" = 0 ] && pass ring_overflow_exit_0 || fail ring_overflow_exit_0 "exit $rc: $(cat aud.err)"
-if python3 - ring.jsonl <<'PY'; then pass ring_overflow_counted; else fail ring_overflow_counted "$(tail -n 1 ring.jsonl | head -c 1500)"; fi
+# --- a ring buffer too small for the storm: the loss is counted, the totals add up, gate refuses.
+# One page of ring and two storms at once; tried up to three times, as a fast enough reader
+# may keep up.
+lost=0
+for try in 1 2 3; do
+	rm -f ring.jsonl
+	start ring.jsonl --ring-size 4096 --no-dedup --stats-interval 0 || exit 1
+	storm 1500 &
+	storm 1500
+	wait $!
+	stop
+	rc=$?
+	[ "$rc" = 0 ] || { fail ring_overflow_exit_0 "exit $rc: $(cat aud.err)"; break; }
+	lost=$(python3 -c 'import json, sys
+print([e for e in map(json.loads, open(sys.argv[1])) if e["type"] == "stats"][-1]["lost"])' ring.jsonl)
+	[ "$lost" -gt 0 ] && break
+	echo "try $try: nothing lost"
+done
+if [ "$lost" = 0 ]; then
+	skip ring_overflow "a one-page ring buffer lost nothing in three storms on this machine"
+else
+	pass ring_overflow_exit_0
+	if python3 - ring.jsonl <<'PY'; then pass ring_overflow_counted; else fail ring_overflow_counted "$(tail -n 1 ring.jsonl | head -c 1500)"; fi
 import json, sys
 st = [e for e in map(json.loads, open(sys.argv[1])) if e["type"] == "stats"][-1]
 assert st["final"] and st["lost"] > 0, st
@@ -56,10 +73,11 @@ assert st["seen"] == st["allowed"] + st["denied"] + st["lost"], st
 events = sum(1 for e in map(json.loads, open(sys.argv[1])) if e["type"] == "event")
 assert events == st["denied"], (events, st["denied"])
 PY
-rc=0
-$A gate ring.jsonl >gate.out 2>&1 || rc=$?
-[ "$rc" = 1 ] && grep -q "[1-9][0-9]* event(s) lost" gate.out && pass ring_overflow_gate_refuses ||
-	fail ring_overflow_gate_refuses "exit $rc: $(cat gate.out)"
+	rc=0
+	$A gate ring.jsonl >gate.out 2>&1 || rc=$?
+	[ "$rc" = 1 ] && grep -q "^[^:]*: $lost event(s) lost" gate.out && pass ring_overflow_gate_refuses ||
+		fail ring_overflow_gate_refuses "exit $rc: $(cat gate.out)"
+fi
 
 # --- the log's file system fills up: a warning naming the log, the loss counted, whole lines only
 mount -t tmpfs -o size=64k,mode=0755 ipe-auditd-small small || { echo "cannot mount tmpfs"; exit 77; }
@@ -99,6 +117,18 @@ rc=0
 $A report ring.jsonl >report.out 2>&1 || rc=$?
 [ "$rc" = 0 ] && grep -q "$T/mnt/tru" report.out && pass restart_report_reads_both ||
 	fail restart_report_reads_both "exit $rc: $(head -c 600 report.out)"
+
+# --- SIGKILL in the middle of a storm: the log holds whole records only
+start killed.jsonl --no-dedup --stats-interval 0 || exit 1
+storm 3000 &
+storm_pid=$!
+sleep 1
+kill -KILL "$AUD"
+wait "$AUD" 2>/dev/null
+wait "$storm_pid"
+n=$(grep -c '"type":"event"' killed.jsonl)
+[ "$n" -gt 0 ] && valid_lines killed.jsonl && pass sigkill_whole_lines ||
+	fail sigkill_whole_lines "$n events: $(tail -c 300 killed.jsonl)"
 
 # --- the log is created 0640 or stricter, whatever the umask
 (umask 000 && start mode.jsonl --stats-interval 0 && stop) || fail log_mode "the auditor did not run"
