@@ -25,8 +25,8 @@ int auditd_record_kind(const void *data, size_t size)
 	if (kind != AUDITD_KIND_EVENT || size < head)
 		return -EBADMSG;
 	memcpy(&e, data, head);
-	if (e.path_len > AUDITD_PATH_LEN || e.exe_len > AUDITD_PATH_LEN || e.argv_len > AUDITD_ARGV_LEN ||
-	    (size_t)e.path_len + e.exe_len + e.argv_len > size - head)
+	if (e.path_len > AUDITD_PATH_LEN || e.exe_len > AUDITD_PATH_LEN ||
+	    e.argv_len > AUDITD_ARGV_LEN || (size_t)e.path_len + e.exe_len + e.argv_len > size - head)
 		return -EBADMSG;
 	return AUDITD_KIND_EVENT;
 }

@@ -18,8 +18,10 @@
 #include "tests/fuzz/fuzz.h"
 
 static struct ipe_policy *policy;
-static struct auditd_volume volume = { .dev = 254u << 20 | 32, .alg = "sha256", .digest_len = 32, .sig_valid = true };
-static int fd = -1;
+static struct auditd_volume volume = {
+	.dev = 254u << 20 | 32, .alg = "sha256", .digest_len = 32, .sig_valid = true
+};
+static int out_fd = -1;
 static char path[32];
 
 static const char policy_text[] =
@@ -35,16 +37,30 @@ static const char policy_text[] =
 static void seed(const char *dir)
 {
 	struct auditd_event *e = calloc(1, sizeof(*e));
-	struct auditd_volume_event ve = { .kind = AUDITD_KIND_VOLUME, .what = AUDITD_VOLUME_ROOTHASH,
-					  .dev = volume.dev, .digest_len = 32, .alg = "sha256" };
+	struct auditd_volume_event ve = { .kind = AUDITD_KIND_VOLUME,
+					  .what = AUDITD_VOLUME_ROOTHASH,
+					  .dev = volume.dev,
+					  .digest_len = 32,
+					  .alg = "sha256" };
 	static const char data[] = "true\0bin\0usr\0true\0true";
 	size_t head = offsetof(struct auditd_event, data);
 
 	REQUIRE(e);
-	*e = (struct auditd_event){ .kind = AUDITD_KIND_EVENT, .op = AUDITD_OP_EXECUTE,
-				    .hook = AUDITD_HOOK_BPRM_CHECK, .flags = AUDITD_F_HAS_FILE, .pid = 42,
-				    .tgid = 42, .ppid = 1, .dev = volume.dev, .ino = 7, .file_ino = 7,
-				    .path_len = 13, .argv_len = 10, .comm = "true", .fstype = "ext4", .sb_id = "dm-0" };
+	*e = (struct auditd_event){ .kind = AUDITD_KIND_EVENT,
+				    .op = AUDITD_OP_EXECUTE,
+				    .hook = AUDITD_HOOK_BPRM_CHECK,
+				    .flags = AUDITD_F_HAS_FILE,
+				    .pid = 42,
+				    .tgid = 42,
+				    .ppid = 1,
+				    .dev = volume.dev,
+				    .ino = 7,
+				    .file_ino = 7,
+				    .path_len = 13,
+				    .argv_len = 10,
+				    .comm = "true",
+				    .fstype = "ext4",
+				    .sb_id = "dm-0" };
 	memcpy(e->data, data, sizeof(data));
 	fuzz_write_seed(dir, "exec", e, head + 23);
 	e->hook = AUDITD_HOOK_MMAP;
@@ -73,7 +89,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	REQUIRE(ipe_policy_parse(policy_text, sizeof(policy_text) - 1, &policy, NULL) == 0);
-	fd = fuzz_memfd("events", path);
+	out_fd = fuzz_memfd("events", path);
 	if (dir)
 		seed(dir);
 	return 0;
@@ -83,7 +99,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 static void check_output(bool text)
 {
 	char buf[65536];
-	ssize_t n = pread(fd, buf, sizeof(buf), 0);
+	ssize_t n = pread(out_fd, buf, sizeof(buf), 0);
 	struct json_object *j = NULL, *p;
 
 	REQUIRE(n > 0 && (size_t)n < sizeof(buf) && buf[n - 1] == '\n');
@@ -118,9 +134,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		REQUIRE(auditd_evaluate(policy, e, vol, &fsv, &v) == 0);
 		for (int text = 0; text < 2; text++) {
-			struct output o = { .fd = fd, .text = text };
+			struct output o = { .fd = out_fd, .text = text };
 
-			REQUIRE(ftruncate(fd, 0) == 0 && lseek(fd, 0, SEEK_SET) == 0);
+			REQUIRE(ftruncate(out_fd, 0) == 0 && lseek(out_fd, 0, SEEK_SET) == 0);
 			REQUIRE(output_event(&o, e, &v, vol) == 0);
 			check_output(text);
 		}

@@ -24,9 +24,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	fd = fuzz_memfd("roothash", path);
 	if (dir) {
-		fuzz_write_seed(dir, "sha256", "\2d77ab0852838b8e9514874bc80da99ef3870d8f5d08dbc5dd9552995054113d7\n", 66);
+		fuzz_write_seed(dir, "sha256",
+				"\2d77ab0852838b8e9514874bc80da99ef3870d8f5d08dbc5dd9552995054113d7\n",
+				66);
 		fuzz_write_seed(dir, "crlf", "\0D77AB0852838B8E9514874BC80DA99EF3870D8F\r\n", 43);
-		fuzz_write_seed(dir, "nul", "\2d77a\0b0852838b8e9514874bc80da99ef3870d8f5d08dbc5dd9552995054113d7", 66);
+		fuzz_write_seed(dir, "nul",
+				"\2d77a\0b0852838b8e9514874bc80da99ef3870d8f5d08dbc5dd9552995054113d7",
+				66);
 	}
 	return 0;
 }
