@@ -13,7 +13,7 @@
 #include "verity/roothash.h"
 #include "tests/fuzz/fuzz.h"
 
-static int fd = -1;
+static int in_fd = -1;
 static char path[32];
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -22,7 +22,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	fd = fuzz_memfd("roothash", path);
+	in_fd = fuzz_memfd("roothash", path);
 	if (dir) {
 		fuzz_write_seed(dir, "sha256",
 				"\2d77ab0852838b8e9514874bc80da99ef3870d8f5d08dbc5dd9552995054113d7\n",
@@ -46,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size == 0)
 		return 0;
 	want = sizes[data[0] % ELEMENTSOF(sizes)];
-	fuzz_memfd_set(fd, data + 1, size - 1);
+	fuzz_memfd_set(in_fd, data + 1, size - 1);
 	r = root_hash_read_file(path, want, &h);
 	if (r < 0) {
 		REQUIRE(r == -EINVAL || r == -EMSGSIZE || r == -EFBIG);
