@@ -105,6 +105,19 @@ lint:
 
 lint-headers: $(AUDITD_SKELS)
 
+# memcheck over the tools' command-line paths, helgrind over the hashing threads (tests/valgrind/).
+check-valgrind:
+	$(Q)tests/deps.sh valgrind
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)O=$(O) tests/valgrind/valgrind.sh
+
+# Every fuzz target for FUZZ_SECONDS each (tests/fuzz/run.sh), FUZZ_JOBS at once.
+FUZZ_SECONDS ?= 600
+FUZZ_JOBS ?= 1
+fuzz:
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)O=$(O) FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) tests/fuzz/run.sh all
+
 bench:
 	$(Q)tests/deps.sh check
 	$(Q)$(MAKE) --no-print-directory all
@@ -114,7 +127,7 @@ bench:
 clean:
 	rm -rf $(O)
 
-.PHONY: all check demo lint lint-headers bench clean tests
+.PHONY: all check check-valgrind demo lint lint-headers fuzz bench clean tests
 .DELETE_ON_ERROR:
 .SECONDARY:
 

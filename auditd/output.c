@@ -2,6 +2,7 @@
 /* JSON Lines and text records of `ipe-auditd run`. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -80,10 +81,16 @@ static struct json_object *strv_json(const char *const *v)
 	return a;
 }
 
+/*
+ * One record. When it could not be written whole (a full disk), a regular
+ * file is cut back to its size before, so that the log holds whole lines
+ * only; the daemon is the log's one writer.
+ */
+/* One record, whole or not at all (append_record(), lib/fileio.h): the log holds whole lines only. */
 static int write_record(struct output *o, struct json_object *j, const char *text)
 {
 	if (o->text)
-		return text ? write_all(o->fd, text, strlen(text)) : 0;
+		return text ? append_record(o->fd, text, strlen(text)) : 0;
 	return json_write_line(o->fd, j);
 }
 

@@ -40,6 +40,7 @@
 #include "auditd/fsverity.h"
 #include "auditd/output.h"
 #include "auditd/policy_file.h"
+#include "auditd/record.h"
 #include "auditd/service.h"
 #include "auditd/verbs.h"
 #include "auditd/volumes.h"
@@ -54,6 +55,7 @@ static inline void closedirp(DIR **d)
 
 struct run {
 	const char *policy_path;
+	const char *out_name; /* --output, or "standard output" */
 	struct policy_file pf;
 	struct backend be;
 	struct ring_buffer *rb;
@@ -72,7 +74,26 @@ struct run {
 	struct xcheck xc;
 	uint64_t kernel_bad; /* 1420 records that did not parse */
 	int error;           /* the first error that must stop the run (output failed) */
+	bool out_full;       /* the output's file system is full: events are counted as lost */
 };
+
+/* The output's file system is full: not a reason to stop (space may come back), the loss is counted. */
+static bool disk_full(int k)
+{
+	return k == -ENOSPC || k == -EDQUOT || k == -EFBIG;
+}
+
+/* After writing a record: say once when the output fills up, and when it takes records again. */
+static void output_state(struct run *r, int k)
+{
+	if (disk_full(k) && !r->out_full)
+		log_warning_errno(k, "%s: %m: events are counted as lost until there is room again",
+				  r->out_name);
+	else if (k == 0 && r->out_full)
+		log_info("%s: writable again", r->out_name);
+	if (k == 0 || disk_full(k))
+		r->out_full = k != 0;
+}
 
 static struct auditd_volume *volume_find(struct run *r, uint32_t dev)
 {
@@ -380,7 +401,8 @@ static int on_event(struct run *r, const struct auditd_event *e)
 			row->deduplicated++;
 		else {
 			k = output_event(&r->out, e, &v, vol);
-			if (k == -ENOMEM) {
+			output_state(r, k);
+			if (k == -ENOMEM || disk_full(k)) {
 				/* not reported: counted as lost, and not remembered, so the next sighting is */
 				r->ulost[op][e->hook]++;
 				auditd_verdict_done(&v);
@@ -406,19 +428,17 @@ static int on_event(struct run *r, const struct auditd_event *e)
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct run *r = ctx;
-	const struct auditd_event *e = data;
-	size_t head = offsetof(struct auditd_event, data);
 
-	if (size >= sizeof(__u32) && *(const __u32 *)data == AUDITD_KIND_VOLUME &&
-	    size >= sizeof(struct auditd_volume_event))
+	switch (auditd_record_kind(data, size)) {
+	case AUDITD_KIND_VOLUME:
 		on_volume(r, data);
-	else if (size >= head && e->kind == AUDITD_KIND_EVENT &&
-		 (size_t)e->path_len + e->exe_len + e->argv_len <= size - head &&
-		 e->path_len <= AUDITD_PATH_LEN && e->exe_len <= AUDITD_PATH_LEN &&
-		 e->argv_len <= AUDITD_ARGV_LEN)
-		on_event(r, e);
-	else
+		break;
+	case AUDITD_KIND_EVENT:
+		on_event(r, data);
+		break;
+	default:
 		r->st.dropped++;
+	}
 	return r->error;
 }
 
@@ -759,8 +779,12 @@ static int run_loop(struct run *r, const struct options *o, int sfd, int tfd, in
 			case TAG_STATS: {
 				uint64_t ticks;
 
-				if (read(tfd, &ticks, sizeof(ticks)) > 0 &&
-				    (k = write_stats(r, false)) < 0 && !r->error)
+				if (read(tfd, &ticks, sizeof(ticks)) <= 0)
+					break;
+				/* a stats record that finds no room is not missed: the next one has the totals */
+				k = write_stats(r, false);
+				output_state(r, k);
+				if (k < 0 && !disk_full(k) && !r->error)
 					r->error = k;
 				break;
 			}
@@ -861,6 +885,7 @@ int verb_run(int argc, char *argv[])
 		}
 	}
 	r.out.fd = out_fd >= 0 ? out_fd : STDOUT_FILENO;
+	r.out_name = o.output ?: "standard output";
 	r.out.text = o.format < 0 ? isatty(r.out.fd) : o.format;
 	clock_gettime(CLOCK_REALTIME, &real);
 	clock_gettime(CLOCK_BOOTTIME, &boot);
@@ -956,7 +981,7 @@ int verb_run(int argc, char *argv[])
 	for (int i = 0; i < n_keep; i++)
 		caps[i] = cap_name(keep[i]);
 	if ((k = output_start(&r.out, &s)) < 0) {
-		log_error_errno(k, "%s: cannot write: %m", o.output ?: "standard output");
+		log_error_errno(k, "%s: cannot write: %m", r.out_name);
 		goto out;
 	}
 	if (o.ready_fd >= 0 && (k = notify_ready_fd(o.ready_fd)) < 0)
@@ -976,7 +1001,7 @@ int verb_run(int argc, char *argv[])
 	if (k == 0)
 		k = write_stats(&r, true);
 	if (k < 0)
-		log_error_errno(k, "stopped: %s: %m", o.output ?: "standard output");
+		log_error_errno(k, "stopped: %s: %m", r.out_name);
 out:
 	ring_buffer__free(r.rb);
 	backend_close(&r.be);

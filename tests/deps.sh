@@ -2,11 +2,46 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Install the Debian packages a target needs, when they are missing.
 #
-#   tests/deps.sh build|check|demo|lint|list [TARGET]
+#   tests/deps.sh build|check|demo|lint|valgrind|list [TARGET]|wait
 #
 # The one list of what ipe-tools needs from Debian 12. Nothing is installed
 # when everything is already there, so repeated runs are quick and offline.
+# When another apt or dpkg holds the package manager's locks, it says so and
+# waits (at most DEPS_LOCK_TIMEOUT seconds, default 900); `wait` only waits.
 set -eu
+
+locks=(/var/lib/dpkg/lock-frontend /var/lib/dpkg/lock /var/lib/apt/lists/lock /var/cache/apt/archives/lock)
+
+# The PID holding a lock (flock or fcntl, as /proc/locks lists both) on FILE, if any.
+lock_holder() {
+	local dev ino
+	[ -e "$1" ] || return 1
+	read -r dev ino < <(stat -L -c '%d %i' "$1") || return 1
+	# /proc/locks names the file as MAJOR:MINOR:INODE, the numbers in hex, hex and decimal.
+	awk -v id="$(printf '%02x:%02x:%d' $(((dev >> 8) & 0xfff)) $(((dev & 0xff) | ((dev >> 12) & 0xfff00))) "$ino")" \
+		'{ for (i = 1; i <= NF; i++) if ($i == id) { print $(i - 1); exit 0 } } END { exit 1 }' /proc/locks |
+		grep .
+}
+
+wait_for_locks() {
+	local timeout=${DEPS_LOCK_TIMEOUT:-900} start=$SECONDS said='' f pid
+	while :; do
+		pid=
+		for f in "${locks[@]}"; do
+			pid=$(lock_holder "$f") && break
+		done
+		[ -n "$pid" ] || return 0
+		if [ -z "$said" ]; then
+			echo "deps: waiting for the package manager's lock $f, held by process $pid ($(tr '\0\n' '  ' </proc/"$pid"/cmdline 2>/dev/null | cut -c1-60))" >&2
+			said=1
+		fi
+		if [ $((SECONDS - start)) -ge "$timeout" ]; then
+			echo "deps: $f is still held by process $pid after ${timeout}s; giving up" >&2
+			exit 2
+		fi
+		sleep 1
+	done
+}
 
 # clang, bpftool and libbpf-dev build ipe-auditd's BPF programs and skeletons.
 build_pkgs=(make gcc pkg-config libcryptsetup-dev libssl-dev libkeyutils-dev libjson-c-dev clang bpftool libbpf-dev)
@@ -24,6 +59,8 @@ check_pkgs=("${build_pkgs[@]}" cryptsetup-bin dmsetup openssl keyutils efitools 
 	systemd man-db skalibs-dev libexecline-dev libs6-dev execline s6 nix-bin zsh
 	clang-tidy clang-format cppcheck shellcheck git)
 demo_pkgs=("${check_pkgs[@]}")
+# make check-valgrind: memcheck and helgrind.
+valgrind_pkgs=("${build_pkgs[@]}" valgrind)
 # make lint: the analysers, and the headers clang-tidy reads.
 lint_pkgs=("${build_pkgs[@]}" clang-tidy clang-format cppcheck shellcheck git)
 
@@ -33,12 +70,17 @@ build) pkgs=("${build_pkgs[@]}") ;;
 check) pkgs=("${check_pkgs[@]}") ;;
 demo) pkgs=("${demo_pkgs[@]}") ;;
 lint) pkgs=("${lint_pkgs[@]}") ;;
+valgrind) pkgs=("${valgrind_pkgs[@]}") ;;
 list)
 	eval "printf '%s\n' \"\${${2:-check}_pkgs[@]}\""
 	exit 0
 	;;
+wait)
+	wait_for_locks
+	exit 0
+	;;
 *)
-	echo "usage: $0 build|check|demo|lint|list [TARGET]" >&2
+	echo "usage: $0 build|check|demo|lint|valgrind|list [TARGET]|wait" >&2
 	exit 2
 	;;
 esac
@@ -58,7 +100,11 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
-if ! apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null 2>&1; then
-	apt-get update -q >/dev/null
-	apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+wait_for_locks
+# apt itself waits too, for a lock taken between the check above and its start.
+apt=(apt-get -y -q -o DPkg::Lock::Timeout="${DEPS_LOCK_TIMEOUT:-900}")
+if ! "${apt[@]}" install --no-install-recommends "${missing[@]}" >/dev/null 2>&1; then
+	wait_for_locks
+	"${apt[@]}" update >/dev/null
+	"${apt[@]}" install --no-install-recommends "${missing[@]}" >/dev/null
 fi

@@ -1,10 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# A short fuzzing run of every target (tests/fuzz/run.sh), two at a time.
+# A short fuzzing run of every target (tests/fuzz/run.sh), two at a time: a
+# fixed number of executions each (FUZZ_RUNS), at most 60 seconds each.
 source "$(dirname "$0")/../integration/lib.sh"
 
 rc=0
-out=$(O=$O FUZZ_JOBS=${FUZZ_JOBS:-2} "$TOP/tests/fuzz/run.sh" all "${FUZZ_SECONDS:-21}" 2>&1) || rc=$?
+runs=${FUZZ_RUNS:-5000}
+out=$(O=$O FUZZ_JOBS=${FUZZ_JOBS:-2} FUZZ_RUNS=$runs FUZZ_SECONDS=60 "$TOP/tests/fuzz/run.sh" all 2>&1) || rc=$?
 echo "$out"
 if [ "$rc" = 77 ]; then
 	skip fuzz "$(tail -n 1 <<<"$out")"

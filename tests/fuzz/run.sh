@@ -4,12 +4,16 @@
 #
 #   tests/fuzz/run.sh [TARGET] [SECONDS]
 #
-# TARGET is one of policy, verity_sb, manifest, pkcs7, keys, auditd_logs, volumes, audit_record, a list of them
+# TARGET is one of policy, verity_sb, manifest, pkcs7, keys, auditd_logs, volumes,
+# audit_record, auditd_events, roothash, a list of them
 # separated by commas, or all (the default). SECONDS (default 60) is the wall
 # time of the whole run, split between the targets; FUZZ_JOBS=N (default 1)
 # runs N targets at once. `run.sh SECONDS` runs them all, as it always did.
+# FUZZ_SECONDS=N gives each target N seconds instead (what `make fuzz` sets);
+# FUZZ_RUNS=N stops each target after N executions (what `make check` sets),
+# the seconds then being only an upper bound.
 #
-# Seeds come from tests/data/policies and from samples made at run time
+# Seeds come from tests/data/policies, tests/fuzz/corpus/TARGET and from samples made at run time
 # (ipe-policygen format, openssl, the targets' own start-up); new inputs and
 # crashes stay in $O/fuzz (nothing is written into the source tree). Each
 # target's result is printed after a "== TARGET" line. Exit 0 when nothing
@@ -19,7 +23,7 @@ cd "$(dirname "$0")/../.."
 O=${O:-build}
 CLANG=${CLANG:-clang}
 jobs=${FUZZ_JOBS:-1}
-all_targets=(policy verity_sb manifest pkcs7 keys auditd_logs volumes audit_record)
+all_targets=(policy verity_sb manifest pkcs7 keys auditd_logs volumes audit_record auditd_events roothash)
 out=$O/fuzz
 
 target=all
@@ -55,6 +59,8 @@ sources() {
 	auditd_logs) echo lib/*.c json/json.c auditd/logread.c auditd/analysis.c auditd/timestamp.c ;;
 	volumes) echo auditd/volumes.c ;;
 	audit_record) echo auditd/audit_record.c policy/*.c lib/hexdecoct.c ;;
+	auditd_events) echo lib/*.c json/json.c policy/*.c auditd/record.c auditd/evaluate.c auditd/output.c ;;
+	roothash) echo lib/*.c policy/digest.c verity/roothash.c ;;
 	esac
 }
 libs() {
@@ -64,7 +70,8 @@ libs() {
 	pkcs7) pkg-config --libs libcrypto ;;
 	keys) pkg-config --libs libcrypto json-c libkeyutils ;;
 	auditd_logs) pkg-config --libs json-c ;;
-	volumes | audit_record) ;;
+	volumes | audit_record | roothash) ;;
+	auditd_events) pkg-config --libs json-c ;;
 	esac
 }
 
@@ -189,12 +196,15 @@ run_target() {
 		;;
 	verity_sb) seed_verity "$made"; max_len=8192 ;;
 	manifest) seed_verity "$made"; args=(-dict=tests/fuzz/manifest.dict) ;;
-	pkcs7) seed_pkcs7 "$made"; args=(-dict=tests/fuzz/pkcs7.dict) ;;
+	pkcs7) seed_pkcs7 "$made"; args=(-dict=tests/fuzz/pkcs7.dict); seeds+=(tests/fuzz/corpus/pkcs7) ;;
 	keys) ;;
 	auditd_logs) seeds+=(tests/data/auditd) ;;
 	volumes) seed_volumes "$made" ;;
 	audit_record) seed_audit_record "$made" ;;
+	auditd_events) seeds+=(tests/fuzz/corpus/auditd_events); max_len=12288 ;;
+	roothash) seeds+=(tests/fuzz/corpus/roothash); max_len=8192 ;;
 	esac
+	[ -z "${FUZZ_RUNS:-}" ] || args+=(-runs="$FUZZ_RUNS")
 	# libFuzzer adds new inputs to the first directory: the one in $O, never a seed directory.
 	FUZZ_SEED_DIR=$made "$out/fuzz_$t" -max_total_time="$secs" -max_len=$max_len -timeout=10 \
 		-rss_limit_mb=2048 -artifact_prefix="$out/artifacts/$t/" -print_final_stats=1 \
@@ -222,7 +232,7 @@ trap 'rm -rf "$T"' EXIT
 
 # Wall time: the targets run in rounds of $jobs.
 rounds=$(((${#targets[@]} + jobs - 1) / jobs))
-per=$((seconds / rounds))
+per=${FUZZ_SECONDS:-$((seconds / rounds))}
 [ "$per" -ge 1 ] || per=1
 declare -A pid_of=()
 rc=0

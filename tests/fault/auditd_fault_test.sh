@@ -1,0 +1,137 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# The auditor under faults, on the host's real kernel and BPF (tracepoint
+# backend): an exec storm that overflows a small ring buffer (the loss is
+# counted and reported, gate refuses), the output's file system full (events
+# counted as lost, the log keeps whole lines only, no crash), a restart onto
+# the same log, SIGKILL mid-storm (whole lines only), and the log created 0640
+# or stricter under any umask. Needs root.
+source "$(dirname "$0")/../integration/lib.sh"
+
+[ "$(id -u)" = 0 ] || { echo "needs root (BPF)"; exit 77; }
+[ -r /sys/kernel/btf/vmlinux ] || { echo "needs kernel BTF"; exit 77; }
+A=ipe-auditd
+cd "$T" || exit 2
+mkdir mnt small
+if ! mount -t tmpfs -o mode=0755 ipe-auditd-fault mnt; then echo "cannot mount tmpfs"; exit 77; fi
+trap 'umount -l "$T/mnt" "$T/small" 2>/dev/null; rm -rf "$T"' EXIT
+cp /bin/true mnt/tru
+printf 'policy_name=candidate policy_version=0.0.1\nDEFAULT action=ALLOW\nDEFAULT op=EXECUTE action=DENY\n' >deny.pol
+
+# start OUT ARGS...: the auditor in the background, once attached (--ready-fd).
+start() {
+	local out=$1
+	shift
+	rm -f ready && mkfifo ready
+	$A run --backend tracepoint --policy deny.pol --output "$out" --ready-fd 3 "$@" 3>ready 2>"$T/aud.err" &
+	AUD=$!
+	timeout 20 head -n 1 ready >/dev/null || { echo "the auditor did not become ready"; cat "$T/aud.err"; return 1; }
+}
+stop() {
+	kill -TERM "$AUD"
+	wait "$AUD"
+}
+storm() { for _ in $(seq "$1"); do mnt/tru; done; }
+# valid_lines LOG: every line is one whole JSON object.
+valid_lines() {
+	python3 - "$1" <<'PY'
+import json, sys
+data = open(sys.argv[1], "rb").read()
+assert data.endswith(b"\n"), data[-200:]
+for line in data.split(b"\n")[:-1]:
+    assert isinstance(json.loads(line), dict), line[:200]
+PY
+}
+
+# --- a ring buffer too small for the storm: the loss is counted, the totals add up, gate refuses.
+# One page of ring and two storms at once; tried up to three times, as a fast enough reader
+# may keep up.
+lost=0
+for try in 1 2 3; do
+	rm -f ring.jsonl
+	start ring.jsonl --ring-size 4096 --no-dedup --stats-interval 0 || exit 1
+	storm 1500 &
+	storm 1500
+	wait $!
+	stop
+	rc=$?
+	[ "$rc" = 0 ] || { fail ring_overflow_exit_0 "exit $rc: $(cat aud.err)"; break; }
+	lost=$(python3 -c 'import json, sys
+print([e for e in map(json.loads, open(sys.argv[1])) if e["type"] == "stats"][-1]["lost"])' ring.jsonl)
+	[ "$lost" -gt 0 ] && break
+	echo "try $try: nothing lost"
+done
+if [ "$lost" = 0 ]; then
+	skip ring_overflow "a one-page ring buffer lost nothing in three storms on this machine"
+else
+	pass ring_overflow_exit_0
+	if python3 - ring.jsonl <<'PY'; then pass ring_overflow_counted; else fail ring_overflow_counted "$(tail -n 1 ring.jsonl | head -c 1500)"; fi
+import json, sys
+st = [e for e in map(json.loads, open(sys.argv[1])) if e["type"] == "stats"][-1]
+assert st["final"] and st["lost"] > 0, st
+assert st["seen"] == st["allowed"] + st["denied"] + st["lost"], st
+events = sum(1 for e in map(json.loads, open(sys.argv[1])) if e["type"] == "event")
+assert events == st["denied"], (events, st["denied"])
+PY
+	rc=0
+	$A gate ring.jsonl >gate.out 2>&1 || rc=$?
+	[ "$rc" = 1 ] && grep -q "^[^:]*: $lost event(s) lost" gate.out && pass ring_overflow_gate_refuses ||
+		fail ring_overflow_gate_refuses "exit $rc: $(cat gate.out)"
+fi
+
+# --- the log's file system fills up: a warning naming the log, the loss counted, whole lines only
+mount -t tmpfs -o size=64k,mode=0755 ipe-auditd-small small || { echo "cannot mount tmpfs"; exit 77; }
+start small/full.jsonl --no-dedup --stats-interval 1 || exit 1
+storm 1500
+sleep 1.5
+cp small/full.jsonl full.before
+# room again: the next stats record has the totals
+mount -o remount,size=64m "$T/small"
+sleep 2.5
+stop
+rc=$?
+if [ "$rc" = 0 ]; then
+	pass disk_full_no_crash
+else
+	fail disk_full_no_crash "exit $rc: $(cat aud.err)"
+fi
+grep -q "warning: small/full.jsonl: No space left on device: events are counted as lost" aud.err &&
+	pass disk_full_said || fail disk_full_said "$(cat aud.err)"
+valid_lines full.before && valid_lines small/full.jsonl && pass disk_full_whole_lines ||
+	fail disk_full_whole_lines "$(tail -c 300 full.before)"
+if python3 - small/full.jsonl <<'PY'; then pass disk_full_loss_counted; else fail disk_full_loss_counted "$(tail -c 1500 small/full.jsonl)"; fi
+import json, sys
+st = [e for e in map(json.loads, open(sys.argv[1])) if e["type"] == "stats"]
+assert st and st[-1]["lost"] > 0 and st[-1]["final"], st[-1:]
+PY
+
+# --- a restart onto the same log: appended, two start records, whole lines; report reads it
+start ring.jsonl --stats-interval 0 || exit 1
+mnt/tru
+stop
+rc=$?
+starts=$(grep -c '"type":"start"' ring.jsonl)
+[ "$rc" = 0 ] && [ "$starts" = 2 ] && valid_lines ring.jsonl && pass restart_appends ||
+	fail restart_appends "exit $rc, $starts start records"
+rc=0
+$A report ring.jsonl >report.out 2>&1 || rc=$?
+[ "$rc" = 0 ] && grep -q "$T/mnt/tru" report.out && pass restart_report_reads_both ||
+	fail restart_report_reads_both "exit $rc: $(head -c 600 report.out)"
+
+# --- SIGKILL in the middle of a storm: the log holds whole records only
+start killed.jsonl --no-dedup --stats-interval 0 || exit 1
+storm 3000 &
+storm_pid=$!
+sleep 1
+kill -KILL "$AUD"
+wait "$AUD" 2>/dev/null
+wait "$storm_pid"
+n=$(grep -c '"type":"event"' killed.jsonl)
+[ "$n" -gt 0 ] && valid_lines killed.jsonl && pass sigkill_whole_lines ||
+	fail sigkill_whole_lines "$n events: $(tail -c 300 killed.jsonl)"
+
+# --- the log is created 0640 or stricter, whatever the umask
+(umask 000 && start mode.jsonl --stats-interval 0 && stop) || fail log_mode "the auditor did not run"
+mode=$(stat -c %a mode.jsonl)
+[ $((8#$mode & 8#037)) = 0 ] && pass "log_mode_$mode" || fail log_mode "created $mode under umask 000"
+finish
