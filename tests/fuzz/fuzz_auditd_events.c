@@ -115,7 +115,7 @@ static void check_output(bool text)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	void *copy = malloc(size ?: 1);
+	void *copy = calloc(1, size ?: 1); /* zeroed: no field is read uninitialised, even past a short record */
 	const struct auditd_event *e = copy;
 	struct auditd_verdict v;
 	int kind;

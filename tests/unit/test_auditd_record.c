@@ -38,9 +38,10 @@ TEST(record_event)
 	/* 16-bit lengths whose sum would wrap a 16-bit count */
 	e->path_len = e->exe_len = AUDITD_PATH_LEN;
 	e->argv_len = AUDITD_ARGV_LEN;
-	ASSERT_EQ(auditd_record_kind(e, HEAD + 2 * AUDITD_PATH_LEN + AUDITD_ARGV_LEN),
+	ASSERT_EQ(auditd_record_kind(e, HEAD + (size_t)2 * AUDITD_PATH_LEN + AUDITD_ARGV_LEN),
 		  AUDITD_KIND_EVENT);
-	ASSERT_EQ(auditd_record_kind(e, HEAD + 2 * AUDITD_PATH_LEN + AUDITD_ARGV_LEN - 1), -EBADMSG);
+	ASSERT_EQ(auditd_record_kind(e, HEAD + (size_t)2 * AUDITD_PATH_LEN + AUDITD_ARGV_LEN - 1),
+		  -EBADMSG);
 	free(e);
 }
 
