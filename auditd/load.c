@@ -31,6 +31,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "auditd/ipe_explain.h"
+#include "auditd/ipefs.h"
 #include "auditd/verbs.h"
 #include "crypto/pkcs7.h"
 #include "lib/errno_name.h"
@@ -40,7 +42,6 @@
 #include "lib/verbs.h"
 #include "policy/policy.h"
 
-#define IPE_SECFS "/sys/kernel/security/ipe"
 #define POLICY_SUFFIX ".p7b"
 
 /* systemd's CONF_PATHS_NULSTR("ipe"), in priority order. */
@@ -51,7 +52,7 @@ static const char *const default_dirs[] = {
 	"/usr/lib/ipe",
 };
 
-struct policy_file {
+struct policy_entry {
 	char *file; /* NAME.p7b */
 	char *name; /* NAME: the policy_name the file must carry */
 	char *path; /* NULL when masked */
@@ -59,13 +60,13 @@ struct policy_file {
 
 /* Files are loaded in the order of their file names, as systemd sorts them;
  * the last one activated is the active policy. */
-static int policy_file_cmp(const void *a, const void *b)
+static int policy_entry_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct policy_file *)a)->file, ((const struct policy_file *)b)->file);
+	return strcmp(((const struct policy_entry *)a)->file, ((const struct policy_entry *)b)->file);
 }
 
 struct policy_list {
-	struct policy_file *files;
+	struct policy_entry *files;
 	size_t n;
 };
 
@@ -89,14 +90,14 @@ static bool policy_list_has(const struct policy_list *l, const char *name)
 
 static int policy_list_add(struct policy_list *l, const char *file, const char *name, const char *path)
 {
-	struct policy_file *f = reallocarray(l->files, l->n + 1, sizeof(*f));
+	struct policy_entry *f = reallocarray(l->files, l->n + 1, sizeof(*f));
 
 	if (!f)
 		return -ENOMEM;
 	l->files = f;
-	f[l->n] = (struct policy_file){ .file = strdup(file),
-					.name = strdup(name),
-					.path = path ? strdup(path) : NULL };
+	f[l->n] = (struct policy_entry){ .file = strdup(file),
+					 .name = strdup(name),
+					 .path = path ? strdup(path) : NULL };
 	if (!f[l->n].file || !f[l->n].name || (path && !f[l->n].path)) {
 		free(f[l->n].file);
 		free(f[l->n].name);
@@ -159,56 +160,6 @@ static int scan_dir(struct policy_list *l, const char *dir)
 	return 0;
 }
 
-/* Write @len bytes of @buf to @path in exactly one write(). Return: 0 or -errno. */
-static int write_once(const char *path, const void *buf, size_t len)
-{
-	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, buf, len);
-	if (n < 0)
-		return -errno;
-	return (size_t)n == len ? 0 : -EIO;
-}
-
-/* The kernel's version of policy @name ("1.2.3"), or "?". */
-static void kernel_version(const char *name, char *buf, size_t size)
-{
-	_cleanup_free_ char *path = NULL, *text = NULL;
-	size_t len;
-
-	snprintf(buf, size, "?");
-	if (asprintf(&path, IPE_SECFS "/policies/%s/version", name) < 0 ||
-	    read_full_file(path, 64, &text, &len) < 0)
-		return;
-	text[strcspn(text, "\n")] = 0;
-	snprintf(buf, size, "%s", text);
-}
-
-/* Why the kernel refused a policy, in words an operator can act on. */
-static const char *refusal_hint(int error)
-{
-	switch (error) {
-	case -ENOKEY:
-		return "the kernel does not know the signing certificate: add it to .secondary_trusted_keys "
-		       "(ipe-keys enroll) or UEFI db (ipe-keys uefi-db), see ipe-keys(1)";
-	case -EKEYREJECTED:
-		return "the signature does not verify against the kernel's copy of the signing certificate";
-	case -EBADMSG:
-		return "not a signed IPE policy the kernel can parse (check it with ipe-policygen check)";
-	case -EINVAL:
-		return "the kernel refused the policy text or the name (check it with ipe-policygen check)";
-	case -EEXIST:
-		return "a policy of this name appeared while loading";
-	case -EPERM:
-		return "writing to IPE's securityfs needs CAP_MAC_ADMIN";
-	default:
-		return NULL;
-	}
-}
-
 /* True for errors that are the kernel's verdict on the policy (exit 1), not a system failure. */
 static bool is_refusal(int error)
 {
@@ -217,27 +168,31 @@ static bool is_refusal(int error)
 	       error == -ENAMETOOLONG || error == -ENOENT;
 }
 
-static int log_refusal(const char *path, const char *what, int error)
+static int log_refusal(const char *path, const char *what, int error, const struct ipe_explain_ctx *ctx)
 {
-	const char *name = errno_name(error), *hint = refusal_hint(error);
+	_cleanup_free_ char *why = ipe_explain(error, ctx); /* names the step, the errno and the cause */
+	const char *name = errno_name(error);
 
-	log_error("%s: %s: %s (%s)%s%s", path, what, strerror(-error), name ? name : "?",
-		  hint ? ": " : "", hint ? hint : "");
+	if (why)
+		log_error("%s: %s", path, why);
+	else
+		log_error("%s: %s: %s (%s)", path, what, strerror(-error), name ? name : "?");
 	return error;
 }
-
 /*
  * Load and activate one policy file.
  * Return: 1 loaded and activated, 0 skipped (ESTALE), -errno after logging it.
  */
-static int load_one(const struct policy_file *f)
+static int load_one(const struct policy_entry *f)
 {
-	_cleanup_free_ char *der = NULL, *update = NULL, *active = NULL;
+	_cleanup_free_ char *der = NULL;
 	_cleanup_free_ unsigned char *content = NULL;
 	_cleanup_(ipe_policy_freep) struct ipe_policy *policy = NULL;
 	const uint16_t *v;
 	size_t der_len, content_len;
-	const char *target;
+	struct ipe_explain_ctx ctx;
+	char version[24];
+	bool updated;
 	int r;
 
 	r = ipe_policy_name_valid(f->name);
@@ -259,7 +214,10 @@ static int load_one(const struct policy_file *f)
 	}
 	r = ipe_policy_parse((const char *)content, content_len, &policy, NULL);
 	if (r < 0)
-		return log_refusal(f->path, "the signed policy does not parse", r);
+		return log_refusal(f->path, "the signed policy does not parse", r,
+				   &(struct ipe_explain_ctx){ .step = IPE_STEP_NEW_POLICY,
+							      .name = f->name,
+							      .file_signed = true });
 	if (!streq(ipe_policy_name(policy), f->name)) {
 		log_error("%s: the file name says policy '%s' but its policy_name is '%s'; name the file %s" POLICY_SUFFIX,
 			  f->path, f->name, ipe_policy_name(policy), ipe_policy_name(policy));
@@ -267,42 +225,43 @@ static int load_one(const struct policy_file *f)
 	}
 	v = ipe_policy_version(policy);
 
-	if (asprintf(&update, IPE_SECFS "/policies/%s/update", f->name) < 0 ||
-	    asprintf(&active, IPE_SECFS "/policies/%s/active", f->name) < 0)
-		return log_error_errno(-ENOMEM, "out of memory");
-	target = update;
-	r = write_once(update, der, der_len);
-	if (r == -ENOENT) {
-		target = IPE_SECFS "/new_policy";
-		r = write_once(target, der, der_len);
-	}
+	snprintf(version, sizeof(version), "%hu.%hu.%hu", v[0], v[1], v[2]);
+	ctx = (struct ipe_explain_ctx){
+		.step = IPE_STEP_UPDATE, .name = f->name, .version = version, .file_signed = true
+	};
+	r = ipe_policy_load(f->name, der, der_len, &updated);
+	if (!updated)
+		ctx.step = IPE_STEP_NEW_POLICY;
 	if (r == -ESTALE) {
-		char have[64];
+		_cleanup_(ipe_state_done) struct ipe_state ipe = {};
+		const struct ipe_loaded *have = ipe_state_read(&ipe) == 0
+							? ipe_state_find(&ipe, f->name)
+							: NULL;
 
-		kernel_version(f->name, have, sizeof(have));
-		log_info("%s: skipped: the kernel holds policy %s at version %s, this file has %u.%u.%u (ESTALE)",
-			 f->path, f->name, have, v[0], v[1], v[2]);
+		log_info("%s: skipped: the kernel holds policy %s at version %s, this file has %s (ESTALE)",
+			 f->path, f->name, have ? have->version : "?", version);
 		return 0;
 	}
 	if (r < 0)
 		return log_refusal(f->path,
-				   target == update ? "the kernel refused the update"
-						    : "the kernel refused the policy",
-				   r);
-	r = write_once(active, "1", 1);
+				   updated ? "the kernel refused the update"
+					   : "the kernel refused the policy",
+				   r, &ctx);
+	ctx.step = IPE_STEP_ACTIVATE;
+	r = ipe_policy_activate(f->name);
 	if (r == -ESTALE) {
 		log_info("%s: skipped activation: ESTALE", f->path);
 		return 0;
 	}
 	if (r == -EINVAL) {
-		log_error("%s: loaded, but the kernel refused to activate it: the active policy has a higher version than %u.%u.%u (EINVAL)",
-			  f->path, v[0], v[1], v[2]);
+		log_error("%s: loaded, but the kernel refused to activate it: the active policy has a higher version than %s (EINVAL)",
+			  f->path, version);
 		return r;
 	}
 	if (r < 0)
-		return log_refusal(f->path, "loaded, but activating it failed", r);
-	log_info("%s: %s and activated policy %s version %u.%u.%u", f->path,
-		 target == update ? "updated" : "loaded", f->name, v[0], v[1], v[2]);
+		return log_refusal(f->path, "loaded, but activating it failed", r, &ctx);
+	log_info("%s: %s and activated policy %s version %s", f->path,
+		 updated ? "updated" : "loaded", f->name, version);
 	return 1;
 }
 
@@ -336,9 +295,9 @@ int verb_load(int argc, char *argv[])
 		dirs = (const char *const *)argv + optind;
 		n_dirs = (size_t)(argc - optind);
 	}
-	if (access(IPE_SECFS, F_OK) < 0) {
+	if (access(IPE_FS, F_OK) < 0) {
 		log_info("%s: IPE is not active in this kernel (securityfs not mounted, or no 'ipe' in lsm=); nothing loaded",
-			 IPE_SECFS);
+			 IPE_FS);
 		return 0;
 	}
 	for (size_t i = 0; i < n_dirs; i++) {
@@ -347,7 +306,7 @@ int verb_load(int argc, char *argv[])
 			return r;
 	}
 	if (list.n > 0) /* files is NULL then, and qsort() wants an array */
-		qsort(list.files, list.n, sizeof(*list.files), policy_file_cmp);
+		qsort(list.files, list.n, sizeof(*list.files), policy_entry_cmp);
 	for (size_t i = 0; i < list.n; i++) {
 		if (!list.files[i].path) {
 			masked++;

@@ -88,7 +88,7 @@ cp /payload/other.p7b /tmp/extra/vm_other.p7b
 load /tmp/extra
 expect untrusted-exit 1 "$rc"
 expect untrusted-enokey yes "$(has 'ENOKEY')"
-expect untrusted-hint yes "$(has 'does not know the signing certificate')"
+expect untrusted-hint yes "$(has 'no key the kernel trusts signed this policy')"
 expect untrusted-not-loaded no "$([ -d $IPE/policies/vm_other ] && echo yes || echo no)"
 
 # Name rule: a file whose name is not its policy_name never reaches the kernel.
