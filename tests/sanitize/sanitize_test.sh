@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# The unit and integration tests once more, on a build with AddressSanitizer
+# The unit, integration and fault tests once more, on a build with AddressSanitizer
 # and UndefinedBehaviorSanitizer where any report fails the test; and format's
 # hashing threads under ThreadSanitizer, on the layouts where threads share
 # leaf blocks, with outputs equal to the plain build's.
@@ -19,7 +19,7 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export TSAN_OPTIONS=halt_on_error=1:exitcode=66
 
 if build "$O/asan" "-fsanitize=address,undefined -fno-sanitize-recover=all"; then
-	for group in unit integration; do
+	for group in unit integration fault; do
 		# Indented in the log, so the nested result lines are not counted twice.
 		out=$(O="$O/asan" tests/run.sh "tests/$group/" 2>&1)
 		# shellcheck disable=SC2001 # a prefix on every line, which ${//} cannot do
