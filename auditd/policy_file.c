@@ -65,9 +65,17 @@ int policy_file_load(const char *path, struct policy_file *p)
 	int r;
 
 	*p = (struct policy_file){};
-	r = read_full_file(path, READ_FULL_MAX, &p->data, &p->len);
+	/* a regular file: a FIFO put in its place must not stop a running auditor's reload */
+	if (streq(path, "-"))
+		r = read_full_file(path, READ_FULL_MAX, &p->data, &p->len);
+	else
+		r = read_regular_file(path, READ_FULL_MAX, &p->data, &p->len);
 	if (r == 0)
 		r = sha256_hex(p->data, p->len, p->sha256);
+	if (r == -EINVAL) {
+		snprintf(p->error, sizeof(p->error), "%s: not a regular file", path);
+		return r;
+	}
 	if (r < 0) {
 		snprintf(p->error, sizeof(p->error), "%s: cannot read: %s", path, strerror(-r));
 		return r;

@@ -28,11 +28,12 @@ struct policy_file {
 };
 
 /**
- * policy_file_load() - read @path ("-" is stdin), unwrap a signed .p7b and
- * check the text as the kernel would.
+ * policy_file_load() - read @path ("-" is stdin, anything else a regular
+ * file: a FIFO is refused at once), unwrap a signed .p7b and check the text
+ * as the kernel would.
  * Return: 0 when the file was read (the verdict is in @ret->kernel_errno),
  * -EBADMSG for a private key (refused before anything of it is hashed or
- * quoted), -errno of reading, -ENOMEM; @ret->error says why. Release with
+ * quoted), -EINVAL (not a regular file), -errno of reading, -ENOMEM; @ret->error says why. Release with
  * policy_file_done().
  */
 int policy_file_load(const char *path, struct policy_file *ret);

@@ -159,21 +159,11 @@ int cert_load(const char *path, X509 **ret)
 {
 	_cleanup_free_ char *buf = NULL;
 	_cleanup_(BIO_freep) BIO *bio = NULL;
-	_cleanup_close_ int fd = -1;
-	struct stat st;
 	X509 *cert;
 	size_t len;
 	int r;
 
-	/* O_NONBLOCK: a FIFO fails at once (not a regular file) instead of waiting for a writer. */
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode))
-		return -EINVAL;
-	r = read_full_fd(fd, KEY_FILE_MAX, 0, &buf, &len);
+	r = read_regular_file(path, KEY_FILE_MAX, &buf, &len);
 	if (r < 0)
 		return r;
 	if (len == 0)

@@ -103,6 +103,18 @@ int read_full_file(const char *path, size_t max, char **ret_buf, size_t *ret_len
 	return read_full_fd(fd, max, 0, ret_buf, ret_len);
 }
 
+int read_regular_file(const char *path, size_t max, char **ret_buf, size_t *ret_len)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	return read_full_fd(fd, max, 0, ret_buf, ret_len);
+}
+
 int write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;

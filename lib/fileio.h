@@ -29,6 +29,15 @@ int read_full_fd(int fd, size_t max, unsigned flags, char **ret_buf, size_t *ret
 int read_full_file(const char *path, size_t max, char **ret_buf, size_t *ret_len);
 
 /**
+ * read_regular_file() - read_full_fd() of @path, which must be a regular
+ * file. Opened with O_NONBLOCK, so a FIFO or a device put in a file's place
+ * is refused at once instead of blocking the reader (a daemon re-reading its
+ * policy, say) until somebody writes to it.
+ * Return: 0, -EINVAL (not a regular file), or -errno.
+ */
+int read_regular_file(const char *path, size_t max, char **ret_buf, size_t *ret_len);
+
+/**
  * struct atomic_file - an output that appears under its name only when complete.
  * Written to an unnamed file (O_TMPFILE) in the output's directory, or where
  * the file system has none to a temporary name of at most NAME_MAX bytes,

@@ -5,7 +5,9 @@
 # auditor is stopped (the execs go on, the loss is counted and reported, gate
 # refuses), the output's file system full (events
 # counted as lost, the log keeps whole lines only, no crash), a restart onto
-# the same log, SIGKILL mid-storm (whole lines only), and the log created 0640
+# the same log, SIGKILL mid-storm (whole lines only), the policy file taken
+# away, made a FIFO or a directory under it (old policy kept, said so, the
+# daemon still answers), and the log created 0640
 # or stricter under any umask. Needs root.
 source "$(dirname "$0")/../integration/lib.sh"
 
@@ -124,6 +126,45 @@ wait "$storm_pid"
 n=$(grep -c '"type":"event"' killed.jsonl)
 [ "$n" -gt 0 ] && valid_lines killed.jsonl && pass sigkill_whole_lines ||
 	fail sigkill_whole_lines "$n events: $(tail -c 300 killed.jsonl)"
+
+# --- the policy file taken away, made a FIFO, then a directory under the running auditor: each
+# SIGHUP is refused at once with the file named, the old policy stays in use, and the
+# auditor still answers SIGTERM (a FIFO must not block its reload until somebody writes to it)
+cp deny.pol moving.pol
+start moving.jsonl --policy moving.pol --no-dedup --stats-interval 0 || exit 1
+reloads() { grep -c '"type":"reload"' moving.jsonl; }
+n=0
+for make_it in "rm moving.pol" "mkfifo moving.pol" "rm moving.pol && mkdir moving.pol"; do
+	eval "$make_it"
+	kill -HUP "$AUD"
+	n=$((n + 1))
+	for _ in $(seq 50); do [ "$(reloads)" = "$n" ] && break; sleep 0.1; done
+done
+mnt/tru
+sleep 0.5
+timeout 10 kill -TERM "$AUD"
+if timeout 10 tail --pid="$AUD" -f /dev/null; then
+	wait "$AUD"
+	rc=$?
+else
+	rc=timeout
+	kill -KILL "$AUD"
+fi
+[ "$rc" = 0 ] && pass policy_moved_still_answers || fail policy_moved_still_answers "exit $rc: $(cat aud.err)"
+grep -c "reload refused, the previous policy stays in use: moving.pol: " aud.err | grep -qx 3 &&
+	grep -q "moving.pol: not a regular file" aud.err && pass policy_moved_refusals_said ||
+	fail policy_moved_refusals_said "$(cat aud.err)"
+if python3 - moving.jsonl "$T/mnt/tru" <<'PY'; then pass policy_moved_old_kept; else fail policy_moved_old_kept "$(head -c 2000 moving.jsonl)"; fi
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+kinds = [e["type"] for e in lines]
+assert kinds.count("reload") == 3, kinds
+# every reload refused, and the exec after them still judged by the first policy: denied
+assert all(not e["ok"] and e["error"] for e in lines if e["type"] == "reload"), lines
+last_reload = max(i for i, k in enumerate(kinds) if k == "reload")
+assert any(e["type"] == "event" and e.get("path") == sys.argv[2] for e in lines[last_reload:]), kinds
+PY
+rm -rf moving.pol
 
 # --- the log is created 0640 or stricter, whatever the umask
 (umask 000 && start mode.jsonl --stats-interval 0 && stop) || fail log_mode "the auditor did not run"
