@@ -127,6 +127,34 @@ static void verdict_remember(struct run *r, const struct auditd_event *e, bool d
 	(void)bpf_map_update_elem(r->be.verdicts_fd, &k, &v, BPF_ANY);
 }
 
+/* A one-line securityfs or sysfs file into @buf; false when unreadable. */
+static bool read_line(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "re");
+	bool ok;
+
+	if (!f)
+		return false;
+	ok = fgets(buf, (int)size, f) != NULL;
+	fclose(f);
+	buf[strcspn(buf, "\n")] = 0;
+	return ok;
+}
+
+/*
+ * For messages: @v's device-mapper name, from sysfs when only the kernel
+ * told of it so far (bdev_setintegrity comes before the uevent and rescan).
+ */
+static const char *volume_label(const struct auditd_volume *v, char *buf, size_t size)
+{
+	char path[64];
+
+	if (v->name[0])
+		return v->name;
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/dm/name", v->dev >> 20, v->dev & 0xfffff);
+	return read_line(path, buf, size) && buf[0] ? buf : "?";
+}
+
 /*
  * Tell the kernel side which evaluations on @v it may count as allowed
  * without sending them. When its map has no room (or refuses), nothing is
@@ -136,6 +164,7 @@ static void verdict_remember(struct run *r, const struct auditd_event *e, bool d
 static void trust_update(struct run *r, struct auditd_volume *v)
 {
 	struct auditd_trust t;
+	char name[VOLUME_NAME_MAX];
 	int k;
 
 	verdicts_invalidate(r);
@@ -148,7 +177,7 @@ static void trust_update(struct run *r, struct auditd_volume *v)
 	if (bpf_map_update_elem(r->be.trusted_fd, &v->dev, &t, BPF_ANY) == 0) {
 		if (v->map_full)
 			log_info("volume '%s' (%u:%u): now in the kernel's map of trusted volumes",
-				 v->name[0] ? v->name : "?", v->dev >> 20, v->dev & 0xfffff);
+				 volume_label(v, name, sizeof(name)), v->dev >> 20, v->dev & 0xfffff);
 		v->map_full = false;
 		return;
 	}
@@ -161,13 +190,13 @@ static void trust_update(struct run *r, struct auditd_volume *v)
 		log_warning("volume '%s' (%u:%u): the kernel's map of trusted volumes is full "
 			    "(--max-volumes %" PRIu32 "), so its evaluations are judged here in user "
 			    "space: the same decisions, with more work",
-			    v->name[0] ? v->name : "?", v->dev >> 20, v->dev & 0xfffff,
+			    volume_label(v, name, sizeof(name)), v->dev >> 20, v->dev & 0xfffff,
 			    r->max_volumes);
 	else
 		log_warning_errno(k,
 				  "volume '%s' (%u:%u): cannot mark it trusted in the kernel, so its "
 				  "evaluations are judged here in user space: %m",
-				  v->name[0] ? v->name : "?", v->dev >> 20, v->dev & 0xfffff);
+				  volume_label(v, name, sizeof(name)), v->dev >> 20, v->dev & 0xfffff);
 }
 
 static void trust_update_all(struct run *r)
@@ -518,20 +547,6 @@ static int write_stats(struct run *r, bool final)
 	st.dedup_entries = r->dd.n;
 	st.dedup_full = r->dd.full;
 	return output_stats(&r->out, &st, final);
-}
-
-/* A one-line securityfs file into @buf; false when unreadable. */
-static bool read_line(const char *path, char *buf, size_t size)
-{
-	FILE *f = fopen(path, "re");
-	bool ok;
-
-	if (!f)
-		return false;
-	ok = fgets(buf, (int)size, f) != NULL;
-	fclose(f);
-	buf[strcspn(buf, "\n")] = 0;
-	return ok;
 }
 
 /* What IPE on this kernel says about itself (securityfs), for the start record. */
