@@ -641,6 +641,28 @@ static void reload(struct run *r)
 	(void)notify_systemd("READY=1");
 }
 
+/*
+ * The log tells what every process ran (paths, argv): an existing one that
+ * others may read, or its group write, is narrowed to 0640 of its mode, and
+ * that is said. Return: 0 or -errno (not changed).
+ */
+static int log_mode_restrict(int fd, const char *name)
+{
+	struct stat st;
+	mode_t want;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	want = st.st_mode & 0640;
+	if ((st.st_mode & 07777) == want)
+		return 0;
+	if (fchmod(fd, want) < 0)
+		return -errno;
+	log_warning("%s: was mode %04o, open to others: now %04o", name,
+		    (unsigned)(st.st_mode & 07777), (unsigned)want);
+	return 0;
+}
+
 static int parse_seconds(const char *s, const char *opt, uint32_t *ret)
 {
 	if (safe_atou32(s, ret) < 0)
@@ -942,6 +964,11 @@ int verb_run(int argc, char *argv[])
 		out_fd = append_file_open(o.output, 0600);
 		if (out_fd < 0) {
 			k = log_output_error(out_fd, o.output, "cannot open");
+			goto out;
+		}
+		if ((k = log_mode_restrict(out_fd, o.output)) < 0) {
+			log_error_errno(k, "%s: others may read it, and its mode cannot be narrowed: %m",
+					o.output);
 			goto out;
 		}
 	}
