@@ -458,6 +458,8 @@ static int sampled_check(const struct format_args *a, int data_fd, const char *h
 		return log_error_errno(-EIO,
 				       "%s: the written tree fails the self-check (%s); nothing was written",
 				       a->hash_path, why);
+	if (r == -EIO) /* the data or the tree could not be read back: say which */
+		return log_verify_failure(r, a->data_path, hash_path, a->hash_path, m);
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot self-check the written tree: %m", a->hash_path);
 	log_debug("self-check: %" PRIu64 " hash blocks, %" PRIu64 " of %" PRIu64
