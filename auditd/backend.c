@@ -41,7 +41,8 @@ static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list 
 	return 0;
 }
 
-static int tracepoint_open(struct backend *b, size_t ring_size, pid_t self, char *err, size_t err_size)
+static int tracepoint_open(struct backend *b, size_t ring_size, uint32_t max_volumes, pid_t self,
+			   char *err, size_t err_size)
 {
 	struct tracepoint_bpf *s = tracepoint_bpf__open();
 	int r;
@@ -52,6 +53,8 @@ static int tracepoint_open(struct backend *b, size_t ring_size, pid_t self, char
 	}
 	s->rodata->self_tgid = (__u32)self;
 	r = bpf_map__set_max_entries(s->maps.events, (__u32)ring_size);
+	if (r == 0)
+		r = bpf_map__set_max_entries(s->maps.trusted_volumes, max_volumes);
 	if (r == 0)
 		r = tracepoint_bpf__load(s);
 	if (r == 0)
@@ -80,8 +83,8 @@ static void lsm_maps(struct backend *b)
 	b->generation_fd = bpf_map__fd(b->lsm->skel->maps.generation);
 }
 
-int backend_open(struct backend *b, enum backend_kind want, size_t ring_size, pid_t self, char *err,
-		 size_t err_size)
+int backend_open(struct backend *b, enum backend_kind want, size_t ring_size, uint32_t max_volumes,
+		 pid_t self, char *err, size_t err_size)
 {
 	char why[320] = "";
 	int r;
@@ -96,17 +99,17 @@ int backend_open(struct backend *b, enum backend_kind want, size_t ring_size, pi
 	switch (want) {
 	case BACKEND_LSM:
 		snprintf(b->reason, sizeof(b->reason), "asked for with --backend lsm");
-		r = backend_lsm_open(b, ring_size, self, false, err, err_size);
+		r = backend_lsm_open(b, ring_size, max_volumes, self, false, err, err_size);
 		if (r == 0)
 			lsm_maps(b);
 		return r;
 	case BACKEND_TRACEPOINT:
 		snprintf(b->reason, sizeof(b->reason), "asked for with --backend tracepoint");
-		return tracepoint_open(b, ring_size, self, err, err_size);
+		return tracepoint_open(b, ring_size, max_volumes, self, err, err_size);
 	case BACKEND_AUTO:
 		break;
 	}
-	r = backend_lsm_open(b, ring_size, self, true, why, sizeof(why));
+	r = backend_lsm_open(b, ring_size, max_volumes, self, true, why, sizeof(why));
 	if (r == 0) {
 		snprintf(b->reason, sizeof(b->reason),
 			 "bpf is an active LSM and an LSM program was seen to run");
@@ -117,7 +120,7 @@ int backend_open(struct backend *b, enum backend_kind want, size_t ring_size, pi
 		snprintf(err, err_size, "%s", why[0] ? why : strerror(-r));
 		return r;
 	}
-	r = tracepoint_open(b, ring_size, self, err, err_size);
+	r = tracepoint_open(b, ring_size, max_volumes, self, err, err_size);
 	if (r == 0)
 		snprintf(b->reason, sizeof(b->reason), "%s", why);
 	return r;

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 enum backend_kind {
@@ -33,12 +34,13 @@ struct backend {
  * @want: BACKEND_AUTO reads /sys/kernel/security/lsm and takes the lsm
  *	backend only when an LSM program is proven to run, else tracepoint
  * @ring_size: ring buffer bytes (a power of two, a multiple of the page size)
+ * @max_volumes: entries of trusted_volumes (1 to AUDITD_TRUST_LIMIT)
  * @self: this process, whose own evaluations are not reported
  * @err: receives one line saying what failed
  * Return: 0, or -errno (-EOPNOTSUPP: the backend cannot run on this kernel).
  */
-int backend_open(struct backend *b, enum backend_kind want, size_t ring_size, pid_t self, char *err,
-		 size_t err_size);
+int backend_open(struct backend *b, enum backend_kind want, size_t ring_size, uint32_t max_volumes,
+		 pid_t self, char *err, size_t err_size);
 
 /* Stop every program (the maps stay readable), so that counts no longer move. */
 void backend_detach(struct backend *b);
@@ -53,7 +55,7 @@ int backend_read_counters(const struct backend *b, struct auditd_counters *ret);
  * its programs into @b; with @probe, first prove that an LSM program runs
  * here (-EOPNOTSUPP and @err saying why not).
  */
-int backend_lsm_open(struct backend *b, size_t ring_size, pid_t self, bool probe, char *err,
-		     size_t err_size);
+int backend_lsm_open(struct backend *b, size_t ring_size, uint32_t max_volumes, pid_t self,
+		     bool probe, char *err, size_t err_size);
 void backend_lsm_detach(struct backend *b);
 void backend_lsm_close(struct backend *b);

@@ -25,8 +25,8 @@ static const char *const lsm_gaps[] = { NULL };
 /* ...except execveat(AT_EXECVE_CHECK) where IPE (< 6.19) does not evaluate it either. */
 static const char *const lsm_gaps_no_creds[] = { "bprm-creds-for-exec", NULL };
 
-int backend_lsm_open(struct backend *b, size_t ring_size, pid_t self, bool probe, char *err,
-		     size_t err_size)
+int backend_lsm_open(struct backend *b, size_t ring_size, uint32_t max_volumes, pid_t self,
+		     bool probe, char *err, size_t err_size)
 {
 	_cleanup_free_ struct lsm_backend *l = NULL;
 	char why[LSM_WHY_MAX];
@@ -44,7 +44,7 @@ int backend_lsm_open(struct backend *b, size_t ring_size, pid_t self, bool probe
 	l = calloc(1, sizeof(*l));
 	if (!l)
 		return -ENOMEM;
-	r = lsm_backend_open(l, self, (uint32_t)ring_size);
+	r = lsm_backend_open(l, self, (uint32_t)ring_size, max_volumes);
 	if (r < 0) {
 		snprintf(err, err_size, "cannot load the lsm programs: %s", strerror(-r));
 		lsm_backend_close(l);

@@ -26,6 +26,8 @@ struct auditd_volume {
 	unsigned char digest[64];
 	size_t digest_len; /* 0: no root hash known (not a verity volume for IPE) */
 	bool sig_valid;    /* the root-hash signature was verified */
+	bool map_full;     /* run: allowed whatever the file, but not in the kernel's full
+			      trusted_volumes map, so its evaluations are judged in user space */
 };
 
 /* An fs-verity measurement of the event's file (FS_IOC_MEASURE_VERITY). */

@@ -141,7 +141,7 @@ static bool want_creds_for_exec(char *why, size_t why_size)
 	return false;
 }
 
-int lsm_backend_open(struct lsm_backend *b, pid_t self_tgid, uint32_t ringbuf_bytes)
+int lsm_backend_open(struct lsm_backend *b, pid_t self_tgid, uint32_t ringbuf_bytes, uint32_t max_volumes)
 {
 	int r;
 
@@ -152,6 +152,11 @@ int lsm_backend_open(struct lsm_backend *b, pid_t self_tgid, uint32_t ringbuf_by
 	b->skel->rodata->self_tgid = (uint32_t)self_tgid;
 	if (ringbuf_bytes) {
 		r = bpf_map__set_max_entries(b->skel->maps.events, ringbuf_bytes);
+		if (r < 0)
+			return r;
+	}
+	if (max_volumes) {
+		r = bpf_map__set_max_entries(b->skel->maps.trusted_volumes, max_volumes);
 		if (r < 0)
 			return r;
 	}

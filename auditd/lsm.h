@@ -41,12 +41,14 @@ struct lsm_backend {
  * @self_tgid: the daemon's process id; its own evaluations are not sent
  * @ringbuf_bytes: size of "events" (a power of two, a multiple of the page
  *                 size), 0 for AUDITD_RINGBUF_DEFAULT
+ * @max_volumes: entries of "trusted_volumes", 0 for AUDITD_TRUST_MAX
  * bprm_creds_for_exec is loaded only where IPE evaluates there: where the
  * kernel's BTF has IPE_HOOK_BPRM_CREDS_FOR_EXEC in enum ipe_hook_type, or,
  * on a kernel without IPE, where struct linux_binprm has is_check.
  * Return: 0, or a negative errno of libbpf's (-EPERM: no BPF LSM here).
  * @b is zeroed first; lsm_backend_close() releases it in either case.
  */
-int lsm_backend_open(struct lsm_backend *b, pid_t self_tgid, uint32_t ringbuf_bytes);
+int lsm_backend_open(struct lsm_backend *b, pid_t self_tgid, uint32_t ringbuf_bytes,
+		     uint32_t max_volumes);
 
 void lsm_backend_close(struct lsm_backend *b);

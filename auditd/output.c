@@ -150,6 +150,7 @@ int output_start(struct output *o, const struct auditd_start *s)
 	add(j, &r, "dedup", json_object_new_boolean(s->dedup));
 	add(j, &r, "dedup_capacity", json_object_new_uint64(s->dedup_capacity));
 	add(j, &r, "ring_size", json_object_new_uint64(s->ring_size));
+	add(j, &r, "max_volumes", json_object_new_uint64(s->max_volumes));
 	add(j, &r, "stats_interval", json_object_new_uint64(s->stats_interval));
 	add(j, &r, "capabilities", strv_json(s->capabilities));
 	add(j, &r, "kernel_records", json_object_new_boolean(s->kernel_records));
@@ -564,6 +565,7 @@ int output_stats(struct output *o, const struct auditd_stats *st, bool final)
 	add(j, &r, "volume_records", json_object_new_uint64(st->volume_records));
 	add(j, &r, "dedup_entries", json_object_new_uint64(st->dedup_entries));
 	add(j, &r, "dedup_full", json_object_new_uint64(st->dedup_full));
+	add(j, &r, "trusted_map_full", json_object_new_uint64(st->trusted_map_full));
 	add(j, &r, "by_op_hook", rows);
 	if (r < 0)
 		return r;

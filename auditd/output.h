@@ -34,6 +34,7 @@ struct auditd_stats {
 	uint64_t dropped;    /* records user space could not use (malformed, out of memory) */
 	uint64_t dedup_full; /* sightings not remembered because the dedup set was full */
 	size_t dedup_entries;
+	uint64_t trusted_map_full; /* volumes judged in user space: no room in trusted_volumes */
 };
 
 /* What the start record says. */
@@ -47,6 +48,7 @@ struct auditd_start {
 	const char *ipe_active_policy; /* NULL when none or unknown */
 	bool dedup, all;
 	size_t dedup_capacity, ring_size;
+	uint32_t max_volumes;            /* entries of the kernel's trusted_volumes map */
 	unsigned stats_interval;         /* seconds between stats records, 0: only at exit */
 	const char *const *capabilities; /* NULL-terminated: what the process kept after attaching */
 	bool kernel_records; /* IPE's 1420 records are read and written as "kernel" records */

@@ -6,12 +6,14 @@
  * the candidate is that policy, match the two sides (auditd/xcheck.h).
  * Loads and attaches the BPF programs, then keeps only the privileges it
  * still needs; memory stays bounded whatever the event rate (a fixed ring
- * buffer, a fixed dedup set, nothing kept per event).
+ * buffer, a fixed dedup set, nothing kept per event; one entry per
+ * dm-verity volume).
  */
 #include <dirent.h>
 #include <poll.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <linux/capability.h>
 #include <signal.h>
 #include <stdio.h>
@@ -42,6 +44,7 @@
 #include "auditd/policy_file.h"
 #include "auditd/record.h"
 #include "auditd/service.h"
+#include "auditd/volume_table.h"
 #include "auditd/verbs.h"
 #include "auditd/volumes.h"
 #include "auditd/xcheck.h"
@@ -64,13 +67,13 @@ struct run {
 	bool dedup, all;
 	struct auditd_stats st; /* user-space counts; the kernel's are added when written */
 	uint64_t ulost[IPE_OP_MAX + 1][IPE_HOOK_MAX];
-	struct auditd_volume vols[AUDITD_TRUST_MAX];
-	size_t n_vols;
-	uint32_t generation;  /* of the kernel's verdict cache; 0 = off (--no-dedup) */
-	int audit_fd;         /* IPE's 1420 records (audit netlink), -1 when not read */
-	int cross_check_mode; /* enum cross_check */
-	bool cross_check;     /* the auditor's denials are matched with the kernel's */
-	char active[256];     /* the policy IPE has active, "" when none */
+	struct volume_table vols; /* every volume, also those the kernel's map has no room for */
+	uint32_t max_volumes;     /* entries of the kernel's trusted_volumes (--max-volumes) */
+	uint32_t generation;      /* of the kernel's verdict cache; 0 = off (--no-dedup) */
+	int audit_fd;             /* IPE's 1420 records (audit netlink), -1 when not read */
+	int cross_check_mode;     /* enum cross_check */
+	bool cross_check;         /* the auditor's denials are matched with the kernel's */
+	char active[256];         /* the policy IPE has active, "" when none */
 	struct xcheck xc;
 	uint64_t kernel_bad; /* 1420 records that did not parse */
 	int error;           /* the first error that must stop the run (output failed) */
@@ -97,10 +100,7 @@ static void output_state(struct run *r, int k)
 
 static struct auditd_volume *volume_find(struct run *r, uint32_t dev)
 {
-	for (size_t i = 0; i < r->n_vols; i++)
-		if (r->vols[i].dev == dev)
-			return &r->vols[i];
-	return NULL;
+	return volume_table_find(&r->vols, dev);
 }
 
 /* Decisions may have changed: the kernel's cached ones no longer count. */
@@ -127,37 +127,96 @@ static void verdict_remember(struct run *r, const struct auditd_event *e, bool d
 	(void)bpf_map_update_elem(r->be.verdicts_fd, &k, &v, BPF_ANY);
 }
 
-/* Tell the kernel side which evaluations on @v it may count as allowed without sending them. */
-static void trust_update(struct run *r, const struct auditd_volume *v)
+/* A one-line securityfs or sysfs file into @buf; false when unreadable. */
+static bool read_line(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "re");
+	bool ok;
+
+	if (!f)
+		return false;
+	ok = fgets(buf, (int)size, f) != NULL;
+	fclose(f);
+	buf[strcspn(buf, "\n")] = 0;
+	return ok;
+}
+
+/*
+ * For messages: @v's device-mapper name, from sysfs when only the kernel
+ * told of it so far (bdev_setintegrity comes before the uevent and rescan).
+ */
+static const char *volume_label(const struct auditd_volume *v, char *buf, size_t size)
+{
+	char path[64];
+
+	if (v->name[0])
+		return v->name;
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/dm/name", v->dev >> 20, v->dev & 0xfffff);
+	return read_line(path, buf, size) && buf[0] ? buf : "?";
+}
+
+/*
+ * Tell the kernel side which evaluations on @v it may count as allowed
+ * without sending them. When its map has no room (or refuses), nothing is
+ * lost: the volume's evaluations keep coming to user space, which judges
+ * them with the same policy; that is said once per volume and counted.
+ */
+static void trust_update(struct run *r, struct auditd_volume *v)
 {
 	struct auditd_trust t;
+	char name[VOLUME_NAME_MAX];
+	int k;
 
 	verdicts_invalidate(r);
 	auditd_trust_bits(r->pf.policy, v, &t);
-	if (!v->digest_len || (!t.allow_ops && !t.allow_ops_initramfs))
+	if (!v->digest_len || (!t.allow_ops && !t.allow_ops_initramfs)) {
 		(void)bpf_map_delete_elem(r->be.trusted_fd, &v->dev);
-	else if (bpf_map_update_elem(r->be.trusted_fd, &v->dev, &t, BPF_ANY) < 0)
-		log_warning_errno(-errno,
-				  "cannot mark volume %u:%u trusted in the kernel, its events are judged here: %m",
-				  v->dev >> 20, v->dev & 0xfffff);
+		v->map_full = false;
+		return;
+	}
+	if (bpf_map_update_elem(r->be.trusted_fd, &v->dev, &t, BPF_ANY) == 0) {
+		if (v->map_full)
+			log_info("volume '%s' (%u:%u): now in the kernel's map of trusted volumes",
+				 volume_label(v, name, sizeof(name)), v->dev >> 20, v->dev & 0xfffff);
+		v->map_full = false;
+		return;
+	}
+	k = -errno;
+	if (v->map_full)
+		return;
+	v->map_full = true;
+	r->st.trusted_map_full++;
+	if (k == -E2BIG)
+		log_warning("volume '%s' (%u:%u): the kernel's map of trusted volumes is full "
+			    "(--max-volumes %" PRIu32 "), so its evaluations are judged here in user "
+			    "space: the same decisions, with more work",
+			    volume_label(v, name, sizeof(name)), v->dev >> 20, v->dev & 0xfffff,
+			    r->max_volumes);
+	else
+		log_warning_errno(k,
+				  "volume '%s' (%u:%u): cannot mark it trusted in the kernel, so its "
+				  "evaluations are judged here in user space: %m",
+				  volume_label(v, name, sizeof(name)), v->dev >> 20, v->dev & 0xfffff);
 }
 
 static void trust_update_all(struct run *r)
 {
-	for (size_t i = 0; i < r->n_vols; i++)
-		trust_update(r, &r->vols[i]);
+	for (size_t i = 0; i < r->vols.n; i++)
+		trust_update(r, &r->vols.v[i]);
 }
 
 /* A dm device went away: nothing on its device number is trusted any more. */
 static void volume_forget(struct run *r, uint32_t dev)
 {
-	struct auditd_volume *v = volume_find(r, dev);
-
-	if (!v)
+	if (!volume_find(r, dev))
 		return;
 	(void)bpf_map_delete_elem(r->be.trusted_fd, &dev);
-	*v = r->vols[--r->n_vols];
+	volume_table_remove(&r->vols, dev);
 	verdicts_invalidate(r);
+	/* its place in the kernel's map is free: a volume waiting for one takes it */
+	for (size_t i = 0; i < r->vols.n; i++)
+		if (r->vols.v[i].map_full)
+			trust_update(r, &r->vols.v[i]);
 }
 
 /*
@@ -177,24 +236,26 @@ static int volumes_rescan(struct run *r)
 		return k;
 	for (size_t i = 0; i < n; i++) {
 		struct auditd_volume v, *old;
+		bool map_full;
 
 		if (auditd_volume_from_scan(&vs[i], &v) < 0)
 			continue;
-		old = volume_find(r, v.dev);
-		if (!old && r->n_vols == ELEMENTSOF(r->vols))
-			continue;
-		if (!old)
-			old = &r->vols[r->n_vols++];
+		k = volume_table_add(&r->vols, v.dev, &old);
+		if (k < 0)
+			return k;
+		map_full = old->map_full; /* said once per volume, not at each rescan */
 		*old = v;
+		old->map_full = map_full;
 		trust_update(r, old);
 	}
-	for (size_t i = r->n_vols; i > 0; i--) {
+	for (size_t i = r->vols.n; i > 0; i--) {
+		const struct auditd_volume *v = &r->vols.v[i - 1];
 		bool listed = false;
 
 		for (size_t j = 0; j < n && !listed; j++)
-			listed = AUDITD_KDEV(vs[j].major, vs[j].minor) == r->vols[i - 1].dev;
-		if (!listed && r->vols[i - 1].name[0])
-			volume_forget(r, r->vols[i - 1].dev);
+			listed = AUDITD_KDEV(vs[j].major, vs[j].minor) == v->dev;
+		if (!listed && v->name[0])
+			volume_forget(r, v->dev);
 	}
 	return 0;
 }
@@ -202,14 +263,13 @@ static int volumes_rescan(struct run *r)
 /* security_bdev_setintegrity() as the kernel side saw it. */
 static void on_volume(struct run *r, const struct auditd_volume_event *ve)
 {
-	struct auditd_volume *v = volume_find(r, ve->dev);
+	struct auditd_volume *v;
 
 	r->st.volume_records++;
-	if (!v) {
-		if (r->n_vols == ELEMENTSOF(r->vols))
-			return;
-		v = &r->vols[r->n_vols++];
-		*v = (struct auditd_volume){ .dev = ve->dev };
+	if (volume_table_add(&r->vols, ve->dev, &v) < 0) {
+		/* the kernel side no longer trusts the device: its events come here, judged without it */
+		r->st.dropped++;
+		return;
 	}
 	if (ve->what == AUDITD_VOLUME_ROOTHASH) {
 		v->digest_len = MIN((size_t)ve->digest_len, sizeof(v->digest));
@@ -489,20 +549,6 @@ static int write_stats(struct run *r, bool final)
 	return output_stats(&r->out, &st, final);
 }
 
-/* A one-line securityfs file into @buf; false when unreadable. */
-static bool read_line(const char *path, char *buf, size_t size)
-{
-	FILE *f = fopen(path, "re");
-	bool ok;
-
-	if (!f)
-		return false;
-	ok = fgets(buf, (int)size, f) != NULL;
-	fclose(f);
-	buf[strcspn(buf, "\n")] = 0;
-	return ok;
-}
-
 /* What IPE on this kernel says about itself (securityfs), for the start record. */
 static void ipe_state(struct auditd_start *s, char *active, size_t size)
 {
@@ -595,6 +641,28 @@ static void reload(struct run *r)
 	(void)notify_systemd("READY=1");
 }
 
+/*
+ * The log tells what every process ran (paths, argv): an existing one that
+ * others may read, or its group write, is narrowed to 0640 of its mode, and
+ * that is said. Return: 0 or -errno (not changed).
+ */
+static int log_mode_restrict(int fd, const char *name)
+{
+	struct stat st;
+	mode_t want;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	want = st.st_mode & 0640;
+	if ((st.st_mode & 07777) == want)
+		return 0;
+	if (fchmod(fd, want) < 0)
+		return -errno;
+	log_warning("%s: was mode %04o, open to others: now %04o", name,
+		    (unsigned)(st.st_mode & 07777), (unsigned)want);
+	return 0;
+}
+
 static int parse_seconds(const char *s, const char *opt, uint32_t *ret)
 {
 	if (safe_atou32(s, ret) < 0)
@@ -610,6 +678,7 @@ struct options {
 	uint32_t duration, stats_interval;
 	int ready_fd;
 	uint64_t ring_size;
+	uint32_t max_volumes;
 	bool all, no_dedup;
 };
 
@@ -624,6 +693,7 @@ static int parse_options(int argc, char *argv[], struct options *o)
 		ARG_STATS,
 		ARG_READY,
 		ARG_RING,
+		ARG_MAX_VOLUMES,
 		ARG_ALL,
 		ARG_NO_DEDUP,
 		ARG_CROSS_CHECK
@@ -637,6 +707,7 @@ static int parse_options(int argc, char *argv[], struct options *o)
 		{ "stats-interval", required_argument, NULL, ARG_STATS },
 		{ "ready-fd", required_argument, NULL, ARG_READY },
 		{ "ring-size", required_argument, NULL, ARG_RING },
+		{ "max-volumes", required_argument, NULL, ARG_MAX_VOLUMES },
 		{ "all", no_argument, NULL, ARG_ALL },
 		{ "no-dedup", no_argument, NULL, ARG_NO_DEDUP },
 		{ "cross-check", required_argument, NULL, ARG_CROSS_CHECK },
@@ -645,9 +716,11 @@ static int parse_options(int argc, char *argv[], struct options *o)
 	uint32_t fd;
 	int c, k;
 
-	*o = (struct options){
-		.format = -1, .stats_interval = 60, .ready_fd = -1, .ring_size = AUDITD_RINGBUF_DEFAULT
-	};
+	*o = (struct options){ .format = -1,
+			       .stats_interval = 60,
+			       .ready_fd = -1,
+			       .ring_size = AUDITD_RINGBUF_DEFAULT,
+			       .max_volumes = AUDITD_TRUST_MAX };
 	while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0)
 		switch (c) {
 		case ARG_POLICY:
@@ -692,6 +765,13 @@ static int parse_options(int argc, char *argv[], struct options *o)
 			    o->ring_size > (1u << 30) || (o->ring_size & (o->ring_size - 1)))
 				return usage_error("--ring-size: a power of two from 4096 to 1 GiB, not %s",
 						   optarg);
+			break;
+		case ARG_MAX_VOLUMES:
+			/* at most one entry per device-mapper minor (MINORMASK + 1) */
+			if (safe_atou32(optarg, &o->max_volumes) < 0 || o->max_volumes < 1 ||
+			    o->max_volumes > AUDITD_TRUST_LIMIT)
+				return usage_error("--max-volumes: a number from 1 to %u, not %s",
+						   AUDITD_TRUST_LIMIT, optarg);
 			break;
 		case ARG_ALL:
 			o->all = true;
@@ -839,6 +919,8 @@ const struct verb run_verb = {
 		"  --stats-interval SEC     a stats record every SEC seconds (default 60, 0: only at exit)\n"
 		"  --ready-fd N             write a newline to fd N once attached (s6 notification-fd)\n"
 		"  --ring-size BYTES        ring buffer size, a power of two (default 2 MiB)\n"
+		"  --max-volumes N          dm-verity volumes the kernel side trusts by itself\n"
+		"                           (default 1024); the others are judged in user space\n"
 		"  --all                    also report what the policy allows\n"
 		"  --no-dedup               report every denial, not only the first of each file\n"
 		"  --cross-check WHEN       match the denials with IPE's own audit records: auto\n"
@@ -870,6 +952,7 @@ int verb_run(int argc, char *argv[])
 	r.cross_check_mode = o.cross_check;
 	r.all = o.all;
 	r.dedup = !o.no_dedup;
+	r.max_volumes = o.max_volumes;
 	k = policy_file_load(o.policy, &r.pf);
 	if (k < 0 || r.pf.kernel_errno) {
 		log_error("%s", r.pf.error);
@@ -881,6 +964,11 @@ int verb_run(int argc, char *argv[])
 		out_fd = append_file_open(o.output, 0600);
 		if (out_fd < 0) {
 			k = log_output_error(out_fd, o.output, "cannot open");
+			goto out;
+		}
+		if ((k = log_mode_restrict(out_fd, o.output)) < 0) {
+			log_error_errno(k, "%s: others may read it, and its mode cannot be narrowed: %m",
+					o.output);
 			goto out;
 		}
 	}
@@ -918,7 +1006,7 @@ int verb_run(int argc, char *argv[])
 		}
 	}
 
-	k = backend_open(&r.be, o.backend, o.ring_size, getpid(), err, sizeof(err));
+	k = backend_open(&r.be, o.backend, o.ring_size, o.max_volumes, getpid(), err, sizeof(err));
 	if (k < 0) {
 		log_error("%s", err);
 		goto out;
@@ -957,6 +1045,7 @@ int verb_run(int argc, char *argv[])
 		.all = r.all,
 		.dedup_capacity = DEDUP_CAPACITY,
 		.ring_size = (size_t)o.ring_size,
+		.max_volumes = o.max_volumes,
 		.stats_interval = o.stats_interval,
 		.capabilities = caps,
 	};
@@ -1010,5 +1099,6 @@ out:
 	if (r.audit_fd >= 0)
 		close(r.audit_fd);
 	policy_file_done(&r.pf);
+	volume_table_done(&r.vols);
 	return k;
 }

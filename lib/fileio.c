@@ -196,7 +196,7 @@ static int positional_io_all(int fd, void *rbuf, const void *wbuf, size_t len, o
 			return -errno;
 		}
 		if (n == 0)
-			return -EIO; /* end of file; pwrite() never gets here */
+			return -ENODATA; /* end of file, not a read error; pwrite() never gets here */
 		done += (size_t)n;
 	}
 	return 0;

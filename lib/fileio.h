@@ -121,7 +121,10 @@ int append_file_open(const char *path, mode_t mode);
  */
 int append_record(int fd, const void *buf, size_t len);
 
-/* pread() exactly @len bytes at @off; -EIO on a short file. Return: 0 or -errno. */
+/*
+ * pread() exactly @len bytes at @off. Return: 0, -ENODATA when the file ends
+ * first (a short file), -EIO when the device failed to read, or another -errno.
+ */
 int pread_all(int fd, void *buf, size_t len, off_t off);
 
 /* pwrite() all of @buf at @off, retrying short writes and EINTR. Return: 0 or -errno. */

@@ -15,6 +15,7 @@
 #include "lib/storage.h"
 #include "lib/verbs.h"
 #include "policygen/format_fault.h"
+#include "policygen/verb_util.h"
 #include "policygen/verbs.h"
 #include "policygen/verity_options.h"
 #include "verity/check.h"
@@ -457,6 +458,8 @@ static int sampled_check(const struct format_args *a, int data_fd, const char *h
 		return log_error_errno(-EIO,
 				       "%s: the written tree fails the self-check (%s); nothing was written",
 				       a->hash_path, why);
+	if (r == -EIO) /* the data or the tree could not be read back: say which */
+		return log_verify_failure(r, a->data_path, hash_path, a->hash_path, m);
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot self-check the written tree: %m", a->hash_path);
 	log_debug("self-check: %" PRIu64 " hash blocks, %" PRIu64 " of %" PRIu64
@@ -486,6 +489,8 @@ static int self_check(const struct format_args *a, int data_fd, const char *hash
 			return log_in_place_failure(-EIO, a, m, g, same, why);
 		return log_error_errno(-EIO, "%s: %s; nothing was written", a->hash_path, why);
 	}
+	if (r == -EIO)
+		return log_verify_failure(r, a->data_path, hash_path, a->hash_path, m);
 	if (r < 0)
 		return log_error_errno(r, "%s: libcryptsetup cannot verify the written tree: %m",
 				       a->hash_path);
@@ -682,8 +687,8 @@ int verb_format(int argc, char *argv[])
 		return log_in_place_failure(r, &a, &m, &g, h.same, strerror(-r));
 	if (r < 0 && build.write_failed)
 		return log_error_errno(r, "%s: cannot write: %m", a.hash_path);
-	if (r == -EIO)
-		return log_error_errno(r, "%s: read error or file shrank while hashing: %m",
+	if (r == -ENODATA)
+		return log_error_errno(r, "%s: ended before its last data block while being hashed (it shrank)",
 				       a.data_path);
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot hash: %m", a.data_path);

@@ -5,6 +5,7 @@
 
 #include "lib/log.h"
 #include "lib/verbs.h"
+#include "policygen/verb_util.h"
 #include "policygen/verbs.h"
 #include "policygen/verity_options.h"
 #include "verity/check.h"
@@ -96,7 +97,7 @@ int verb_manifest(int argc, char *argv[])
 			return EXIT_NEGATIVE;
 		}
 		if (r < 0)
-			return log_error_errno(r, "%s: cannot verify: %m", m.data_path);
+			return log_verify_failure(r, m.data_path, m.hash_path, m.hash_path, &m);
 	}
 
 	r = manifest_write(out, &m, data_dev, hash_dev, flags);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Verb-side steps shared by sign, sign-roothash and generate, with the messages users act on. */
+/* Verb-side steps shared by several verbs (sign, sign-roothash, generate; the verity verbs), with the messages users act on. */
 #include <stdio.h>
 
 #include "crypto/keyfile.h"
@@ -8,6 +8,7 @@
 #include "lib/macro.h"
 #include "lib/verbs.h"
 #include "policygen/verb_util.h"
+#include "verity/check.h"
 
 void log_policy_diags(const char *label, const struct ipe_check_result *res)
 {
@@ -50,4 +51,14 @@ int refuse_key_material(const char *path, const void *buf, size_t len, const cha
 	return log_error_errno(-EINVAL,
 			       "%s: this is a private key, not %s; refusing it (nothing of it is shown)",
 			       path, expected);
+}
+
+int log_verify_failure(int r, const char *data_path, const char *hash_path, const char *hash_label,
+		       const struct verity_params *m)
+{
+	if (r != -EIO)
+		return log_error_errno(r, "%s: cannot verify: %m", data_path);
+	if (verity_hash_area_read(hash_path, m) < 0)
+		return log_error_errno(r, "%s: cannot read the hash tree to verify: %m", hash_label);
+	return log_error_errno(r, "%s: cannot read it to verify: %m", data_path);
 }

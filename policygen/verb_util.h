@@ -4,6 +4,7 @@
 #include <stddef.h>
 
 #include "policy/policy.h"
+#include "verity/params.h"
 
 /*
  * Steps several verbs share, with their messages: each logs its failure once,
@@ -24,3 +25,14 @@ int write_output_logged(const char *path, const void *buf, size_t len);
  * where @expected, e.g. "a policy", was wanted) is a private key; else 0.
  */
 int refuse_key_material(const char *path, const void *buf, size_t len, const char *expected);
+
+/**
+ * log_verify_failure() - libcryptsetup's check of @data_path against the
+ * tree of @m in @hash_path failed with @r, not a mismatch: one line. For a
+ * read error (-EIO), which libcryptsetup does not place, it names the
+ * device that fails: the hash device (@hash_label in the message) when its
+ * hash area cannot be read again, else the data device.
+ * Return: @r.
+ */
+int log_verify_failure(int r, const char *data_path, const char *hash_path, const char *hash_label,
+		       const struct verity_params *m);

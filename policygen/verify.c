@@ -8,6 +8,7 @@
 #include "lib/fileio.h"
 #include "lib/log.h"
 #include "lib/verbs.h"
+#include "policygen/verb_util.h"
 #include "policygen/verbs.h"
 #include "policygen/verity_options.h"
 #include "verity/check.h"
@@ -234,5 +235,5 @@ int verb_verify(int argc, char *argv[])
 		explain(&a, &m, root.bytes, data_fd, r);
 		return EXIT_NEGATIVE;
 	}
-	return log_error_errno(r, "%s: cannot verify: %m", a.data_path);
+	return log_verify_failure(r, a.data_path, a.hash_path, a.hash_path, &m);
 }

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* A second opinion from libcryptsetup: its userspace verification of a tree. */
+#include <fcntl.h>
 #include <libcryptsetup.h>
+#include <stdlib.h>
 
+#include "lib/fileio.h"
 #include "lib/log.h"
 #include "lib/macro.h"
 #include "verity/check.h"
+#include "verity/tree.h"
 
 /* libcryptsetup's own messages are detail: keep them at debug level. */
 static void cryptsetup_log(int level, const char *msg, void *usrptr)
@@ -59,4 +63,30 @@ int verity_cryptsetup_check(const char *data_path, const char *hash_path,
 		return r;
 	return crypt_activate_by_volume_key(cd, NULL, (const char *)root, m->digest_size,
 					    CRYPT_ACTIVATE_READONLY);
+}
+
+int verity_hash_area_read(const char *hash_path, const struct verity_params *m)
+{
+	_cleanup_close_ int fd = open(hash_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	_cleanup_free_ unsigned char *buf = NULL;
+	struct verity_geometry g;
+	int r;
+
+	if (fd < 0)
+		return -errno;
+	r = verity_params_geometry(m, &g);
+	if (r < 0)
+		return r;
+	buf = malloc(1 << 20);
+	if (!buf)
+		return -ENOMEM;
+	for (uint64_t off = m->hash_offset; off < g.hash_end;) {
+		size_t n = (size_t)MIN(g.hash_end - off, (uint64_t)(1 << 20));
+
+		r = pread_all(fd, buf, n, (off_t)off);
+		if (r < 0)
+			return r;
+		off += n;
+	}
+	return 0;
 }

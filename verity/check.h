@@ -12,3 +12,11 @@
  */
 int verity_cryptsetup_check(const char *data_path, const char *hash_path,
 			    const struct verity_params *m, const unsigned char *root);
+
+/**
+ * verity_hash_area_read() - read the whole hash area of @m in @hash_path
+ * (hash_offset to the end of the tree), to tell which device failed when
+ * libcryptsetup's check gave -EIO, which it does not say.
+ * Return: 0 readable, -EIO (or another -errno of open() or read()).
+ */
+int verity_hash_area_read(const char *hash_path, const struct verity_params *m);

@@ -53,7 +53,8 @@ struct verity_selfcheck_stats {
  * @hash_fd: the written hash file or device, read with pread()
  * @flags: VERITY_SELFCHECK_*
  * @why: on -EBADMSG, what differs ("hash block 17 of level 0 does not ..."), @why_size bytes
- * Return: 0 intact, -EBADMSG a mismatch, -EIO a short file, -ENOMEM, -errno.
+ * Return: 0 intact, -EBADMSG a mismatch, -ENODATA a short file, -EIO a read
+ * error, -ENOMEM, -errno.
  */
 int verity_selfcheck(int data_fd, int hash_fd, const struct verity_params *m, unsigned flags,
 		     struct verity_selfcheck_stats *stats, char *why, size_t why_size);

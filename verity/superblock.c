@@ -125,7 +125,7 @@ int verity_superblock_read(int fd, uint64_t hash_offset, struct verity_params *m
 	int r, ds;
 
 	r = pread_all(fd, buf, sizeof(buf), (off_t)hash_offset);
-	if (r == -EIO) /* the file ends before a whole superblock */
+	if (r == -ENODATA) /* the file ends before a whole superblock; a read error stays -EIO */
 		return -EBADMSG;
 	if (r < 0)
 		return r;

@@ -23,7 +23,8 @@ int verity_superblock_parse(const void *buf, struct verity_params *m);
  * verity_superblock_read() - verity_superblock_parse() of the superblock at
  * @hash_offset of @fd, with digest_size and hash_offset set too.
  * Return: 0, -EBADMSG (no superblock there, or the file ends before it),
- * -EOPNOTSUPP (an algorithm this build cannot hash; m->hash_alg names it), -errno.
+ * -EOPNOTSUPP (an algorithm this build cannot hash; m->hash_alg names it),
+ * -EIO (the device could not read it), -errno.
  */
 int verity_superblock_read(int fd, uint64_t hash_offset, struct verity_params *m);
 

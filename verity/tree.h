@@ -64,7 +64,7 @@ struct verity_build {
  * @ret_tree: hugemem_alloc()'d g->hash_blocks * hash_block_size bytes in on-disk order
  *            (NULL when the tree is empty)
  * Sets m->root_hash and m->digest_size.
- * Return: 0, -EIO (short data), -ENOMEM, -errno.
+ * Return: 0, -ENODATA (short data), -EIO (a read error), -ENOMEM, -errno.
  */
 int verity_tree_build(int data_fd, struct verity_params *m, const struct verity_geometry *g,
 		      struct verity_build *b, unsigned char **ret_tree);

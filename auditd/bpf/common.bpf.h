@@ -37,7 +37,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, AUDITD_TRUST_MAX);
+	__uint(max_entries, AUDITD_TRUST_MAX); /* user space may resize it before load */
 	__type(key, __u32);
 	__type(value, struct auditd_trust);
 } trusted_volumes SEC(".maps");

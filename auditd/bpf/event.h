@@ -127,7 +127,8 @@ struct auditd_trust {
 	__u32 allow_ops;           /* bit (1 << op): allowed, the mount not the initramfs */
 	__u32 allow_ops_initramfs; /* bit (1 << op): allowed, the mount is the initramfs */
 };
-#define AUDITD_TRUST_MAX 1024
+#define AUDITD_TRUST_MAX 1024 /* entries by default; run --max-volumes sets it before load */
+#define AUDITD_TRUST_LIMIT (1u << 20) /* at most: one per device-mapper minor (MINORMASK + 1) */
 
 /*
  * Map "counters" (BPF_MAP_TYPE_PERCPU_ARRAY, key: op * AUDITD_HOOK_MAX + hook

@@ -170,4 +170,12 @@ rm -rf moving.pol
 (umask 000 && start mode.jsonl --stats-interval 0 && stop) || fail log_mode "the auditor did not run"
 mode=$(stat -c %a mode.jsonl)
 [ $((8#$mode & 8#037)) = 0 ] && pass "log_mode_$mode" || fail log_mode "created $mode under umask 000"
+# an existing log open to others is narrowed to 0640 of its mode, said once, and appended to
+echo '{"type":"earlier"}' >wide.jsonl
+chmod 0666 wide.jsonl
+start wide.jsonl --stats-interval 0 && stop
+mode=$(stat -c %a wide.jsonl)
+[ "$mode" = 640 ] && [ "$(grep -c 'wide.jsonl: was mode 0666, open to others: now 0640' "$T/aud.err")" = 1 ] &&
+	[ "$(head -n 1 wide.jsonl)" = '{"type":"earlier"}' ] && valid_lines wide.jsonl &&
+	pass log_mode_existing_narrowed || fail log_mode_existing_narrowed "mode $mode: $(cat "$T/aud.err")"
 finish

@@ -365,4 +365,23 @@ else
 	skip output_full_whole_lines "cannot mount a small tmpfs"
 fi
 
+# --- --max-volumes sizes the kernel's trusted_volumes map (here: the tracepoint backend's)
+start maxvol.jsonl --policy deny.pol --max-volumes 777 || exit 1
+maps=$(bpftool map show 2>&1)
+stop
+if grep -A1 'name trusted_volumes' <<<"$maps" | grep -q 'max_entries 777 ' &&
+	py maxvol.jsonl <<'PY'; then pass max_volumes_sizes_map; else fail max_volumes_sizes_map "$(grep -A1 trusted_volumes <<<"$maps")"; fi
+import json, sys
+start = json.loads(open(sys.argv[1]).readline())
+assert start["type"] == "start" and start["max_volumes"] == 777, start
+PY
+ok=1
+for n in 0 1048577 -1 x; do
+	$A run --backend tracepoint --policy deny.pol --max-volumes "$n" --duration 1 >/dev/null 2>maxvol.err
+	rc=$?
+	[ "$rc" = 2 ] && [ "$(wc -l <maxvol.err)" = 1 ] && grep -q -- '--max-volumes' maxvol.err ||
+		{ ok=0; echo "--max-volumes $n: exit $rc: $(cat maxvol.err)"; }
+done
+if [ "$ok" = 1 ]; then pass max_volumes_range; else fail max_volumes_range "see the log"; fi
+
 finish

@@ -2,11 +2,13 @@
 /*
  * auditd/volumes.c's pure parts: verity table lines as the 6.12 test kernel
  * printed them (`dmsetup table` in tests/vm/auditd_test.sh: one volume opened
- * with a root-hash signature, one without) and kernel uevent messages.
+ * with a root-hash signature, one without) and kernel uevent messages; and
+ * the table of volumes `run` keeps (auditd/volume_table.c).
  */
 #include <errno.h>
 #include <string.h>
 
+#include "auditd/volume_table.h"
 #include "auditd/volumes.h"
 #include "tests/harness.h"
 
@@ -122,4 +124,43 @@ TEST(uevent_other)
 	ASSERT_EQ(volume_parse_uevent(cut, sizeof(cut) - 2, &u), 0);
 	ASSERT_EQ(volume_parse_uevent(cut, sizeof(cut), &u), 1);
 	ASSERT_EQ(u.minor, 12);
+}
+
+/*
+ * More volumes than the kernel's map holds by default (AUDITD_TRUST_MAX):
+ * every one is kept and found, whatever was added or removed around it.
+ */
+TEST(volume_table_grows)
+{
+	enum { N = 3 * AUDITD_TRUST_MAX + 7 };
+	struct volume_table t = {};
+	struct auditd_volume *v;
+
+	for (uint32_t i = 0; i < N; i++) {
+		ASSERT_OK(volume_table_add(&t, AUDITD_KDEV(253, i), &v));
+		ASSERT_EQ(v->dev, AUDITD_KDEV(253, i));
+		ASSERT_TRUE(v->digest_len == 0 && !v->map_full && !v->name[0]);
+		v->digest_len = 32;
+		v->digest[0] = (unsigned char)i;
+	}
+	ASSERT_EQ(t.n, (size_t)N);
+	/* adding a known device gives its entry back, unchanged */
+	ASSERT_OK(volume_table_add(&t, AUDITD_KDEV(253, 5), &v));
+	ASSERT_TRUE(v->digest_len == 32 && v->digest[0] == 5);
+	ASSERT_EQ(t.n, (size_t)N);
+	for (uint32_t i = 0; i < N; i += 2)
+		volume_table_remove(&t, AUDITD_KDEV(253, i));
+	volume_table_remove(&t, AUDITD_KDEV(254, 0)); /* never added: nothing happens */
+	ASSERT_EQ(t.n, (size_t)N / 2);
+	for (uint32_t i = 0; i < N; i++) {
+		v = volume_table_find(&t, AUDITD_KDEV(253, i));
+		if (i % 2 == 0)
+			ASSERT_TRUE(v == NULL);
+		else
+			ASSERT_TRUE(v && v->dev == AUDITD_KDEV(253, i) &&
+				    v->digest[0] == (unsigned char)i);
+	}
+	volume_table_done(&t);
+	ASSERT_TRUE(t.v == NULL && t.n == 0);
+	ASSERT_TRUE(volume_table_find(&t, AUDITD_KDEV(253, 1)) == NULL);
 }

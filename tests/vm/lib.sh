@@ -22,7 +22,7 @@ OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
 # Modules the guest loads, in dependency order. Missing ones are fine when the
 # kernel has the driver built in.
 # shellcheck disable=SC2034
-VM_MODULES=(virtio_blk loop dm-mod dm-bufio reed_solomon dm-verity squashfs crc32c_generic
+VM_MODULES=(virtio_blk loop dm-mod dm-bufio reed_solomon dm-verity dm-flakey squashfs crc32c_generic
 	libcrc32c erofs efivarfs overlay)
 
 vm_say() { printf 'vm: %s\n' "$*" >&2; }
