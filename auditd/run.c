@@ -738,7 +738,7 @@ static int parse_options(int argc, char *argv[], struct options *o)
 						   optarg);
 			break;
 		case ARG_OUTPUT:
-			o->output = optarg;
+			o->output = streq(optarg, "-") ? NULL : optarg; /* "-": standard output, as elsewhere */
 			break;
 		case ARG_FORMAT:
 			if (!streq(optarg, "json") && !streq(optarg, "text"))
@@ -913,7 +913,7 @@ const struct verb run_verb = {
 		"denial as JSON Lines (docs/events.md).\n\n"
 		"  --policy FILE            the candidate policy\n"
 		"  --backend B              auto (default), lsm or tracepoint\n"
-		"  --output FILE            append records to FILE (default: standard output)\n"
+		"  --output FILE            append records to FILE (default, or -: standard output)\n"
 		"  --format F               json or text (default: text on a terminal, else json)\n"
 		"  --duration SEC           stop after SEC seconds\n"
 		"  --stats-interval SEC     a stats record every SEC seconds (default 60, 0: only at exit)\n"

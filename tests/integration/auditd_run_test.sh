@@ -342,6 +342,11 @@ timeout 10 $A run --backend tracepoint --policy deny.pol --output fifo.log --dur
 rc=$?
 if [ "$rc" = 2 ] && grep -q 'fifo.log: not a regular file' fifo.err; then pass output_fifo_refused
 else fail output_fifo_refused "exit $rc: $(cat fifo.err)"; fi
+# "-" is standard output, as for every other output (and as the FIFO refusal above advises), not a file named "-"
+$A run --backend tracepoint --policy deny.pol --output - --duration 1 >dash.out 2>dash.err
+rc=$?
+if [ "$rc" = 0 ] && [ ! -e ./- ] && head -n 1 dash.out | grep -q '"type":"start"'
+then pass output_dash_is_stdout; else fail output_dash_is_stdout "exit $rc: $(ls -l -- - 2>&1) $(cat dash.err)"; fi
 mkdir small
 if mount -t tmpfs -o size=64k ipe-auditd-small small; then
 	head -c 56000 /dev/zero >small/fill
