@@ -619,7 +619,14 @@ static void reload(struct run *r)
 	int k;
 
 	(void)notify_systemd("RELOADING=1");
-	k = policy_file_load(r->policy_path, &pf);
+	if (streq(r->policy_path, "-")) {
+		/* read to its end at start: again, it would block on a terminal (or say "empty") */
+		pf = (struct policy_file){};
+		snprintf(pf.error, sizeof(pf.error),
+			 "standard input was read at start; SIGHUP re-reads only a policy file");
+		k = -EINVAL;
+	} else
+		k = policy_file_load(r->policy_path, &pf);
 	if (k < 0 || pf.kernel_errno) {
 		log_error("reload refused, the previous policy stays in use: %s", pf.error);
 		k = output_reload(&r->out, r->pf.policy, r->pf.sha256, pf.error);

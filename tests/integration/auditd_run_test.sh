@@ -249,6 +249,44 @@ assert rel[1]["ok"] is False and rel[1]["error"] and rel[1]["policy"]["version"]
 PY
 if grep -q 'reload refused' "$T/aud.err"; then pass sighup_refusal_logged; else fail sighup_refusal_logged "$(cat "$T/aud.err")"; fi
 
+# --- SIGHUP with --policy - on a terminal: standard input is not read again (that blocked the
+# whole auditor until someone typed ^D); the old policy stays, a reload record says why
+if py "$T/stdin.jsonl" <<'PY'; then pass sighup_stdin_policy_not_reread; else fail sighup_stdin_policy_not_reread "$(grep -v '"event"' "$T/stdin.jsonl" 2>&1)"; fi
+import json, os, pty, signal, sys, time
+log = sys.argv[1]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp("ipe-auditd", ["ipe-auditd", "run", "--policy", "-", "--backend", "tracepoint",
+                             "--stats-interval", "0", "--output", log])
+os.write(fd, open("deny.pol", "rb").read() + b"\x04")
+def wait_for(kind, n=1):
+    for _ in range(200):
+        try:
+            if sum(json.loads(l)["type"] == kind for l in open(log)) >= n:
+                return True
+        except FileNotFoundError:
+            pass
+        time.sleep(0.1)
+    return False
+assert wait_for("start"), "no start record"
+os.kill(pid, signal.SIGHUP)
+ok = wait_for("reload")
+os.kill(pid, signal.SIGTERM)
+for _ in range(100):
+    done, status = os.waitpid(pid, os.WNOHANG)
+    if done:
+        break
+    time.sleep(0.1)
+else:
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    assert False, "the auditor hung after SIGHUP"
+assert ok and os.waitstatus_to_exitcode(status) == 0, status
+rel = [json.loads(l) for l in open(log) if '"reload"' in l][0]
+assert rel["ok"] is False and "standard input" in rel["error"], rel
+assert rel["policy"]["version"] == "0.0.1", rel
+PY
+
 # --- capabilities after attaching: only what is still needed, and no_new_privs
 start caps.jsonl --policy deny.pol || exit 1
 status=$(cat /proc/$AUD/status)
