@@ -10,6 +10,7 @@
 #include "lib/hexdecoct.h"
 #include "lib/log.h"
 #include "lib/verbs.h"
+#include "policygen/verb_util.h"
 #include "policygen/verbs.h"
 #include "policygen/verity_options.h"
 #include "verity/manifest.h"
@@ -90,9 +91,9 @@ int verb_dump(int argc, char *argv[])
 	path = argv[optind];
 	offset = m.hash_offset;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	fd = open_image_logged(path);
 	if (fd < 0)
-		return log_error_errno(-errno, "%s: cannot open: %m", path);
+		return fd;
 	r = verity_superblock_read(fd, offset, &m);
 	if (r == -EBADMSG) {
 		log_error("%s: no verity superblock at offset %" PRIu64, path, offset);

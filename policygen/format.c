@@ -595,11 +595,9 @@ int verb_format(int argc, char *argv[])
 	if (!m.superblock)
 		memset(m.uuid, 0, sizeof(m.uuid));
 
-	data_fd = verity_open_image(a.data_path);
-	if (data_fd == -EBADFD)
-		return log_error_errno(data_fd, "%s: not a regular file or block device", a.data_path);
+	data_fd = open_image_logged(a.data_path);
 	if (data_fd < 0)
-		return log_error_errno(data_fd, "%s: cannot open: %m", a.data_path);
+		return data_fd;
 	r = verity_fd_size(data_fd, &size);
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot size it: %m", a.data_path);

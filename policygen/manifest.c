@@ -42,7 +42,8 @@ int verb_manifest(int argc, char *argv[])
 	};
 	_cleanup_(verity_params_done) struct verity_params m = { 0 };
 	const char *out = "-", *data_dev = NULL, *hash_dev = NULL, *why;
-	uint64_t offset;
+	_cleanup_close_ int data_fd = -1;
+	uint64_t offset, size;
 	unsigned flags = 0;
 	bool verify = false;
 	int c, i = 0, r;
@@ -79,7 +80,13 @@ int verb_manifest(int argc, char *argv[])
 		return r;
 	offset = m.hash_offset;
 
+	/* DATA is described too (the DM table, the command lines): it must be there, whole */
+	data_fd = open_image_logged(argv[optind]);
+	if (data_fd < 0)
+		return data_fd;
 	r = verity_image_describe(argv[optind], argv[optind + 1], offset, &m);
+	if (r == -EBADFD)
+		return log_error_errno(r, "%s: not a regular file or block device", argv[optind + 1]);
 	if (r == -EBADMSG) {
 		log_error("%s: no valid verity superblock at offset %" PRIu64
 			  ", or the hash file is truncated",
@@ -88,6 +95,14 @@ int verb_manifest(int argc, char *argv[])
 	}
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot describe the image: %m", argv[optind + 1]);
+	r = verity_fd_size(data_fd, &size);
+	if (r < 0)
+		return log_error_errno(r, "%s: cannot size it: %m", m.data_path);
+	if (size < m.data_blocks * m.data_block_size) {
+		log_error("%s: corrupt: %" PRIu64 " bytes, the tree covers %" PRIu64, m.data_path,
+			  size, m.data_blocks * m.data_block_size);
+		return EXIT_NEGATIVE;
+	}
 
 	/* The root hash above trusts the hash file; --verify checks it against the data too. */
 	if (verify) {

@@ -53,6 +53,17 @@ int refuse_key_material(const char *path, const void *buf, size_t len, const cha
 			       path, expected);
 }
 
+int open_image_logged(const char *path)
+{
+	int fd = verity_open_image(path);
+
+	if (fd == -EBADFD)
+		return log_error_errno(fd, "%s: not a regular file or block device", path);
+	if (fd < 0)
+		return log_error_errno(fd, "%s: cannot open: %m", path);
+	return fd;
+}
+
 int log_verify_failure(int r, const char *data_path, const char *hash_path, const char *hash_label,
 		       const struct verity_params *m)
 {

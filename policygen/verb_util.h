@@ -26,6 +26,13 @@ int write_output_logged(const char *path, const void *buf, size_t len);
  */
 int refuse_key_material(const char *path, const void *buf, size_t len, const char *expected);
 
+/*
+ * verity_open_image() of a data image or hash file, its failure logged:
+ * a FIFO, a directory or a character device is refused at once, never waited on.
+ * Return: a descriptor or -errno.
+ */
+int open_image_logged(const char *path);
+
 /**
  * log_verify_failure() - libcryptsetup's check of @data_path against the
  * tree of @m in @hash_path failed with @r, not a mismatch: one line. For a

@@ -97,9 +97,9 @@ static int load_params(const struct verify_args *a, int data_fd, struct verity_p
 		}
 		return 0;
 	}
-	fd = open(a->hash_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	fd = open_image_logged(a->hash_path);
 	if (fd < 0)
-		return log_error_errno(-errno, "%s: cannot open: %m", a->hash_path);
+		return fd;
 	r = verity_superblock_read(fd, m->hash_offset, &from_sb);
 	if (r == -EBADMSG)
 		return log_error_errno(r,
@@ -137,7 +137,7 @@ static int read_root(const struct verify_args *a, const struct verity_params *m,
 static int check_sizes(const struct verify_args *a, const struct verity_params *m,
 		       const struct verity_geometry *g, int data_fd)
 {
-	_cleanup_close_ int hash_fd = open(a->hash_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	_cleanup_close_ int hash_fd = -1;
 	uint64_t size;
 	int r;
 
@@ -149,8 +149,9 @@ static int check_sizes(const struct verify_args *a, const struct verity_params *
 			  size, m->data_blocks * m->data_block_size);
 		return EXIT_NEGATIVE;
 	}
+	hash_fd = open_image_logged(a->hash_path);
 	if (hash_fd < 0)
-		return log_error_errno(-errno, "%s: cannot open: %m", a->hash_path);
+		return hash_fd;
 	r = verity_fd_size(hash_fd, &size);
 	if (r < 0)
 		return log_error_errno(r, "%s: %m", a->hash_path);
@@ -165,11 +166,11 @@ static int check_sizes(const struct verify_args *a, const struct verity_params *
 static void explain(const struct verify_args *a, const struct verity_params *m,
 		    const unsigned char *root, int data_fd, int verdict)
 {
-	_cleanup_close_ int hash_fd = open(a->hash_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	_cleanup_close_ int hash_fd = verity_open_image(a->hash_path);
 	enum verity_fault fault = VERITY_FAULT_NONE;
 	uint64_t index = 0;
 	unsigned level = 0;
-	int r = hash_fd < 0 ? -errno
+	int r = hash_fd < 0 ? hash_fd
 			    : verity_tree_locate(data_fd, hash_fd, m, root, a->threads, &fault,
 						 &index, &level);
 
@@ -207,11 +208,9 @@ int verb_verify(int argc, char *argv[])
 	r = parse_args(argc, argv, &a, &m);
 	if (r < 0)
 		return r;
-	data_fd = verity_open_image(a.data_path);
-	if (data_fd == -EBADFD)
-		return log_error_errno(data_fd, "%s: not a regular file or block device", a.data_path);
+	data_fd = open_image_logged(a.data_path);
 	if (data_fd < 0)
-		return log_error_errno(data_fd, "%s: cannot open: %m", a.data_path);
+		return data_fd;
 	r = load_params(&a, data_fd, &m);
 	if (r < 0)
 		return r;

@@ -67,13 +67,13 @@ int verity_cryptsetup_check(const char *data_path, const char *hash_path,
 
 int verity_hash_area_read(const char *hash_path, const struct verity_params *m)
 {
-	_cleanup_close_ int fd = open(hash_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	_cleanup_close_ int fd = verity_open_image(hash_path);
 	_cleanup_free_ unsigned char *buf = NULL;
 	struct verity_geometry g;
 	int r;
 
 	if (fd < 0)
-		return -errno;
+		return fd;
 	r = verity_params_geometry(m, &g);
 	if (r < 0)
 		return r;

@@ -151,9 +151,9 @@ int verity_image_describe(const char *data_path, const char *hash_path, uint64_t
 
 	if (hash_offset % 512)
 		return -EINVAL;
-	fd = open(hash_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	fd = verity_open_image(hash_path);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	r = verity_superblock_read(fd, hash_offset, &m);
 	if (r < 0)
 		return r;

@@ -37,7 +37,8 @@ void verity_superblock_build(const struct verity_params *m, void *buf);
  * of the only data block). The tree is not checked against the data; use
  * verify for that. @data_path is recorded, and used when the image has a
  * single data block. Fills every field of @ret (free with verity_params_done()).
- * Return: 0, -EBADMSG (no valid superblock), -errno.
+ * Return: 0, -EBADMSG (no valid superblock), -EBADFD (@hash_path is neither
+ * a regular file nor a block device), -errno.
  */
 int verity_image_describe(const char *data_path, const char *hash_path, uint64_t hash_offset,
 			  struct verity_params *ret);

@@ -96,6 +96,35 @@ printf 'Z' | dd of="$T/dc" bs=1 seek=5000 conv=notrunc status=none
 check_exit manifest_verify_corrupt 1 ipe-policygen manifest --verify "$T/dc" "$T/hash" -o "$T/m4.json"
 [ ! -e "$T/m4.json" ] && pass manifest_no_output_on_failure || fail manifest_no_output_on_failure
 check_exit manifest_not_verity 1 ipe-policygen manifest "$T/data" "$T/data" -o "$T/m5.json"
+# DATA is described too (DM table, command lines): a missing or short one is not a manifest.
+check_exit manifest_missing_data 2 ipe-policygen manifest "$T/no-such-data" "$T/hash" -o "$T/m6.json"
+head -c 8192 "$T/data" >"$T/short"
+check_exit manifest_short_data 1 ipe-policygen manifest "$T/short" "$T/hash" -o "$T/m6.json"
+[ ! -e "$T/m6.json" ] && pass manifest_bad_data_no_output || fail manifest_bad_data_no_output
+# A FIFO (or a directory, a character device) as DATA or HASH fails at once, naming it,
+# under every verb that reads an existing tree: HASH was opened blocking, waiting for a writer.
+mkfifo "$T/fifo"
+RH=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["root_hash"])' "$T/m2.json")
+# not_a_file NAME BAD ARGS...: ipe-policygen ARGS exits 2 at once with one line naming BAD.
+not_a_file() {
+	local name=$1 bad=$2 rc
+	shift 2
+	timeout 10 ipe-policygen "$@" >/dev/null 2>"$T/err"
+	rc=$?
+	if [ "$rc" = 2 ] && [ "$(wc -l <"$T/err")" = 1 ] &&
+		grep -qF "$bad: not a regular file or block device" "$T/err"; then
+		pass "$name"
+	else
+		fail "$name" "exit $rc: $(cat "$T/err")"
+	fi
+}
+not_a_file manifest_hash_fifo "$T/fifo" manifest "$T/data" "$T/fifo"
+not_a_file manifest_data_fifo "$T/fifo" manifest "$T/fifo" "$T/hash"
+not_a_file verify_hash_fifo "$T/fifo" verify "$T/data" "$T/fifo" "$RH"
+not_a_file verify_no_superblock_hash_fifo "$T/fifo" verify --no-superblock --data-blocks 1 --salt - "$T/data" "$T/fifo" "$RH"
+not_a_file dump_fifo "$T/fifo" dump "$T/fifo"
+not_a_file dump_char_device /dev/zero dump /dev/zero
+not_a_file dump_directory "$T" dump "$T"
 ipe-policygen manifest --compact --data-device /dev/vda2 --hash-device /dev/vda3 "$T/data" "$T/hash" -o "$T/mc.json"
 if [ "$(wc -l <"$T/mc.json")" = 1 ] && grep -q '"dm_table":"1 /dev/vda2 /dev/vda3 4096' "$T/mc.json" &&
 	grep -q 'systemd.verity_root_data=/dev/vda2' "$T/mc.json"; then
