@@ -148,6 +148,20 @@ gate_fails gate-no-start "unknown: no start record" nostart.jsonl
 gate_fails gate-no-record "no record of ipe-auditd run" /dev/null
 { head -n 3 c1.jsonl; echo 'not json'; tail -n +4 c1.jsonl; } >corrupt.jsonl
 gate_fails gate-corrupt "1 line(s) are not records" corrupt.jsonl
+# A line no record comes near (256 MiB of zero bytes: a disk image among the logs) is one
+# corrupt line, skipped in bounded memory; the records after it are still read.
+{ cat c1.jsonl; head -c 1 /dev/zero; } >huge.jsonl
+truncate -s +256M huge.jsonl
+{ echo; cat c1.jsonl; } >>huge.jsonl
+/usr/bin/time -f %M -o huge.rss ipe-auditd report --json huge.jsonl >huge.json 2>huge.err
+rc=$?
+if [ "$rc" = 0 ] && [ "$(tail -n 1 huge.rss)" -lt 131072 ] && python3 -c '
+import json, sys
+i = json.load(open(sys.argv[1]))["inputs"]
+n = int(sys.argv[2])
+assert i["records"] == 2 * n and i["corrupt"] == 1 and i["torn"] == 0, i' huge.json "$(wc -l <c1.jsonl)"
+then pass report-huge-line-bounded; else fail report-huge-line-bounded "exit $rc, peak $(tail -n 1 huge.rss) KiB: $(head -c 300 huge.err)"; fi
+rm -f huge.jsonl
 # A torn last line alone does not fail the gate: it is counted.
 { cat c1.jsonl; printf '{"type":"stats","time":"2026-11-30T08:1'; } >torn.jsonl
 ipe-auditd gate --json torn.jsonl >t.json
