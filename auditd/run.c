@@ -651,7 +651,9 @@ static void reload(struct run *r)
 /*
  * The log tells what every process ran (paths, argv): an existing one that
  * others may read, or its group write, is narrowed to 0640 of its mode, and
- * that is said. Return: 0 or -errno (not changed).
+ * that is said. One owned by another user is refused: its owner could read
+ * it whatever its mode, and change what gate then judges.
+ * Return: 0 or -errno, logged.
  */
 static int log_mode_restrict(int fd, const char *name)
 {
@@ -659,12 +661,19 @@ static int log_mode_restrict(int fd, const char *name)
 	mode_t want;
 
 	if (fstat(fd, &st) < 0)
-		return -errno;
+		return log_error_errno(-errno, "%s: %m", name);
+	if (st.st_uid != 0 && st.st_uid != geteuid())
+		return log_error_errno(-EPERM,
+				       "%s: owned by another user (uid %u), who could read and change "
+				       "the records; not writing to it",
+				       name, (unsigned)st.st_uid);
 	want = st.st_mode & 0640;
 	if ((st.st_mode & 07777) == want)
 		return 0;
 	if (fchmod(fd, want) < 0)
-		return -errno;
+		return log_error_errno(-errno,
+				       "%s: others may read it, and its mode cannot be narrowed: %m",
+				       name);
 	log_warning("%s: was mode %04o, open to others: now %04o", name,
 		    (unsigned)(st.st_mode & 07777), (unsigned)want);
 	return 0;
@@ -973,11 +982,8 @@ int verb_run(int argc, char *argv[])
 			k = log_output_error(out_fd, o.output, "cannot open");
 			goto out;
 		}
-		if ((k = log_mode_restrict(out_fd, o.output)) < 0) {
-			log_error_errno(k, "%s: others may read it, and its mode cannot be narrowed: %m",
-					o.output);
+		if ((k = log_mode_restrict(out_fd, o.output)) < 0)
 			goto out;
-		}
 	}
 	r.out.fd = out_fd >= 0 ? out_fd : STDOUT_FILENO;
 	r.out_name = o.output ?: "standard output";

@@ -7,8 +7,8 @@
 # counted as lost, the log keeps whole lines only, no crash), a restart onto
 # the same log, SIGKILL mid-storm (whole lines only), the policy file taken
 # away, made a FIFO or a directory under it (old policy kept, said so, the
-# daemon still answers), and the log created 0640
-# or stricter under any umask. Needs root.
+# daemon still answers), the log created 0640
+# or stricter under any umask, and another user's log refused. Needs root.
 source "$(dirname "$0")/../integration/lib.sh"
 
 [ "$(id -u)" = 0 ] || { echo "needs root (BPF)"; exit 77; }
@@ -178,4 +178,12 @@ mode=$(stat -c %a wide.jsonl)
 [ "$mode" = 640 ] && [ "$(grep -c 'wide.jsonl: was mode 0666, open to others: now 0640' "$T/aud.err")" = 1 ] &&
 	[ "$(head -n 1 wide.jsonl)" = '{"type":"earlier"}' ] && valid_lines wide.jsonl &&
 	pass log_mode_existing_narrowed || fail log_mode_existing_narrowed "mode $mode: $(cat "$T/aud.err")"
+# a log another user owns is refused: its owner reads it whatever the mode, and could edit what gate judges
+echo '{"type":"earlier"}' >theirs.jsonl
+chown 65534 theirs.jsonl && chmod 0600 theirs.jsonl
+$A run --backend tracepoint --policy deny.pol --output theirs.jsonl --duration 1 2>theirs.err
+rc=$?
+[ "$rc" = 2 ] && [ "$(wc -l <theirs.err)" = 1 ] && grep -q 'theirs.jsonl: owned by another user (uid 65534)' theirs.err &&
+	[ "$(cat theirs.jsonl)" = '{"type":"earlier"}' ] && [ "$(stat -c %a theirs.jsonl)" = 600 ] &&
+	pass log_foreign_owner_refused || fail log_foreign_owner_refused "exit $rc: $(cat theirs.err)"
 finish
