@@ -66,7 +66,8 @@ static int judge(struct analysis *a, const struct policy_file *pf, const char *p
 				   m->name);
 		else if (c.no_interval)
 			r = reason(reasons,
-				   "%s: a start record gives no stats_interval: coverage cannot be proven",
+				   "%s: a run without periodic stats records (its start record's "
+				   "stats_interval is 0 or missing): coverage cannot be proven",
 				   m->name);
 		else if (c.gaps)
 			r = reason(reasons,

@@ -146,6 +146,8 @@ gate_fails gate-mismatch "one: 1 mismatch record(s)" mm.jsonl
 tail -n +2 c1.jsonl >nostart.jsonl
 gate_fails gate-no-start "unknown: no start record" nostart.jsonl
 gate_fails gate-no-record "no record of ipe-auditd run" /dev/null
+sed '1s/"stats_interval":60/"stats_interval":0/' c1.jsonl >nointerval.jsonl
+gate_fails gate-stats-interval-0 "one: a run without periodic stats records (its start record's stats_interval is 0" nointerval.jsonl
 { head -n 3 c1.jsonl; echo 'not json'; tail -n +4 c1.jsonl; } >corrupt.jsonl
 gate_fails gate-corrupt "1 line(s) are not records" corrupt.jsonl
 # A line no record comes near (256 MiB of zero bytes: a disk image among the logs) is one
