@@ -931,7 +931,7 @@ const struct verb run_verb = {
 		"  --backend B              auto (default), lsm or tracepoint\n"
 		"  --output FILE            append records to FILE (default, or -: standard output)\n"
 		"  --format F               json or text (default: text on a terminal, else json)\n"
-		"  --duration SEC           stop after SEC seconds\n"
+		"  --duration SEC           stop after SEC seconds (default 0: until a signal)\n"
 		"  --stats-interval SEC     a stats record every SEC seconds (default 60, 0: only at exit)\n"
 		"  --ready-fd N             write a newline to fd N once attached (s6 notification-fd)\n"
 		"  --ring-size BYTES        ring buffer size, a power of two (default 2 MiB)\n"
