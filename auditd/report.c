@@ -476,6 +476,8 @@ int verb_report(int argc, char *argv[])
 	r = verb_operands(argc - optind);
 	if (r < 0)
 		return r;
+	if (until < since) /* an empty window reads like "nothing would be denied" */
+		return usage_error("--until is before --since: the window holds nothing");
 
 	r = analysis_init(&a, since, until);
 	if (r < 0)

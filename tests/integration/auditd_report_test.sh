@@ -88,6 +88,7 @@ assert r["window"] == {"since": "2026-11-30T06:00:25Z", "until": "2026-11-30T06:
 
 check_exit report-no-log 2 ipe-auditd report
 check_exit report-bad-time 2 ipe-auditd report --since yesterday a.jsonl
+check_exit report-until-before-since 2 ipe-auditd report --since 2026-11-30 --until 2026-11-29 a.jsonl
 ipe-auditd report missing.jsonl 2>err
 rc=$?
 if [ $rc = 2 ] && [ "$(wc -l <err)" = 1 ] && grep -q 'missing.jsonl' err; then pass report-missing-file; else fail report-missing-file "exit $rc: $(cat err)"; fi
