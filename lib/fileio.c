@@ -105,9 +105,20 @@ int read_full_file(const char *path, size_t max, char **ret_buf, size_t *ret_len
 
 int read_regular_file(const char *path, size_t max, char **ret_buf, size_t *ret_len)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	/* O_PATH: what is there is looked at, not opened (opening a device runs its driver) */
+	_cleanup_close_ int pfd = open(path, O_PATH | O_CLOEXEC), fd = -1;
+	char proc[32];
 	struct stat st;
 
+	if (pfd < 0 || fstat(pfd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	/* the same inode, opened with the permission checks of any open() */
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
+	fd = open(proc, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0 && errno == ENOENT) /* no /proc: a FIFO must still not block */
+		fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0 || fstat(fd, &st) < 0)
 		return -errno;
 	if (!S_ISREG(st.st_mode))

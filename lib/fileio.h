@@ -30,9 +30,10 @@ int read_full_file(const char *path, size_t max, char **ret_buf, size_t *ret_len
 
 /**
  * read_regular_file() - read_full_fd() of @path, which must be a regular
- * file. Opened with O_NONBLOCK, so a FIFO or a device put in a file's place
- * is refused at once instead of blocking the reader (a daemon re-reading its
- * policy, say) until somebody writes to it.
+ * file. What @path names is looked at with O_PATH before it is opened, so a
+ * FIFO, a device or a socket put in a file's place is refused at once, never
+ * opened: a FIFO would block the reader (a daemon re-reading its policy, say)
+ * until somebody writes to it, and opening a device runs its driver.
  * Return: 0, -EINVAL (not a regular file), or -errno.
  */
 int read_regular_file(const char *path, size_t max, char **ret_buf, size_t *ret_len);

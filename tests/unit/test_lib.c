@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <inttypes.h>
 
@@ -343,6 +345,32 @@ TEST(read_full_file_limit)
 	ASSERT_OK(write_file_atomic(path, "0123456789", 10, 0644, 0));
 	ASSERT_EQ(read_full_file(path, 9, &buf, &n), -EFBIG);
 	ASSERT_EQ(read_full_file("/nonexistent/x", 9, &buf, &n), -ENOENT);
+}
+
+/* Only a regular file is read; a device, a FIFO or a socket is refused before it is opened. */
+TEST(read_regular_file_refuses_others)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	_cleanup_close_ int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	char path[256];
+	char *buf = NULL;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/rreg", test_tmp_dir());
+	ASSERT_OK(write_file_atomic(path, "abc", 3, 0644, 0));
+	ASSERT_OK(read_regular_file(path, 16, &buf, &n));
+	ASSERT_EQ(n, 3);
+	free(buf);
+	snprintf(path, sizeof(path), "%s/rfifo", test_tmp_dir());
+	ASSERT_OK(mkfifo(path, 0600));
+	ASSERT_EQ(read_regular_file(path, 16, &buf, &n), -EINVAL);
+	/* open() of a socket fails with ENXIO: refused before that, as what it is */
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/rsock", test_tmp_dir());
+	ASSERT_TRUE(s >= 0);
+	ASSERT_OK(bind(s, (struct sockaddr *)&sa, sizeof(sa)));
+	ASSERT_EQ(read_regular_file(sa.sun_path, 16, &buf, &n), -EINVAL);
+	ASSERT_EQ(read_regular_file("/dev/null", 16, &buf, &n), -EINVAL);
+	ASSERT_EQ(read_regular_file("/nonexistent/x", 16, &buf, &n), -ENOENT);
 }
 
 /* Past the first 64 KiB buffer, so the growth path is taken in both modes (test_wipe.c checks the wiping). */
