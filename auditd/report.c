@@ -17,6 +17,8 @@
 #include "json/json.h"
 #include "lib/log.h"
 #include "lib/verbs.h"
+#include "policy/digest.h"
+#include "policy/policy.h"
 
 /* What to do when no rule for the file's volume can help, by the auditor's reason word. */
 static const struct {
@@ -101,6 +103,22 @@ static struct json_object *time_json(nsec_t t)
 	return json_object_new_string(timestamp_format(t, buf, sizeof(buf)));
 }
 
+/*
+ * A root hash as run writes it, "ALG:HEX": an algorithm name (the kernel keeps
+ * it verbatim, security/ipe/digest.c) and an even number of lower-case hex
+ * digits. Logs come from anywhere: anything else (a space, a newline, '#'),
+ * or an op IPE does not have, could smuggle another rule into a suggested
+ * policy line.
+ */
+static bool roothash_valid(const char *rh)
+{
+	size_t alg = strspn(rh, "abcdefghijklmnopqrstuvwxyz0123456789-_");
+	size_t hex = rh[alg] == ':' ? strspn(rh + alg + 1, "0123456789abcdef") : 0;
+
+	return alg > 0 && alg < 64 && hex > 0 && hex % 2 == 0 && hex <= 2 * DIGEST_MAX_SIZE &&
+	       !rh[alg + 1 + hex];
+}
+
 /* The policy line that allows the volume of @g for @op, or NULL (not a verity volume). */
 static char *suggestion(const struct group *g, const char *op)
 {
@@ -108,7 +126,7 @@ static char *suggestion(const struct group *g, const char *op)
 	const char *rh = v ? json_get_str(v, "roothash") : NULL;
 	char *s;
 
-	if (!rh)
+	if (!rh || !roothash_valid(rh) || ipe_op_from_name(op) == IPE_OP_INVALID)
 		return NULL;
 	if (asprintf(&s, "op=%s dmverity_roothash=%s action=ALLOW", op, rh) < 0)
 		return NULL;
@@ -155,7 +173,7 @@ static int suggestions_json(const struct analysis *a, struct group **vols, size_
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *v = verity_of(vols[i]);
 
-		if (!v)
+		if (!v || !roothash_valid(json_get_str(v, "roothash") ?: ""))
 			continue;
 		any = true;
 		all_signed &= verity_signed(v);

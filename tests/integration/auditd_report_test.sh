@@ -48,6 +48,26 @@ assert any(a["ancestry"] == "/tmp/tool < /tmp/tool" for a in r["ancestry"]), r["
 assert {p["machine"] for p in r["policies"]} == {"alpha", "beta"}
 PY
 
+# A log may come from anywhere: a root hash or an op that is not one cannot smuggle a rule
+# (here one allowing every exec) into the suggested policy lines.
+python3 - a.jsonl >smuggle.jsonl <<'PY'
+import json, sys
+for l in open(sys.argv[1]):
+    d = json.loads(l)
+    if d.get("verity") and d["verity"].get("name") == "app":
+        d["verity"]["roothash"] = "sha256:00 action=ALLOW\nop=EXECUTE action=ALLOW\n#"
+    elif d.get("verity"):
+        d["op"] = "EXECUTE action=ALLOW\nop=EXECUTE"
+    print(json.dumps(d))
+PY
+ipe-auditd report --json smuggle.jsonl >smuggle.json
+ipe-auditd report smuggle.jsonl >smuggle.txt
+if python3 -c '
+import json, sys
+assert json.load(open(sys.argv[1]))["suggested_policy_lines"] == [], sys.argv[1]' smuggle.json &&
+	! grep -q 'Suggested policy lines' smuggle.txt
+then pass report-suggestions-not-smuggled; else fail report-suggestions-not-smuggled "$(cat smuggle.json)"; fi
+
 ipe-auditd report a.jsonl b.jsonl >r.txt
 if grep -q '^Would be denied under enforce: 7 event(s), 6 executable(s)' r.txt &&
 	grep -q 'BY EXECUTABLE' r.txt && grep -q 'BY VOLUME' r.txt && grep -q 'BY REASON' r.txt &&
