@@ -150,11 +150,11 @@ int gate_logs(char *const *logs, int n, nsec_t since, const char *policy_path, b
 			r = json_write_line(STDOUT_FILENO, o);
 		} else {
 			for (size_t i = 0; i < nr; i++)
-				printf("%s\n",
-				       json_object_get_string(json_object_array_get_idx(reasons, i)));
+				print_line("%s", json_object_get_string(
+							 json_object_array_get_idx(reasons, i)));
 			if (nr == 0)
-				printf("ready: %zu machine(s), no would-be denial, no lost event, logs cover the window\n",
-				       a.n_machines);
+				print_line("ready: %zu machine(s), no would-be denial, no lost event, logs cover the window",
+					   a.n_machines);
 			r = fflush(stdout) == 0 ? 0 : -errno;
 		}
 		if (r < 0)

@@ -325,11 +325,11 @@ static void print_group_line(const struct analysis *a, const struct group *g, co
 {
 	char first[TIMESTAMP_MAX], last[TIMESTAMP_MAX], ops[256], machines[256];
 
-	printf("%8llu  %-20s  %-20s  %-16s  %-20s  %s\n", (unsigned long long)g->count,
-	       timestamp_format(g->first, first, sizeof(first)),
-	       timestamp_format(g->last, last, sizeof(last)),
-	       machines_of(a, g, machines, sizeof(machines)),
-	       names_of(a, g->hooks, ",", ops, sizeof(ops)), what);
+	print_line("%8llu  %-20s  %-20s  %-16s  %-20s  %s", (unsigned long long)g->count,
+		   timestamp_format(g->first, first, sizeof(first)),
+		   timestamp_format(g->last, last, sizeof(last)),
+		   machines_of(a, g, machines, sizeof(machines)),
+		   names_of(a, g->hooks, ",", ops, sizeof(ops)), what);
 }
 
 /* A terminal table shows the most frequent rows; --json has them all. */
@@ -338,13 +338,15 @@ static void print_group_line(const struct analysis *a, const struct group *g, co
 static void print_more(size_t n)
 {
 	if (n > TEXT_ROWS)
-		printf("%8s  ... and %zu more (--json lists them all)\n", "", n - TEXT_ROWS);
+		print_line("%8s  ... and %zu more (--json lists them all)", "", n - TEXT_ROWS);
 }
 
 static void print_header(const char *title, const char *what)
 {
-	printf("\n%s\n%8s  %-20s  %-20s  %-16s  %-20s  %s\n", title, "COUNT", "FIRST SEEN",
-	       "LAST SEEN", "MACHINES", "HOOKS", what);
+	print_line("%s", "");
+	print_line("%s", title);
+	print_line("%8s  %-20s  %-20s  %-16s  %-20s  %s", "COUNT", "FIRST SEEN", "LAST SEEN",
+		   "MACHINES", "HOOKS", what);
 }
 
 static int report_text(const struct analysis *a, struct group **g[], size_t n[])
@@ -353,20 +355,21 @@ static int report_text(const struct analysis *a, struct group **g[], size_t n[])
 	char t1[TIMESTAMP_MAX], t2[TIMESTAMP_MAX];
 	int r;
 
-	printf("Would be denied under enforce: %llu event(s), %zu executable(s), %zu volume(s), on %zu machine(s)\n",
-	       (unsigned long long)a->denials, n[GROUP_EXECUTABLE], n[GROUP_VOLUME], a->n_machines);
+	print_line("Would be denied under enforce: %llu event(s), %zu executable(s), %zu volume(s), on %zu machine(s)",
+		   (unsigned long long)a->denials, n[GROUP_EXECUTABLE], n[GROUP_VOLUME],
+		   a->n_machines);
 	if (a->denials)
-		printf("Seen from %s to %s\n", timestamp_format(a->first_denial, t1, sizeof(t1)),
-		       timestamp_format(a->last_denial, t2, sizeof(t2)));
-	printf("Read: %llu file(s), %llu record(s), %llu torn line(s) ignored, %llu corrupt line(s)\n",
-	       (unsigned long long)a->counts.files, (unsigned long long)a->counts.records,
-	       (unsigned long long)a->counts.torn, (unsigned long long)a->counts.corrupt);
+		print_line("Seen from %s to %s", timestamp_format(a->first_denial, t1, sizeof(t1)),
+			   timestamp_format(a->last_denial, t2, sizeof(t2)));
+	print_line("Read: %llu file(s), %llu record(s), %llu torn line(s) ignored, %llu corrupt line(s)",
+		   (unsigned long long)a->counts.files, (unsigned long long)a->counts.records,
+		   (unsigned long long)a->counts.torn, (unsigned long long)a->counts.corrupt);
 	for (size_t i = 0; i < a->n_policies; i++) {
 		const struct policy_seen *p = &a->policies[i];
 
-		printf("Policy on %s: %s %s sha256:%s (%llu run(s))\n",
-		       a->machines[p->machine].name, p->name ?: "?", p->version ?: "?",
-		       p->sha256 ?: "?", (unsigned long long)p->runs);
+		print_line("Policy on %s: %s %s sha256:%s (%llu run(s))",
+			   a->machines[p->machine].name, p->name ?: "?", p->version ?: "?",
+			   p->sha256 ?: "?", (unsigned long long)p->runs);
 	}
 	for (size_t i = 0; i < a->n_machines; i++) {
 		struct coverage c;
@@ -374,12 +377,12 @@ static int report_text(const struct analysis *a, struct group **g[], size_t n[])
 		analysis_coverage(a, i, a->since ?: a->machines[i].first_record,
 				  MIN(a->until, a->last_record), &c);
 		if (c.lost > 0)
-			printf("LOST: %lld event(s) on %s: the logs are incomplete\n",
-			       (long long)c.lost, a->machines[i].name);
+			print_line("LOST: %lld event(s) on %s: the logs are incomplete",
+				   (long long)c.lost, a->machines[i].name);
 	}
 	if (a->mismatches)
-		printf("MISMATCH: %llu record(s) where the auditor and the kernel disagree\n",
-		       (unsigned long long)a->mismatches);
+		print_line("MISMATCH: %llu record(s) where the auditor and the kernel disagree",
+			   (unsigned long long)a->mismatches);
 
 	if (n[GROUP_EXECUTABLE]) {
 		print_header("BY EXECUTABLE", "PATH (REASON)");
@@ -428,10 +431,11 @@ static int report_text(const struct analysis *a, struct group **g[], size_t n[])
 	if (r < 0)
 		return r;
 	if (json_object_array_length(sugg)) {
-		printf("\nSuggested policy lines (dm-verity volumes not yet allowed; the last line, if\n"
-		       "present, is an alternative: every such volume is signed):\n");
+		print_line("%s", "");
+		print_line("Suggested policy lines (dm-verity volumes not yet allowed; the last line, if");
+		print_line("present, is an alternative: every such volume is signed):");
 		for (size_t i = 0; i < json_object_array_length(sugg); i++)
-			printf("  %s\n", json_object_get_string(json_object_array_get_idx(sugg, i)));
+			print_line("  %s", json_object_get_string(json_object_array_get_idx(sugg, i)));
 	}
 	bool header = false;
 	for (size_t i = 0; i < n[GROUP_REASON]; i++) {
@@ -440,10 +444,12 @@ static int report_text(const struct analysis *a, struct group **g[], size_t n[])
 
 		if (!fix || streq(e->key, "roothash-not-allowed"))
 			continue;
-		if (!header)
-			printf("\nFixes where a rule cannot help:\n");
+		if (!header) {
+			print_line("%s", "");
+			print_line("Fixes where a rule cannot help:");
+		}
 		header = true;
-		printf("  %s (%llu): %s\n", e->key, (unsigned long long)e->count, fix);
+		print_line("  %s (%llu): %s", e->key, (unsigned long long)e->count, fix);
 	}
 	return fflush(stdout) == 0 ? 0 : -errno;
 }

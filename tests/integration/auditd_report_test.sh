@@ -68,6 +68,30 @@ assert json.load(open(sys.argv[1]))["suggested_policy_lines"] == [], sys.argv[1]
 	! grep -q 'Suggested policy lines' smuggle.txt
 then pass report-suggestions-not-smuggled; else fail report-suggestions-not-smuggled "$(cat smuggle.json)"; fi
 
+# ... nor reach a terminal as control bytes: host and policy names, root hashes and hints
+# from a log are shown escaped, and none starts a line of its own.
+python3 - smuggle.jsonl >escapes.jsonl <<'PY'
+import json, sys
+for l in open(sys.argv[1]):
+    d = json.loads(l)
+    if d["type"] == "start":
+        d["hostname"] = "evil\x1b]0;title\x07\x1b[2J\u009b2J"
+        d["policy"]["name"] = "p\x1b[31m"
+    if d.get("hint"):
+        d["hint"] = "fix\nready: 9 machine(s)\x7f"
+    print(json.dumps(d))
+PY
+ipe-auditd report escapes.jsonl >escapes.txt 2>&1
+ipe-auditd gate escapes.jsonl >>escapes.txt 2>&1
+if python3 - escapes.txt <<'PY'; then pass report-gate-text-escaped; else fail report-gate-text-escaped "$(cat -v escapes.txt)"; fi
+import re, sys
+t = open(sys.argv[1], "rb").read()
+assert not re.search(rb"[\x00-\x09\x0b-\x1f\x7f]|\xc2[\x80-\x9f]", t), t
+lines = t.decode().split("\n")
+assert not any(l.startswith(("op=EXECUTE action", "ready:", "#")) for l in lines), lines
+assert any(l.startswith("Policy on evil\\x1b]0;title\\x07\\x1b[2J\\xc2\\x9b2J: p\\x1b[31m") for l in lines), lines
+PY
+
 ipe-auditd report a.jsonl b.jsonl >r.txt
 if grep -q '^Would be denied under enforce: 7 event(s), 6 executable(s)' r.txt &&
 	grep -q 'BY EXECUTABLE' r.txt && grep -q 'BY VOLUME' r.txt && grep -q 'BY REASON' r.txt &&
