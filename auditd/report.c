@@ -115,8 +115,8 @@ static bool roothash_valid(const char *rh)
 	size_t alg = strspn(rh, "abcdefghijklmnopqrstuvwxyz0123456789-_");
 	size_t hex = rh[alg] == ':' ? strspn(rh + alg + 1, "0123456789abcdef") : 0;
 
-	return alg > 0 && alg < 64 && hex > 0 && hex % 2 == 0 && hex <= 2 * DIGEST_MAX_SIZE &&
-	       !rh[alg + 1 + hex];
+	return alg > 0 && alg < 64 && hex > 0 && hex % 2 == 0 &&
+	       hex <= (size_t)2 * DIGEST_MAX_SIZE && !rh[alg + 1 + hex];
 }
 
 /* The policy line that allows the volume of @g for @op, or NULL (not a verity volume). */
