@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* EFI_SIGNATURE_LIST and EFI_VARIABLE_AUTHENTICATION_2 encoding. */
+#include <ctype.h>
 #include <stdio.h>
 
 #include <openssl/err.h>
@@ -79,15 +80,30 @@ void efi_guid_to_string(const efi_guid *g, char out[static 37])
 	}
 }
 
+/* Days of month @mo (1-12) of year @y, in the Gregorian calendar EFI_TIME counts in. */
+static unsigned days_in_month(unsigned y, unsigned mo)
+{
+	static const unsigned char days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return days[mo - 1] + (mo == 2 && leap);
+}
+
 int efi_time_parse(const char *s, struct efi_time *ret)
 {
+	static const char layout[] = "0000-00-00 00:00:00";
 	unsigned y, mo, d, h, mi, sec;
-	int n = 0;
 
-	if (sscanf(s, "%4u-%2u-%2u %2u:%2u:%2u%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 || s[n] != 0)
+	/* exactly the layout: sscanf's %u alone would take a sign or white space too */
+	if (strlen(s) != strlen(layout))
 		return -EINVAL;
-	if (y < 1900 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-	    sec > 59)
+	for (size_t i = 0; layout[i]; i++)
+		if (layout[i] == '0' ? !isdigit((unsigned char)s[i]) : s[i] != layout[i])
+			return -EINVAL;
+	if (sscanf(s, "%4u-%2u-%2u %2u:%2u:%2u", &y, &mo, &d, &h, &mi, &sec) != 6)
+		return -EINVAL;
+	if (y < 1900 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) ||
+	    h > 23 || mi > 59 || sec > 59)
 		return -EINVAL;
 	*ret = (struct efi_time){
 		.year = (uint16_t)y,

@@ -57,6 +57,15 @@ TEST(efi_time_parse)
 	ASSERT_EQ(efi_time_parse("2024-13-02 03:04:05", &t), -EINVAL);
 	ASSERT_EQ(efi_time_parse("2024-01-02 03:04:05 junk", &t), -EINVAL);
 	ASSERT_EQ(efi_time_parse("2024-01-02", &t), -EINVAL);
+	/* days the month does not have; the leap day where there is one */
+	ASSERT_EQ(efi_time_parse("2026-02-30 00:00:00", &t), -EINVAL);
+	ASSERT_EQ(efi_time_parse("2026-04-31 00:00:00", &t), -EINVAL);
+	ASSERT_EQ(efi_time_parse("2025-02-29 00:00:00", &t), -EINVAL);
+	ASSERT_EQ(efi_time_parse("2100-02-29 00:00:00", &t), -EINVAL);
+	ASSERT_OK(efi_time_parse("2024-02-29 00:00:00", &t));
+	ASSERT_OK(efi_time_parse("2000-02-29 23:59:59", &t));
+	ASSERT_EQ(efi_time_parse("2024-+1-02 03:04:05", &t), -EINVAL);
+	ASSERT_EQ(efi_time_parse("2024- 1-02 03:04:05", &t), -EINVAL);
 	efi_time_from_unix(0, &t);
 	ASSERT_EQ(t.year, 1970);
 	ASSERT_EQ(t.month, 1);
