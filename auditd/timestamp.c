@@ -24,7 +24,7 @@ int timestamp_parse(const char *s, nsec_t *ret)
 {
 	int year, mon, day, hour = 0, min = 0, sec = 0, off = 0;
 	int64_t frac = 0, scale = NSEC_PER_SEC;
-	struct tm tm = {};
+	struct tm tm = {}, day_only;
 	time_t t;
 
 	if (s[0] == '@') {
@@ -86,6 +86,10 @@ int timestamp_parse(const char *s, nsec_t *ret)
 	tm.tm_hour = hour;
 	tm.tm_min = min;
 	tm.tm_sec = sec;
+	/* a day the month has: timegm() would take February 30 for March 2 (a leap second stays) */
+	day_only = (struct tm){ .tm_year = tm.tm_year, .tm_mon = tm.tm_mon, .tm_mday = day };
+	if (timegm(&day_only) == -1 || day_only.tm_mday != day)
+		return -EINVAL;
 	t = timegm(&tm);
 	/* From the epoch to 2262, where nanoseconds run out of 64 bits. */
 	if (t < 0 || (int64_t)t - off < 0 || (int64_t)t - off >= INT64_MAX / NSEC_PER_SEC)

@@ -25,6 +25,10 @@ TEST(timestamp_forms)
 	ASSERT_EQ(t, INT64_C(1796022850) * NSEC_PER_SEC);
 	ASSERT_EQ(timestamp_parse("2026-11-30T07:14:10", &t), -EINVAL); /* no zone */
 	ASSERT_EQ(timestamp_parse("2026-13-30T07:14:10Z", &t), -EINVAL);
+	ASSERT_EQ(timestamp_parse("2026-02-30", &t), -EINVAL); /* not March 2 */
+	ASSERT_EQ(timestamp_parse("2026-11-31T00:00:00Z", &t), -EINVAL);
+	ASSERT_OK(timestamp_parse("2024-02-29", &t));
+	ASSERT_OK(timestamp_parse("2026-12-31T23:59:60Z", &t)); /* a leap second, as RFC 3339 allows */
 	ASSERT_EQ(timestamp_parse("2026-11-30T07:14:10.Z", &t), -EINVAL);
 	ASSERT_EQ(timestamp_parse("yesterday", &t), -EINVAL);
 	ASSERT_EQ(timestamp_parse("@-1", &t), -EINVAL);
