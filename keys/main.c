@@ -15,6 +15,7 @@ int main(int argc, char *argv[])
 {
 	struct verb_dispatch d;
 
+	(void)stdio_reserve(); /* before anything is opened: no file may become stdout or stderr */
 	log_set_program("ipe-keys");
 	log_parse_environment();
 	if (atomic_file_cleanup_on_signal() < 0)

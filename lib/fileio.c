@@ -126,6 +126,18 @@ int read_regular_file(const char *path, size_t max, char **ret_buf, size_t *ret_
 	return read_full_fd(fd, max, 0, ret_buf, ret_len);
 }
 
+int stdio_reserve(void)
+{
+	for (;;) {
+		int fd = open("/dev/null", O_PATH | O_CLOEXEC);
+
+		if (fd < 0)
+			return -errno;
+		if (fd > STDERR_FILENO)
+			return close(fd) < 0 ? -errno : 0;
+	}
+}
+
 int write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;

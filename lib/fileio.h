@@ -84,6 +84,17 @@ int atomic_file_commit(struct atomic_file *f);
 void atomic_file_discard(struct atomic_file *f);
 
 /**
+ * stdio_reserve() - put a placeholder (an O_PATH descriptor of /dev/null,
+ * which reads and writes refuse with EBADF, as a closed descriptor does) in
+ * each of descriptors 0, 1 and 2 that is closed. Otherwise the next file
+ * opened takes its number, and what is meant for standard output or the
+ * diagnostics lands in it (an auditor started with both closed wrote its
+ * warnings into its own log). For main(), first.
+ * Return: 0 or -errno.
+ */
+int stdio_reserve(void);
+
+/**
  * atomic_file_cleanup_on_signal() - make SIGINT, SIGTERM and SIGHUP remove the
  * temporary files of atomic files still open, then end the process as the
  * signal does by default. For main(), before any atomic file is opened; the

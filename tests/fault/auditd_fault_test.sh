@@ -8,7 +8,8 @@
 # the same log, SIGKILL mid-storm (whole lines only), the policy file taken
 # away, made a FIFO or a directory under it (old policy kept, said so, the
 # daemon still answers), the log created 0640
-# or stricter under any umask, and another user's log refused. Needs root.
+# or stricter under any umask, another user's log refused, and the log
+# holding records only when started with stdout and stderr closed. Needs root.
 source "$(dirname "$0")/../integration/lib.sh"
 
 [ "$(id -u)" = 0 ] || { echo "needs root (BPF)"; exit 77; }
@@ -165,6 +166,20 @@ last_reload = max(i for i, k in enumerate(kinds) if k == "reload")
 assert any(e["type"] == "event" and e.get("path") == sys.argv[2] for e in lines[last_reload:]), kinds
 PY
 rm -rf moving.pol
+
+# --- started with standard output and error closed: its warnings do not land in its log (the
+# log took descriptor 2, and a refused reload wrote a line of text into it)
+cp deny.pol closed.pol
+$A run --backend tracepoint --policy closed.pol --output closed.jsonl --stats-interval 0 >&- 2>&- &
+AUD=$!
+for _ in $(seq 100); do grep -q '"type":"start"' closed.jsonl 2>/dev/null && break; sleep 0.1; done
+echo junk >closed.pol
+kill -HUP "$AUD"
+for _ in $(seq 50); do grep -q '"type":"reload"' closed.jsonl && break; sleep 0.1; done
+stop
+rc=$?
+[ "$rc" = 0 ] && grep -q '"type":"reload"' closed.jsonl && valid_lines closed.jsonl &&
+	pass closed_stdio_log_records_only || fail closed_stdio_log_records_only "exit $rc: $(grep -v '^{' closed.jsonl | head -c 500)"
 
 # --- the log is created 0640 or stricter, whatever the umask
 (umask 000 && start mode.jsonl --stats-interval 0 && stop) || fail log_mode "the auditor did not run"
