@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "json/json.h"
+#include "lib/escape.h"
 #include "lib/hexdecoct.h"
 #include "lib/fileio.h"
 #include "auditd/output.h"
@@ -119,7 +120,7 @@ int output_start(struct output *o, const struct auditd_start *s)
 	} k = {};
 	char machine_id[64] = "";
 	struct utsname u;
-	_cleanup_free_ char *text = NULL;
+	_cleanup_free_ char *text = NULL, *name = NULL;
 	int r = 0;
 
 	if (!j || !ipe) {
@@ -157,8 +158,11 @@ int output_start(struct output *o, const struct auditd_start *s)
 	add(j, &r, "cross_check", json_object_new_boolean(s->cross_check));
 	if (r < 0)
 		return r;
+	/* the kernel takes any bytes but white space and '#' in a policy name: not for a terminal raw */
+	if (o->text && !(name = escape_text(ipe_policy_name(s->policy))))
+		return -ENOMEM;
 	if (o->text && asprintf(&text, "ipe-auditd: %s backend (%s); policy %s; coverage gaps: %zu\n",
-				s->backend, s->backend_reason, s->policy->name,
+				s->backend, s->backend_reason, name,
 				json_object_array_length(json_object_object_get(j, "gaps"))) < 0)
 		return -ENOMEM;
 	return write_record(o, j, text);

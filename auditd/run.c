@@ -28,6 +28,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "lib/escape.h"
 #include "lib/hexdecoct.h"
 #include "lib/fileio.h"
 #include "lib/log.h"
@@ -632,13 +633,15 @@ static void reload(struct run *r)
 		k = output_reload(&r->out, r->pf.policy, r->pf.sha256, pf.error);
 		policy_file_done(&pf);
 	} else {
+		_cleanup_free_ char *name = escape_text(ipe_policy_name(pf.policy));
+
 		policy_file_done(&r->pf);
 		r->pf = pf;
 		dedup_clear(&r->dd); /* what is worth reporting changed */
 		verdicts_invalidate(r);
 		trust_update_all(r);
 		cross_check_decide(r);
-		log_info("reloaded %s: policy %s%s", r->policy_path, r->pf.policy->name,
+		log_info("reloaded %s: policy %s%s", r->policy_path, name ?: "?",
 			 r->cross_check ? ", the one IPE has active: cross-checked with IPE's records"
 					: "");
 		k = output_reload(&r->out, r->pf.policy, r->pf.sha256, NULL);

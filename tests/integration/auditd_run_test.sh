@@ -361,6 +361,11 @@ mnt/tru
 stop
 if grep -q "DENY EXECUTE/BPRM_CHECK .* path=$T/mnt/tru .*reason=not-verity" text.out; then pass text_format
 else fail text_format "$(head -c 800 text.out)"; fi
+# a policy name is any bytes but white space and '#' to the kernel: escaped in text, never raw
+printf 'policy_name=e\033]0;title\007 policy_version=0.0.1\nDEFAULT action=ALLOW\n' >esc.pol
+$A run --backend tracepoint --policy esc.pol --format text --duration 1 >esc.out 2>&1
+if grep -qF 'policy e\e]0;title\a;' esc.out && ! grep -q $'\033' esc.out; then pass text_policy_name_escaped
+else fail text_policy_name_escaped "$(head -c 300 esc.out | cat -v)"; fi
 
 # --- the output: a stranger's link in a sticky world-writable directory is not
 # followed (fs.protected_symlinks' rule, whatever the sysctl), a FIFO is refused
