@@ -200,7 +200,12 @@ static int load_one(const struct policy_entry *f)
 		log_error("%s: '%s' cannot be an IPE policy name", f->path, f->name);
 		return -EINVAL;
 	}
-	r = read_full_file(f->path, READ_FULL_MAX, &der, &der_len);
+	/* a regular file still: one swapped for a FIFO since the listing must not stop the boot */
+	r = read_regular_file(f->path, READ_FULL_MAX, &der, &der_len);
+	if (r == -EINVAL) {
+		log_error("%s: no longer a regular file, not read", f->path);
+		return -EBADFD;
+	}
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot read the policy: %m", f->path);
 	/* The name rule, checked before the kernel sees the file: activation
