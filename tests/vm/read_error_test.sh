@@ -17,7 +17,7 @@
 . "$(dirname "$0")/../integration/lib.sh"
 . "$(dirname "$0")/lib.sh"
 
-vm_setup_or_skip fault || { finish; exit; }
+vm_setup_or_skip read-error || { finish; exit; }
 
 img=$T/img
 vm_images "$img" || { fail fault-format "formatting the test images failed"; finish; exit; }
