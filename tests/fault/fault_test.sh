@@ -225,13 +225,7 @@ ln -s junk.key link-junk.key
 ln -s junk.crt link-junk.crt
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=noku -days 2 \
 	-keyout noku.key -out noku.crt 2>/dev/null && chmod 600 noku.key
-# An expired certificate, made with openssl ca (req cannot backdate).
-touch idx && echo 01 >ser
-printf '[ca]\ndefault_ca=d\n[d]\ndatabase=idx\nnew_certs_dir=.\nserial=ser\ndefault_md=sha256\npolicy=p\n[p]\ncommonName=supplied\n' >ca.cnf
-openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout old.key -out old.csr -subj /CN=old 2>/dev/null
-openssl ca -batch -notext -selfsign -keyfile old.key -in old.csr -startdate 20200101000000Z \
-	-enddate 20200102000000Z -config ca.cnf -out old.crt >/dev/null 2>&1
-chmod 600 old.key
+expired_cert old
 for verb in sign sign-roothash uefi-db; do
 	rm -f s.out
 	case $verb in

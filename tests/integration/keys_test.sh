@@ -104,13 +104,8 @@ run refuses_non_ca_issuer 2 $K generate --out-dir out/x2 --issuer-key out/leaf/s
 err_has non_ca_message "not a CA certificate"
 run refuses_mismatched_issuer_key 2 $K generate --out-dir out/x3 --issuer-key out/ec/signing.key --issuer-cert out/ca/ca.crt
 err_has mismatch_message "key does not match the certificate"
-# An expired CA, made with openssl ca (req cannot backdate).
-touch idx && echo 01 >ser
-printf '[ca]\ndefault_ca=d\n[d]\ndatabase=idx\nnew_certs_dir=.\nserial=ser\ndefault_md=sha256\npolicy=p\nx509_extensions=e\n[p]\ncommonName=supplied\n[e]\nbasicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign\n' >ca.cnf
-openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout old.key -out old.csr -subj /CN=old 2>/dev/null
-openssl ca -batch -notext -selfsign -keyfile old.key -in old.csr -startdate 20200101000000Z \
-	-enddate 20200102000000Z -config ca.cnf -out old.crt >/dev/null 2>&1
-chmod 600 old.key
+# An expired CA.
+expired_cert old basicConstraints=critical,CA:TRUE keyUsage=critical,keyCertSign
 run refuses_expired_issuer 2 $K generate --out-dir out/x4 --issuer-key old.key --issuer-cert old.crt
 err_has expired_message "old.crt: the issuer certificate has expired"
 echo "not a certificate" >junk.crt
