@@ -6,6 +6,7 @@
 
 #include "auditd/verb_util.h"
 #include "json/json.h"
+#include "lib/escape.h"
 #include "lib/log.h"
 #include "lib/verbs.h"
 
@@ -32,38 +33,6 @@ int parse_time_arg(const char *opt, const char *s, nsec_t *ret)
 	return 0;
 }
 
-/* @len bytes at @raw for a terminal: control bytes (C0, DEL, C1) and invalid UTF-8 as \xNN. */
-static char *display_text(const char *raw, size_t len)
-{
-	size_t o = 0;
-	char *out = malloc(len * 4 + 1);
-
-	if (!out)
-		return NULL;
-	for (size_t i = 0; i < len;) {
-		unsigned char c = (unsigned char)raw[i];
-		size_t n = 1;
-
-		if (c >= 0x80) { /* one valid UTF-8 character, as long as its first byte says, or a byte */
-			size_t want = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
-
-			n = i + want <= len && utf8_valid(raw + i, want) ? want : 1;
-		}
-		if (n == 2 && c == 0xc2 && (unsigned char)raw[i + 1] < 0xa0)
-			n = 1; /* U+0080..U+009F, the C1 controls, which terminals obey too */
-		if (c < 0x20 || c == 0x7f || (c >= 0x80 && n == 1)) {
-			o += (size_t)sprintf(out + o, "\\x%02x", c);
-			i++;
-			continue;
-		}
-		memcpy(out + o, raw + i, n);
-		o += n;
-		i += n;
-	}
-	out[o] = 0;
-	return out;
-}
-
 char *display_bytes(struct json_object *v)
 {
 	_cleanup_free_ char *raw = NULL;
@@ -73,7 +42,7 @@ char *display_bytes(struct json_object *v)
 		return strdup("-");
 	if (json_bytes_get(v, &raw, &len) < 0)
 		return strdup(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
-	return display_text(raw, len);
+	return escape_text_len(raw, len, ESCAPE_HEX);
 }
 
 int print_line(const char *fmt, ...)
@@ -85,7 +54,7 @@ int print_line(const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vasprintf(&line, fmt, ap);
 	va_end(ap);
-	if (n < 0 || !(shown = display_text(line, (size_t)n)))
+	if (n < 0 || !(shown = escape_text_len(line, (size_t)n, ESCAPE_HEX)))
 		return -ENOMEM;
 	return puts(shown) < 0 ? -EIO : 0;
 }

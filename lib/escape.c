@@ -37,8 +37,10 @@ static size_t utf8_printable(const unsigned char *p, size_t n)
 	return len;
 }
 
-static char *escape_bytes(const char *s, size_t len, bool cut)
+/* escape_text() of @len bytes, "..." appended when @cut; ESCAPE_HEX: \xNN only, nothing quoted. */
+static char *escape_bytes(const char *s, size_t len, bool cut, unsigned flags)
 {
+	bool quote = !(flags & ESCAPE_HEX);
 	static const char named[] = { ['\a'] = 'a', ['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n',
 				      ['\v'] = 'v', ['\f'] = 'f', ['\r'] = 'r', [0x1b] = 'e' };
 	const unsigned char *p = (const unsigned char *)s;
@@ -49,16 +51,16 @@ static char *escape_bytes(const char *s, size_t len, bool cut)
 	for (size_t i = 0; i < len;) {
 		size_t n = utf8_printable(p + i, len - i);
 
-		if (n > 0 && p[i] != '\\' && p[i] != '"') {
+		if (n > 0 && (!quote || (p[i] != '\\' && p[i] != '"'))) {
 			memcpy(o, p + i, n);
 			o += n;
 			i += n;
 			continue;
 		}
 		*o++ = '\\';
-		if (p[i] == '\\' || p[i] == '"')
+		if (quote && (p[i] == '\\' || p[i] == '"'))
 			*o++ = (char)p[i];
-		else if (p[i] < sizeof(named) && named[p[i]])
+		else if (quote && p[i] < sizeof(named) && named[p[i]])
 			*o++ = named[p[i]];
 		else
 			o += sprintf(o, "x%02x", p[i]);
@@ -72,7 +74,7 @@ static char *escape_bytes(const char *s, size_t len, bool cut)
 
 char *escape_text(const char *s)
 {
-	return escape_bytes(s, strlen(s), false);
+	return escape_bytes(s, strlen(s), false, 0);
 }
 
 char *escape_text_prefix(const char *s, size_t len, size_t max)
@@ -82,5 +84,10 @@ char *escape_text_prefix(const char *s, size_t len, size_t max)
 
 	while (n < len && n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
 		n--;
-	return escape_bytes(s, n, n < len);
+	return escape_bytes(s, n, n < len, 0);
+}
+
+char *escape_text_len(const char *s, size_t len, unsigned flags)
+{
+	return escape_bytes(s, len, false, flags);
 }

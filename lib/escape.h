@@ -20,3 +20,13 @@ char *escape_text(const char *s);
  * a diagnostic, short. Return: a malloc'd string, or NULL.
  */
 char *escape_text_prefix(const char *s, size_t len, size_t max);
+
+/* Flags for escape_text_len(). */
+#define ESCAPE_HEX 1u /* every escape as \xNN; backslashes and double quotes stay as they are */
+
+/**
+ * escape_text_len() - escape_text() of @len bytes at @s (NUL bytes included);
+ * with ESCAPE_HEX, the form of terminal tables, where nothing is quoted.
+ * Return: a malloc'd string, or NULL.
+ */
+char *escape_text_len(const char *s, size_t len, unsigned flags);

@@ -238,6 +238,17 @@ TEST(escape_text_terminal)
 	ASSERT_STREQ(d, "abc");
 }
 
+/* ESCAPE_HEX, the form of the auditor's terminal tables: \xNN only, NUL bytes counted, nothing quoted. */
+TEST(escape_text_len_hex)
+{
+	static const char in[] = "a\0b\x1b[2J\\\"\xc3\xa9\xc2\x9b\xff\n";
+	_cleanup_free_ char *a = escape_text_len(in, sizeof(in) - 1, ESCAPE_HEX);
+	_cleanup_free_ char *b = escape_text_len(in, sizeof(in) - 1, 0);
+
+	ASSERT_STREQ(a, "a\\x00b\\x1b[2J\\\"\xc3\xa9\\xc2\\x9b\\xff\\x0a");
+	ASSERT_STREQ(b, "a\\x00b\\e[2J\\\\\\\"\xc3\xa9\\xc2\\x9b\\xff\\n");
+}
+
 /* A signal while an atomic file is open removes its temporary file and ends the process by that signal. */
 TEST(atomic_file_removed_on_signal)
 {
