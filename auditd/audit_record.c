@@ -8,6 +8,7 @@
 
 #include "lib/macro.h"
 #include "auditd/audit_record.h"
+#include "lib/hexdecoct.h"
 
 struct cursor {
 	const char *p, *end;
@@ -34,17 +35,6 @@ static bool word(struct cursor *c, const char **ret, size_t *ret_len)
 	*ret = s;
 	*ret_len = (size_t)(c->p - s);
 	return *ret_len > 0;
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
 }
 
 /*
@@ -75,21 +65,15 @@ static int untrusted(struct cursor *c, bool maybe_none, char **ret, size_t *ret_
 		c->p = q + 1;
 		b = strndup(s, n);
 	} else {
-		if (!word(c, &s, &n) || n % 2)
-			return -EBADMSG;
-		b = malloc(n / 2 + 1);
-		for (size_t i = 0; b && i < n; i += 2) {
-			int hi = hexval(s[i]), lo = hexval(s[i + 1]);
+		unsigned char *decoded;
+		int r;
 
-			if (hi < 0 || lo < 0) {
-				free(b);
-				return -EBADMSG;
-			}
-			b[i / 2] = (char)(hi << 4 | lo);
-		}
-		if (b)
-			b[n / 2] = 0;
-		n /= 2;
+		if (!word(c, &s, &n))
+			return -EBADMSG;
+		r = hex_decode(s, n, &decoded, &n);
+		if (r < 0)
+			return r == -ENOMEM ? r : -EBADMSG;
+		b = (char *)decoded;
 	}
 	if (!b)
 		return -ENOMEM;

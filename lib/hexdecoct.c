@@ -50,6 +50,7 @@ int hex_decode(const char *hex, size_t len, unsigned char **ret_buf, size_t *ret
 			return -EINVAL;
 		buf[i] = (unsigned char)(hi << 4 | lo);
 	}
+	buf[len / 2] = 0;
 	*ret_buf = TAKE_PTR(buf);
 	*ret_len = len / 2;
 	return 0;

@@ -11,7 +11,8 @@ void hex_encode_to(const void *buf, size_t len, bool upper, char *out);
 char *hex_encode(const void *buf, size_t len, bool upper);
 
 /**
- * hex_decode() - decode @len hex digits (either case) into a malloc'd buffer.
+ * hex_decode() - decode @len hex digits (either case) into a malloc'd buffer,
+ * NUL-terminated (the NUL not counted in @ret_len), so decoded text is a string.
  * Return: 0, -EINVAL for an odd length or a non-hex digit, -ENOMEM.
  */
 int hex_decode(const char *hex, size_t len, unsigned char **ret_buf, size_t *ret_len);
